@@ -1,0 +1,89 @@
+# Two commands do all the set-up on a fresh Debian machine with Python 3.11:
+#   make run   — install what is missing, migrate, load demo data, serve
+#   make test  — install what is missing and run the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+PORT ?= 8000
+HOST ?= 127.0.0.1
+CI_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+CI_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum
+TEST_SYSTEM_PACKAGES := chromium
+
+.PHONY: run test lint install install-test migrate demo bench clean
+
+# --- installation -----------------------------------------------------------
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+$(STAMPS)/system:
+	$(call apt_install,$(SYSTEM_PACKAGES))
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/system-test:
+	$(call apt_install,$(TEST_SYSTEM_PACKAGES))
+	@mkdir -p $(STAMPS) && touch $@
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMPS)/requirements: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+install: $(STAMPS)/system $(STAMPS)/requirements
+install-test: install $(STAMPS)/system-test
+
+# --- run --------------------------------------------------------------------
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "  종이 없는 민원실 (paperless 민원) is running"
+	@echo "  Resident (phone):   http://$(HOST):$(PORT)/"
+	@echo "  Counter QR entry:   http://$(HOST):$(PORT)/o/seocho-gu/counter/1/qr.svg"
+	@echo "  Officer console:    http://$(HOST):$(PORT)/console/   (officer.seocho / demo1234!)"
+	@echo "  Other officers:     officer.health, officer.banpo1, officer.seocho1 (demo1234!)"
+	@echo "  Manager:            manager / demo1234!"
+	@echo "  Admin (forms):      http://$(HOST):$(PORT)/admin/   (admin / demo1234!)"
+	@echo "  Ctrl-C stops the server and the worker."
+	@echo ""
+	@trap 'kill 0' INT TERM; \
+	$(BIN)/daphne -b $(HOST) -p $(PORT) project.asgi:application & \
+	$(BIN)/python manage.py db_worker --interval 0.5 & \
+	wait
+
+# --- checks -----------------------------------------------------------------
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+test: install-test lint
+	$(BIN)/python -m pytest -p no:cacheprovider
+	@if [ "$$CI" = "true" ]; then \
+		echo "== CI: the suite again against PostgreSQL and Redis =="; \
+		DATABASE_URL=$(CI_DATABASE_URL) REDIS_URL=$(CI_REDIS_URL) REQUIRE_SERVICES=1 \
+			$(BIN)/python -m pytest -p no:cacheprovider; \
+	fi
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles

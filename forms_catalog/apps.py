@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FormsCatalogConfig(AppConfig):
+    name = "forms_catalog"
+    verbose_name = "서식 관리 (Form catalog)"

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from .models import Counter, Office, Submission
+
+
+class CounterInline(admin.TabularInline):
+    model = Counter
+    extra = 0
+    fields = ("number", "name", "qr_token")
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("forms",)
+    inlines = [CounterInline]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    # Personal data is deliberately absent: staff read submissions through the
+    # console, where every view is logged.
+    list_display = ("reference", "office", "ticket_number", "status", "submitted_at", "paper_sheets_saved")
+    list_filter = ("status", "office")
+    search_fields = ("reference",)
+    fields = (
+        "reference",
+        "office",
+        "form_version",
+        "status",
+        "ticket_number",
+        "submitted_at",
+        "completed_at",
+        "paper_sheets_saved",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,69 @@
+"""Live events to consoles, tickets and mirror screens over the channel layer.
+
+Channel layers deliver at most once, so an event is only ever a hint: every
+receiver can rebuild its state from the database, and does on (re)connect.
+Events carry no personal data.
+"""
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Submission
+
+logger = logging.getLogger(__name__)
+
+
+def office_group(office_id: int) -> str:
+    return f"office.{office_id}"
+
+
+def ticket_group(public_token: str) -> str:
+    # Group names allow only [a-zA-Z0-9_.-]; urlsafe tokens fit.
+    return f"ticket.{public_token}"
+
+
+def submission_summary(submission: Submission) -> dict[str, Any]:
+    return {
+        "id": submission.pk,
+        "revision": submission.revision,
+        "reference": submission.reference,
+        "ticket": submission.ticket_number,
+        "form": submission.form_version.template.title,
+        "form_code": submission.form_version.template.code,
+        "status": submission.status,
+        "status_label": submission.get_status_display(),
+        "submitted_at": submission.submitted_at.isoformat(),
+        "called_at": submission.called_at.isoformat() if submission.called_at else None,
+        "counter": submission.called_counter.number if submission.called_counter else None,
+        "open": submission.is_open,
+    }
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        # A lost event is recovered by the receiver's resync; a failed
+        # submit is not recoverable. Never let the layer fail a request.
+        logger.warning("channel layer send to %s failed", group, exc_info=True)
+
+
+def publish_submission_on_commit(submission: Submission) -> None:
+    summary = submission_summary(submission)
+    office_id = submission.office_id
+    token = submission.public_token
+
+    def send() -> None:
+        message = {"type": "submission.changed", "submission": summary, "sent_at": timezone.now().isoformat()}
+        _send(office_group(office_id), message)
+        _send(ticket_group(token), {"type": "ticket.changed", "revision": summary["revision"]})
+
+    transaction.on_commit(send)

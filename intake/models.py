@@ -1,0 +1,188 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from forms_catalog.models import FormTemplate, FormVersion
+
+# No 0/O, 1/I/L: a reference read aloud at a counter or typed from a phone
+# screen must survive being misread.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def new_handoff_code() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Office(models.Model):
+    class Kind(models.TextChoices):
+        WARD = "ward", "구청 (district office)"
+        HEALTH = "health", "보건소 (health centre)"
+        DONG = "dong", "동주민센터 (community centre)"
+
+    slug = models.SlugField("주소용 이름 (slug)", max_length=64, unique=True)
+    name = models.CharField("기관명 (name)", max_length=100)
+    name_en = models.CharField("영문 기관명 (English name)", max_length=100, blank=True)
+    kind = models.CharField("기관 종류 (kind)", max_length=16, choices=Kind.choices, default=Kind.WARD)
+    notice = models.TextField("안내 문구 (notice)", blank=True)
+    paper_wait_baseline_minutes = models.PositiveSmallIntegerField(
+        "종이 민원 시절 평균 대기(분) (paper-era wait baseline, minutes)", default=30
+    )
+    forms = models.ManyToManyField(
+        FormTemplate, blank=True, related_name="offices", verbose_name="제공 서식 (forms offered)"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "기관 (office)"
+        verbose_name_plural = "기관 (offices)"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Counter(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters")
+    number = models.PositiveSmallIntegerField("창구 번호 (counter number)")
+    name = models.CharField("창구 이름 (name)", max_length=100, blank=True)
+    # The QR code carries this token, not the database id, so reprinting
+    # posters after a token change retires the old ones.
+    qr_token = models.CharField(max_length=32, unique=True, default=new_handoff_code)
+
+    class Meta:
+        ordering = ["office", "number"]
+        constraints = [models.UniqueConstraint(fields=["office", "number"], name="unique_counter_number")]
+        verbose_name = "창구 (counter)"
+        verbose_name_plural = "창구 (counters)"
+
+    def __str__(self) -> str:
+        return f"{self.office.name} {self.number}번 창구"
+
+
+class Draft(models.Model):
+    """Work in progress on a resident's phone, kept on the server so nothing is lost."""
+
+    resident_key = models.CharField(max_length=64, db_index=True)
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="drafts")
+    # Plain values of non-sensitive fields, encrypted blob for the rest.
+    data = models.JSONField(default=dict)
+    sensitive_data = models.TextField(blank=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    submission = models.OneToOneField(
+        "Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["resident_key", "office", "form_version"])]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} of {self.form_version}"
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "접수 (submitted)"
+        CALLED = "called", "호출 (called)"
+        CORRECTION = "correction", "보완 요청 (correction requested)"
+        COMPLETED = "completed", "처리 완료 (completed)"
+        REJECTED = "rejected", "반려 (rejected)"
+        NO_SHOW = "no_show", "부재 (no-show)"
+        WITHDRAWN = "withdrawn", "취하 (withdrawn)"
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION)
+
+    reference = models.CharField("접수번호 (reference)", max_length=9, unique=True, default=new_reference)
+    public_token = models.CharField(max_length=64, unique=True, default=new_public_token)
+    handoff_code = models.CharField("인계 코드 (hand-off code)", max_length=8, default=new_handoff_code, db_index=True)
+    idempotency_key = models.UUIDField(unique=True)
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="submissions")
+    counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="submissions")
+
+    data = models.JSONField(default=dict)
+    sensitive_data = models.TextField(blank=True)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    # Bumped on every change; consoles drop any event older than what they hold.
+    revision = models.PositiveIntegerField(default=1)
+    service_date = models.DateField(db_index=True)
+    ticket_number = models.PositiveIntegerField("번호표 (ticket)")
+
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    called_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    called_counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status_note = models.TextField(blank=True)
+
+    # Fixed when the submission completes so later template edits never
+    # rewrite history; kept when personal data is purged.
+    paper_sheets_saved = models.PositiveSmallIntegerField(null=True, blank=True)
+    personal_data_purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "service_date", "ticket_number"], name="unique_ticket_per_day"),
+        ]
+        indexes = [
+            models.Index(fields=["office", "status", "submitted_at"]),
+            models.Index(fields=["office", "completed_at"]),
+        ]
+        verbose_name = "민원 신청 (submission)"
+        verbose_name_plural = "민원 신청 (submissions)"
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.ticket_number}번)"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class SubmissionEvent(models.Model):
+    """Every state change, with who and when: the audit trail of a submission."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class TicketSequence(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE)
+    service_date = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "service_date"], name="unique_ticket_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.service_date}: {self.last_number}"

@@ -1,0 +1,232 @@
+"""Resident-side domain operations: drafts, submission, tickets.
+
+Each function owns its transaction; views only parse input and choose a
+response. Errors carry a stable `code` for views and tests.
+"""
+
+import datetime
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from forms_catalog import schema as form_schema
+from forms_catalog.models import FormTemplate, FormVersion
+from forms_catalog.validators import FieldError
+
+from . import crypto, events, uploads
+from .models import Counter, Draft, Office, Submission, SubmissionEvent, TicketSequence
+from .signals import submission_changed
+
+
+class IntakeError(Exception):
+    code = "intake_error"
+    message = "요청을 처리하지 못했습니다."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class FormUnavailable(IntakeError):
+    code = "form_unavailable"
+    message = "이 기관에서 지금 신청할 수 없는 서식입니다. 창구 직원에게 문의해 주세요."
+
+
+class InvalidSubmission(IntakeError):
+    code = "invalid"
+    message = "입력한 내용에 고칠 곳이 있습니다."
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
+@dataclass
+class FormContext:
+    office: Office
+    template: FormTemplate
+    version: FormVersion
+
+
+def resolve_form(office: Office, code: str) -> FormContext:
+    template = office.forms.filter(code=code).first()
+    version = template.published_version() if template else None
+    if template is None or version is None:
+        raise FormUnavailable()
+    return FormContext(office, template, version)
+
+
+def service_date(now: datetime.datetime | None = None) -> datetime.date:
+    return timezone.localdate(now or timezone.now())
+
+
+def split_sensitive(version: FormVersion, values: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+    secret_keys = form_schema.sensitive_keys(version.schema)
+    plain = {k: v for k, v in values.items() if k not in secret_keys}
+    secret = {k: v for k, v in values.items() if k in secret_keys}
+    return plain, crypto.encrypt_json(secret)
+
+
+def draft_values(draft: Draft) -> dict[str, Any]:
+    return {**draft.data, **crypto.decrypt_json(draft.sensitive_data)}
+
+
+def submission_values(submission: Submission) -> dict[str, Any]:
+    return {**submission.data, **crypto.decrypt_json(submission.sensitive_data)}
+
+
+def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter | None) -> Draft:
+    """The resident's open draft of this form, or a fresh one.
+
+    A draft pinned to an older version stays on it: a resident halfway through
+    a form must not have it change under them when an admin publishes.
+    """
+    draft = (
+        Draft.objects.filter(
+            resident_key=resident_key,
+            office=form.office,
+            form_version__template=form.template,
+            submission__isnull=True,
+        )
+        .select_related("form_version")
+        .order_by("-updated_at")
+        .first()
+    )
+    if draft is None:
+        draft = Draft.objects.create(
+            resident_key=resident_key, office=form.office, counter=counter, form_version=form.version
+        )
+    elif counter is not None and draft.counter_id != counter.pk:
+        draft.counter = counter
+        draft.save(update_fields=["counter"])
+    return draft
+
+
+def save_draft(draft: Draft, raw_values: Mapping[str, Any]) -> Draft:
+    """Keep exactly what the resident typed, valid or not, so nothing is lost."""
+    known = {f["key"] for f in form_schema.input_fields(draft.form_version.schema)}
+    values = {**draft_values(draft), **{k: v for k, v in raw_values.items() if k in known}}
+    draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["data", "sensitive_data", "updated_at"])
+    return draft
+
+
+ATTACHMENT_TYPES = ("file", "seal")
+
+
+def attach_uploads(draft: Draft, files: Mapping[str, Any]) -> dict[str, str]:
+    """Store uploaded attachments on the draft; return Korean errors by field."""
+    errors: dict[str, str] = {}
+    stored: dict[str, Any] = {}
+    for f in form_schema.input_fields(draft.form_version.schema):
+        key = f["key"]
+        if f.get("type") in ATTACHMENT_TYPES and files.get(key):
+            try:
+                stored[key] = uploads.store(f, files[key])
+            except FieldError as exc:
+                errors[key] = exc.message
+    if stored:
+        save_draft(draft, stored)
+    return errors
+
+
+def allocate_ticket(office: Office, day: datetime.date) -> int:
+    """Next ticket number for the office and day.
+
+    The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite)
+    before reading, so concurrent submits never share a number.
+    """
+    TicketSequence.objects.get_or_create(office=office, service_date=day)
+    TicketSequence.objects.filter(office=office, service_date=day).update(last_number=F("last_number") + 1)
+    return TicketSequence.objects.values_list("last_number", flat=True).get(office=office, service_date=day)
+
+
+def submit(
+    *,
+    form: FormContext,
+    version: FormVersion,
+    raw_values: Mapping[str, Any],
+    idempotency_key: uuid.UUID,
+    counter: Counter | None,
+    draft: Draft | None = None,
+) -> tuple[Submission, bool]:
+    """Turn validated values into a Submission. Returns (submission, created).
+
+    Idempotent on `idempotency_key`: a double tap, a retry after a timeout or
+    the back button returns the submission already made.
+    """
+    existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+
+    result = form_schema.validate(version.schema, raw_values)
+    if not result.ok:
+        raise InvalidSubmission(result.errors)
+    plain, secret = split_sensitive(version, result.cleaned)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            day = service_date(now)
+            submission = Submission.objects.create(
+                idempotency_key=idempotency_key,
+                office=form.office,
+                counter=counter,
+                form_version=version,
+                data=plain,
+                sensitive_data=secret,
+                service_date=day,
+                ticket_number=allocate_ticket(form.office, day),
+                submitted_at=now,
+                updated_at=now,
+            )
+            SubmissionEvent.objects.create(submission=submission, to_status=submission.status, at=now)
+            if draft is not None:
+                Draft.objects.filter(pk=draft.pk).update(submission=submission, data={}, sensitive_data="")
+            submission_changed.send(
+                sender=Submission, submission=submission, old_status="", new_status=submission.status
+            )
+            events.publish_submission_on_commit(submission)
+    except IntegrityError:
+        # A concurrent request with the same key won the race; return its result.
+        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return submission, True
+
+
+def purge_stale_drafts(now: datetime.datetime | None = None, hours: int = 48) -> int:
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=hours)
+    deleted, _ = Draft.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted
+
+
+def open_queue(office_id: int) -> list[Submission]:
+    """The office's live queue, oldest first: what a console shows on (re)connect."""
+    today = service_date()
+    return list(
+        Submission.objects.filter(
+            office_id=office_id,
+            status__in=Submission.OPEN_STATUSES,
+            service_date__gte=today - datetime.timedelta(days=1),
+        )
+        .select_related("form_version__template", "called_counter")
+        .order_by("submitted_at")
+    )
+
+
+def people_ahead(submission: Submission) -> int:
+    if submission.status != Submission.Status.SUBMITTED:
+        return 0
+    return Submission.objects.filter(
+        office_id=submission.office_id,
+        status=Submission.Status.SUBMITTED,
+        submitted_at__lt=submission.submitted_at,
+    ).count()

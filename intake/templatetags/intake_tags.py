@@ -1,0 +1,85 @@
+from typing import Any
+
+from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_INPUT_TYPES = {"number": "text", "date": "date", "phone": "tel", "email": "email"}
+_INPUTMODE = {
+    "number": "numeric",
+    "phone": "tel",
+    "rrn": "numeric",
+    "frn": "numeric",
+    "brn": "numeric",
+    "email": "email",
+}
+_AUTOCOMPLETE = {
+    "applicant.name": "name",
+    "applicant.phone": "tel",
+    "applicant.email": "email",
+    "applicant.address": "street-address",
+}
+
+
+@register.filter
+def get(mapping: Any, key: str) -> Any:
+    if hasattr(mapping, "get"):
+        return mapping.get(key)
+    return None
+
+
+@register.filter
+def input_type(field: dict[str, Any]) -> str:
+    return _INPUT_TYPES.get(field.get("type", "text"), "text")
+
+
+@register.filter
+def input_attrs(field: dict[str, Any]) -> SafeString:
+    attrs: list[tuple[str, str]] = []
+    if mode := _INPUTMODE.get(field.get("type", "")):
+        attrs.append(("inputmode", mode))
+    autocomplete = _AUTOCOMPLETE.get(field.get("semantic", ""), "off" if field.get("type") in {"rrn", "frn"} else "")
+    if autocomplete:
+        attrs.append(("autocomplete", autocomplete))
+    if field.get("required"):
+        attrs.append(("aria-required", "true"))
+    return format_html_join(" ", '{}="{}"', attrs)
+
+
+@register.filter
+def choices_of(field: dict[str, Any]) -> list[dict[str, str]]:
+    if field.get("type") == "yesno":
+        return [
+            {"value": "yes", "label": "예", "label_en": "Yes"},
+            {"value": "no", "label": "아니오", "label_en": "No"},
+        ]
+    if field.get("type") == "consent":
+        return [
+            {"value": "agree", "label": "동의합니다", "label_en": "I agree"},
+            {"value": "disagree", "label": "동의하지 않습니다", "label_en": "I do not agree"},
+        ]
+    return [{**c, "value": str(c["value"])} for c in field.get("choices", [])]
+
+
+@register.filter
+def is_selected(choice_value: str, value: Any) -> bool:
+    if isinstance(value, list):
+        return choice_value in [str(v) for v in value]
+    return value is not None and str(value) == choice_value
+
+
+@register.filter
+def accept_of(field: dict[str, Any]) -> str:
+    default = (
+        ["image/jpeg", "image/png"] if field.get("type") == "seal" else ["image/jpeg", "image/png", "application/pdf"]
+    )
+    return ",".join(field.get("accept") or default)
+
+
+@register.filter
+def show_values(equals: Any) -> str:
+    if isinstance(equals, list):
+        return "|".join(str(v) for v in equals)
+    return str(equals)

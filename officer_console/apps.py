@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OfficerConsoleConfig(AppConfig):
+    name = "officer_console"
+    verbose_name = "담당자 콘솔 (Officer console)"

@@ -1,0 +1,93 @@
+"""Demo offices, forms and staff for `make run`. Safe to run again."""
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from forms_catalog import packs
+from forms_catalog.models import FormTemplate
+from intake.models import Counter, Office
+from officer_console.models import Membership
+
+DEMO_PACK = Path(__file__).resolve().parents[3] / "forms_catalog" / "packs" / "demo.json"
+DEMO_PASSWORD = "demo1234!"  # noqa: S105 (demo accounts, printed by make run)
+
+OFFICES: list[dict[str, Any]] = [
+    {
+        "slug": "seocho-gu",
+        "name": "서초구청 OK민원센터",
+        "name_en": "Seocho-gu Office OK Civil Service Centre",
+        "kind": "ward",
+        "counters": 3,
+        "officer": "officer.seocho",
+    },
+    {
+        "slug": "seocho-health",
+        "name": "서초구 보건소",
+        "name_en": "Seocho-gu Health Centre",
+        "kind": "health",
+        "counters": 2,
+        "officer": "officer.health",
+    },
+    {
+        "slug": "banpo1-dong",
+        "name": "반포1동 주민센터",
+        "name_en": "Banpo 1-dong Community Centre",
+        "kind": "dong",
+        "counters": 2,
+        "officer": "officer.banpo1",
+    },
+    {
+        "slug": "seocho1-dong",
+        "name": "서초1동 주민센터",
+        "name_en": "Seocho 1-dong Community Centre",
+        "kind": "dong",
+        "counters": 2,
+        "officer": "officer.seocho1",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo offices, forms and staff accounts (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        pack = packs.load_pack_file(DEMO_PACK)
+        with transaction.atomic():
+            packs.import_pack(pack)
+            kinds_by_code = {form["code"]: set(form.get("offices", ["ward", "dong"])) for form in pack["forms"]}
+            User = get_user_model()
+            offices = []
+            for spec in OFFICES:
+                office, _ = Office.objects.get_or_create(
+                    slug=spec["slug"], defaults={"name": spec["name"], "name_en": spec["name_en"], "kind": spec["kind"]}
+                )
+                offices.append(office)
+                for number in range(1, spec["counters"] + 1):
+                    Counter.objects.get_or_create(office=office, number=number, defaults={"name": f"{number}번 창구"})
+                codes = [code for code, kinds in kinds_by_code.items() if office.kind in kinds]
+                office.forms.add(*FormTemplate.objects.filter(code__in=codes))
+                officer = self._user(User, spec["officer"], "담당자", office.name)
+                Membership.objects.get_or_create(
+                    user=officer, office=office, defaults={"role": Membership.Role.OFFICER}
+                )
+            admin = self._user(User, "admin", "서식", "관리자", is_staff=True, is_superuser=True)
+            manager = self._user(User, "manager", "관리자", "서초구")
+            for office in offices:
+                Membership.objects.get_or_create(
+                    user=manager, office=office, defaults={"role": Membership.Role.MANAGER}
+                )
+            del admin
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(offices)} offices, {len(pack['forms'])} forms."))
+
+    def _user(self, User: Any, username: str, first: str, last: str, **flags: Any) -> Any:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, **flags}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        return user

@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "officer_console"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="officer_console/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("office/<int:office_id>/", views.console, name="console"),
+    path("office/<int:office_id>/counter/", views.choose_counter, name="choose_counter"),
+    path("office/<int:office_id>/call-next/", views.call_next, name="call_next"),
+    path("submission/<int:pk>/", views.submission_detail, name="submission"),
+    path("submission/<int:pk>/pdf/", views.submission_pdf, name="submission_pdf"),
+    path("submission/<int:pk>/<str:action>/", views.submission_action, name="submission_action"),
+]

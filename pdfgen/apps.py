@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PdfgenConfig(AppConfig):
+    name = "pdfgen"
+    verbose_name = "PDF 보관 (PDF archive)"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

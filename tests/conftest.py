@@ -1,0 +1,73 @@
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+from . import factories
+
+pytest_plugins: list[str] = []
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # In CI the PostgreSQL/Redis run must really use them: fail, never skip.
+    if os.environ.get("REQUIRE_SERVICES"):
+        database_url = os.environ.get("DATABASE_URL", "")
+        redis_url = os.environ.get("REDIS_URL", "")
+        problems = []
+        if not database_url.startswith("postgres") or not _reachable(database_url, 5432):
+            problems.append(f"PostgreSQL unreachable at {database_url!r}")
+        if not redis_url.startswith("redis") or not _reachable(redis_url, 6379):
+            problems.append(f"Redis unreachable at {redis_url!r}")
+        if problems:
+            pytest.exit("REQUIRE_SERVICES is set but " + "; ".join(problems), returncode=3)
+
+
+@pytest.fixture
+def version(db):
+    return factories.form_version()
+
+
+@pytest.fixture
+def office(db, version):
+    return factories.office(forms=[version])
+
+
+@pytest.fixture
+def officer(db, office):
+    return factories.officer(office)
+
+
+@pytest.fixture
+def other_office(db, version):
+    return factories.office("banpo1-dong", name="반포1동 주민센터", forms=[version])
+
+
+@pytest.fixture
+def submission(db, office, version):
+    return factories.submitted(office, version)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_postgres_sessions(django_db_setup, django_db_blocker):
+    """Channels runs ORM calls in worker threads whose connections outlive the
+    tests; PostgreSQL then refuses to drop the test database. End them first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -1,0 +1,127 @@
+"""Small factories with named states, so each test says what it needs."""
+
+import uuid
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from forms_catalog.models import FormTemplate, FormVersion
+from intake import services as intake_services
+from intake.models import Counter, Office, Submission
+from officer_console.models import Membership
+
+SIGNATURE = (
+    "data:image/png;base64,"
+    + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+RRN = "900101-1234568"  # check digit valid
+
+SCHEMA: dict[str, Any] = {
+    "sections": [
+        {
+            "key": "applicant",
+            "title": "신청인",
+            "title_en": "Applicant",
+            "fields": [
+                {
+                    "key": "applicant_type",
+                    "type": "choice",
+                    "label": "신청인 구분",
+                    "required": True,
+                    "choices": [{"value": "self", "label": "본인"}, {"value": "proxy", "label": "대리인"}],
+                },
+                {
+                    "key": "name",
+                    "type": "text",
+                    "label": "성명",
+                    "label_en": "Name",
+                    "required": True,
+                    "max_length": 30,
+                    "semantic": "applicant.name",
+                },
+                {"key": "rrn", "type": "rrn", "label": "주민등록번호", "required": True, "semantic": "applicant.rrn"},
+                {"key": "phone", "type": "phone", "label": "전화번호", "required": False},
+                {"key": "address", "type": "address", "label": "주소", "required": True},
+                {"key": "copies", "type": "number", "label": "발급 부수", "required": True, "min": 1, "max": 10},
+            ],
+        },
+        {
+            "key": "proxy",
+            "title": "대리인",
+            "show_if": {"field": "applicant_type", "equals": "proxy"},
+            "fields": [
+                {"key": "proxy_name", "type": "text", "label": "대리인 성명", "required": True},
+            ],
+        },
+        {
+            "key": "confirm",
+            "title": "동의 및 서명",
+            "fields": [
+                {
+                    "key": "consent",
+                    "type": "consent",
+                    "label": "개인정보 수집·이용 동의",
+                    "required": True,
+                    "help": "목적: 민원 처리",
+                },
+                {"key": "signature", "type": "signature", "label": "신청인 서명", "required": True},
+            ],
+        },
+    ]
+}
+
+VALID_VALUES: dict[str, Any] = {
+    "applicant_type": "self",
+    "name": "홍길동",
+    "rrn": RRN,
+    "phone": "01012345678",
+    "address": "서울특별시 서초구 남부순환로 2584, 101호",
+    "copies": "2",
+    "consent": "agree",
+    "signature": SIGNATURE,
+}
+
+
+def form_version(
+    code: str = "test-form",
+    *,
+    paper_sheets: int = 2,
+    status: str = "published",
+    schema: dict[str, Any] | None = None,
+    number: int = 1,
+) -> FormVersion:
+    template, _ = FormTemplate.objects.get_or_create(
+        code=code, defaults={"title": "주민등록표 등본 교부 신청서", "category": "주민등록", "retention_years": 5}
+    )
+    return FormVersion.objects.create(
+        template=template, number=number, status=status, schema=schema or SCHEMA, paper_sheets=paper_sheets
+    )
+
+
+def office(
+    slug: str = "seocho-gu", *, name: str = "서초구청", counters: int = 2, forms: list[FormVersion] | None = None
+) -> Office:
+    o = Office.objects.create(slug=slug, name=name)
+    for n in range(1, counters + 1):
+        Counter.objects.create(office=o, number=n)
+    for v in forms or []:
+        o.forms.add(v.template)
+    return o
+
+
+def officer(o: Office, username: str = "officer", role: str = Membership.Role.OFFICER) -> Any:
+    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1")
+    Membership.objects.create(user=user, office=o, role=role)
+    return user
+
+
+def submitted(o: Office, version: FormVersion, values: dict[str, Any] | None = None) -> Submission:
+    form = intake_services.FormContext(o, version.template, version)
+    submission, _ = intake_services.submit(
+        form=form,
+        version=version,
+        raw_values=values or VALID_VALUES,
+        idempotency_key=uuid.uuid4(),
+        counter=o.counters.first(),
+    )
+    return submission

@@ -1,0 +1,133 @@
+import uuid
+
+import pytest
+from django.db import connection
+
+from intake import crypto
+from intake import services as intake_services
+from intake.models import Draft, Submission
+
+from . import factories
+
+
+def _form(office, version):
+    return intake_services.FormContext(office, version.template, version)
+
+
+def test_submit_allocates_sequential_tickets_per_office_and_day(office, other_office, version):
+    first = factories.submitted(office, version)
+    second = factories.submitted(office, version)
+    elsewhere = factories.submitted(other_office, version)
+    assert (first.ticket_number, second.ticket_number) == (1, 2)
+    assert elsewhere.ticket_number == 1
+    assert first.service_date == second.service_date
+
+
+def test_submit_is_idempotent_on_its_key(office, version):
+    key = uuid.uuid4()
+    kwargs = dict(
+        form=_form(office, version),
+        version=version,
+        raw_values=factories.VALID_VALUES,
+        idempotency_key=key,
+        counter=None,
+    )
+    first, created_first = intake_services.submit(**kwargs)
+    again, created_again = intake_services.submit(**kwargs)
+    assert created_first and not created_again
+    assert again.pk == first.pk
+    assert Submission.objects.count() == 1
+
+
+def test_invalid_submission_raises_with_code_and_field_messages(office, version):
+    values = {**factories.VALID_VALUES, "rrn": "901301-1234567", "name": ""}
+    with pytest.raises(intake_services.InvalidSubmission) as exc:
+        intake_services.submit(
+            form=_form(office, version), version=version, raw_values=values, idempotency_key=uuid.uuid4(), counter=None
+        )
+    assert exc.value.code == "invalid"
+    assert "생년월일" in exc.value.errors["rrn"]
+    assert "필수" in exc.value.errors["name"]
+    assert Submission.objects.count() == 0
+
+
+def test_rrn_is_encrypted_at_rest_and_absent_from_the_raw_row(submission):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data, sensitive_data FROM intake_submission WHERE id = %s", [submission.pk])
+        raw = " ".join(str(col) for col in cursor.fetchone())
+    assert "900101" not in raw and "1234568" not in raw
+    assert "010-1234-5678" in raw  # non-sensitive fields stay queryable
+    assert intake_services.submission_values(submission)["rrn"] == factories.RRN
+    assert crypto.key_id_of(submission.sensitive_data)
+
+
+def test_tampered_ciphertext_is_refused(submission):
+    token = submission.sensitive_data
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_json(tampered)
+
+
+def test_hidden_proxy_fields_are_dropped_and_shown_ones_required(office, version):
+    values = {**factories.VALID_VALUES, "proxy_name": "임꺽정"}
+    submission = factories.submitted(office, version, values)
+    assert "proxy_name" not in intake_services.submission_values(submission)
+
+    proxy = {**factories.VALID_VALUES, "applicant_type": "proxy"}
+    with pytest.raises(intake_services.InvalidSubmission) as exc:
+        factories.submitted(office, version, proxy)
+    assert set(exc.value.errors) == {"proxy_name"}
+
+
+def test_draft_keeps_invalid_input_and_encrypts_sensitive_values(office, version):
+    draft = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, version), counter=None)
+    intake_services.save_draft(draft, {"name": "홍길동", "rrn": "9001", "unknown": "x"})
+    draft.refresh_from_db()
+    assert draft.data == {"name": "홍길동"}
+    assert "9001" not in draft.sensitive_data
+    assert intake_services.draft_values(draft) == {"name": "홍길동", "rrn": "9001"}
+    again = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, version), counter=None)
+    assert again.pk == draft.pk
+
+
+def test_submit_links_draft_and_clears_its_copy_of_personal_data(office, version):
+    form = _form(office, version)
+    draft = intake_services.get_or_start_draft(resident_key="r2", form=form, counter=None)
+    intake_services.save_draft(draft, factories.VALID_VALUES)
+    submission, _ = intake_services.submit(
+        form=form,
+        version=version,
+        raw_values=intake_services.draft_values(draft),
+        idempotency_key=draft.idempotency_key,
+        counter=None,
+        draft=draft,
+    )
+    draft = Draft.objects.get(pk=draft.pk)
+    assert draft.submission_id == submission.pk
+    assert draft.sensitive_data == "" and draft.data == {}
+
+
+def test_form_not_offered_by_office_is_unavailable(office, db):
+    other = factories.form_version("not-offered")
+    with pytest.raises(intake_services.FormUnavailable) as exc:
+        intake_services.resolve_form(office, other.template.code)
+    assert exc.value.code == "form_unavailable"
+
+
+def test_people_ahead_counts_only_earlier_waiting_submissions(office, version):
+    first = factories.submitted(office, version)
+    second = factories.submitted(office, version)
+    third = factories.submitted(office, version)
+    assert [intake_services.people_ahead(s) for s in (first, second, third)] == [0, 1, 2]
+
+
+def test_purge_removes_drafts_older_than_two_days(office, version):
+    import datetime
+
+    from django.utils import timezone
+
+    draft = intake_services.get_or_start_draft(resident_key="old", form=_form(office, version), counter=None)
+    Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=49))
+    fresh = intake_services.get_or_start_draft(resident_key="new", form=_form(office, version), counter=None)
+    assert intake_services.purge_stale_drafts() == 1
+    assert list(Draft.objects.values_list("pk", flat=True)) == [fresh.pk]

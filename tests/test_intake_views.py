@@ -1,0 +1,138 @@
+import re
+
+from django.urls import reverse
+
+from intake.models import Draft, Submission
+
+from . import factories
+
+
+def _form_url(office, version):
+    return reverse("intake:form", args=[office.slug, version.template.code])
+
+
+def test_qr_entry_remembers_the_counter_and_lists_the_office_forms(client, office, version):
+    counter = office.counters.get(number=2)
+    response = client.get(reverse("intake:counter_entry", args=[counter.qr_token]), follow=True)
+    assert response.status_code == 200
+    assert "2번 창구" in response.text
+    assert version.template.title in response.text
+
+
+def test_qr_codes_are_served_as_svg_and_png(client, office):
+    svg = client.get(reverse("intake:counter_qr_svg", args=[office.slug, 1]))
+    png = client.get(reverse("intake:counter_qr_png", args=[office.slug, 1]))
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+
+
+def test_invalid_post_keeps_every_value_and_explains_in_korean(client, office, version):
+    values = {**factories.VALID_VALUES, "rrn": "901301-1234567", "name": "", "phone": "12"}
+    client.get(_form_url(office, version))
+    response = client.post(_form_url(office, version), {**values, "idempotency_key": ""})
+    assert response.status_code == 200
+    assert "고칠 곳이 3군데" in response.text
+    assert "생년월일" in response.text and "010-1234-5678" in response.text
+    # Input kept, including the invalid value, so nothing is retyped.
+    assert 'value="901301-1234567"' in response.text
+    assert 'value="서울특별시 서초구 남부순환로 2584, 101호"' in response.text
+    assert Submission.objects.count() == 0
+
+
+def test_valid_post_creates_one_submission_even_when_repeated(client, office, version):
+    client.get(_form_url(office, version))
+    key = str(Draft.objects.get().idempotency_key)
+    first = client.post(_form_url(office, version), {**factories.VALID_VALUES, "idempotency_key": key})
+    again = client.post(_form_url(office, version), {**factories.VALID_VALUES, "idempotency_key": key})
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    ticket = client.get(first["Location"])
+    assert Submission.objects.count() == 1
+    assert re.search(r"data-ticket>\s*1\s*<", ticket.text)
+    assert Submission.objects.get().reference in ticket.text
+
+
+def test_field_check_returns_the_error_fragment_and_autosaves(client, office, version):
+    client.get(_form_url(office, version))
+    url = reverse("intake:field_check", args=[office.slug, version.template.code, "rrn"])
+    response = client.post(url, {"rrn": "900101-5", "name": "홍길동"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'id="field-rrn-feedback"' in response.text and "13자리" in response.text
+    assert "<html" not in response.text
+    page = client.get(_form_url(office, version))
+    assert 'value="홍길동"' in page.text and 'value="900101-5"' in page.text
+
+
+def test_unknown_form_is_a_clear_404(client, office):
+    response = client.get(reverse("intake:form", args=[office.slug, "nope"]))
+    assert response.status_code == 404
+
+
+def _attachment_form(db):
+    schema = {
+        "sections": [
+            {
+                "key": "s",
+                "title": "첨부",
+                "fields": [
+                    {"key": "name", "type": "text", "label": "성명", "required": True},
+                    {
+                        "key": "photo",
+                        "type": "file",
+                        "label": "사진",
+                        "required": True,
+                        "accept": ["image/jpeg", "image/png"],
+                        "max_size_mb": 1,
+                    },
+                ],
+            },
+            {
+                "key": "members",
+                "title": "세대원",
+                "repeat": {"min": 0, "max": 10},
+                "fields": [
+                    {"key": "member_name", "type": "text", "label": "세대원 성명", "required": True},
+                ],
+            },
+        ]
+    }
+    version = factories.form_version("with-photo", schema=schema)
+    return factories.office("photo-office", forms=[version]), version
+
+
+def _jpeg_with_exif() -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 30), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMaker"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_upload_is_checked_by_content_and_kept_across_errors(client, db, settings, tmp_path):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    office, version = _attachment_form(db)
+    url = _form_url(office, version)
+    client.get(url)
+    fake = SimpleUploadedFile("photo.jpg", b"MZ not really a jpeg", content_type="image/jpeg")
+    response = client.post(url, {"name": "", "photo": fake})
+    assert "올릴 수 없는 파일 형식" in response.text and "JPG, PNG" in response.text
+
+    real = SimpleUploadedFile("내사진.jpg", _jpeg_with_exif(), content_type="application/octet-stream")
+    response = client.post(url, {"name": "", "photo": real})
+    assert "내사진.jpg" in response.text  # kept though the name was missing
+    draft = Draft.objects.get()
+    stored = draft.data["photo"]
+    with default_storage.open(stored["file"]) as handle:
+        assert b"SecretCameraMaker" not in handle.read()
+
+    response = client.post(url, {"name": "홍길동", "idempotency_key": str(draft.idempotency_key)})
+    assert response.status_code == 302
+    assert Submission.objects.get().data["photo"]["sha256"] == stored["sha256"]

@@ -1,0 +1,104 @@
+import hashlib
+import io
+import json
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
+
+from officer_console import services as staff
+from pdfgen import services
+from pdfgen.models import ArchivedDocument
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_submit_queues_the_render_in_the_same_transaction(submission):
+    doc = ArchivedDocument.objects.get(submission=submission)
+    assert doc.status == "pending"
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "pdfgen.tasks.render_submission_pdf"
+    assert task.args_kwargs["args"] == [submission.pk, 1]
+
+
+def test_rendered_pdf_is_pdfa_with_korean_text_and_the_data_attached(submission):
+    digest = services.render_and_store(submission.pk, 1)
+    doc = ArchivedDocument.objects.get(submission=submission)
+    with doc.file.open("rb") as handle:
+        content = handle.read()
+    assert doc.status == "done" and digest == doc.sha256 == hashlib.sha256(content).hexdigest()
+
+    reader = PdfReader(io.BytesIO(content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "주민등록표 등본 교부 신청서",
+        "홍길동",
+        "서울특별시 서초구 남부순환로 2584, 101호",
+        submission.reference,
+    ):
+        assert expected in text
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    raw_xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "pdfaid:part" in raw_xmp and "3" in raw_xmp
+    assert reader.trailer["/Root"]["/OutputIntents"]
+    attached = json.loads(reader.attachments["submission.json"][0])
+    assert attached["values"]["rrn"] == factories.RRN
+    assert attached["reference"] == submission.reference
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object().get("/DescendantFonts", [font])[0].get_object()["/FontDescriptor"]
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_completion_rerenders_and_replaces_the_file(submission, officer):
+    services.render_and_store(submission.pk, 1)
+    first = ArchivedDocument.objects.get(submission=submission)
+    staff.call(submission.pk, officer, None)
+    staff.complete(submission.pk, officer)
+    first.refresh_from_db()
+    assert first.status == "pending" and first.wanted_revision == 3
+    services.render_and_store(submission.pk, 3)
+    final = ArchivedDocument.objects.get(submission=submission)
+    assert final.status == "done" and final.rendered_revision == 3
+    assert final.file.name != first.file.name
+    assert not final.file.storage.exists(first.file.name)
+    with final.file.open("rb") as handle:
+        text = "".join(p.extract_text() for p in PdfReader(handle).pages)
+    assert "처리 완료" in text
+
+
+def test_a_failed_render_is_recorded_and_retried_later(submission, monkeypatch):
+    import pdfgen.render
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("font exploded")
+
+    monkeypatch.setattr(pdfgen.render, "render_pdf", broken)
+    with pytest.raises(RuntimeError):
+        services.render_and_store(submission.pk, 1)
+    doc = ArchivedDocument.objects.get(submission=submission)
+    assert doc.attempts == 1 and "font exploded" in doc.last_error and doc.status == "pending"
+    retry = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert retry is not None and retry.run_after is not None
+
+
+def test_pdf_download_is_permission_checked_and_logged(client, submission, officer, other_office):
+    from django.urls import reverse
+
+    from officer_console.models import AccessLog
+
+    services.render_and_store(submission.pk, 1)
+    url = reverse("officer_console:submission_pdf", args=[submission.pk])
+    client.force_login(factories.officer(other_office, "stranger"))
+    assert client.get(url).status_code == 404
+    client.force_login(officer)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AccessLog.objects.filter(action="download", subject_reference=submission.reference).count() == 1
