@@ -63,10 +63,7 @@ run: demo
 	@echo "  Admin (forms):      http://$(HOST):$(PORT)/admin/   (admin / demo1234!)"
 	@echo "  Ctrl-C stops the server and the worker."
 	@echo ""
-	@trap 'kill 0' INT TERM; \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) project.asgi:application & \
-	$(BIN)/python manage.py db_worker --interval 0.5 & \
-	wait
+	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m project.run
 
 # --- checks -----------------------------------------------------------------
 lint: install

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", health.health, name="health"),
     path("console/", include("officer_console.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("intake.urls")),

@@ -1,0 +1,59 @@
+"""`make run`: the ASGI server and the background worker together.
+
+Ctrl-C (or SIGTERM) stops both; if either one dies, the other is stopped too,
+so a half-running stack never sits at a counter looking healthy.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    bin_dir = os.path.dirname(sys.executable)
+    commands = {
+        "server": [os.path.join(bin_dir, "daphne"), "-b", host, "-p", port, "project.asgi:application"],
+        "worker": [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+    }
+    procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, stop)
+    exit_code = 0
+    while not stopping:
+        for name, proc in procs.items():
+            if proc.poll() is not None:
+                print(f"{name} exited with {proc.returncode}; stopping the rest.", file=sys.stderr)
+                exit_code = proc.returncode or 1
+                stopping = True
+        time.sleep(0.3)
+    for proc in procs.values():
+        # Each child leads its own process group (the worker's autoreloader
+        # runs the real worker as a grandchild): signal the whole group.
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 10
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    print("Stopped the server and the worker.")
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
