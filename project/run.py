@@ -4,6 +4,7 @@ Ctrl-C (or SIGTERM) stops both; if either one dies, the other is stopped too,
 so a half-running stack never sits at a counter looking healthy.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ def main() -> int:
         "server": [os.path.join(bin_dir, "daphne"), "-b", host, "-p", port, "project.asgi:application"],
         "worker": [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
     }
-    procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
+    procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}  # noqa: S603
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
@@ -41,10 +42,8 @@ def main() -> int:
     for proc in procs.values():
         # Each child leads its own process group (the worker's autoreloader
         # runs the real worker as a grandchild): signal the whole group.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + 10
     for proc in procs.values():
         try:

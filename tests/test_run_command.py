@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
+from collections.abc import Iterator
 
 import psutil
 import pytest
@@ -14,7 +14,7 @@ from . import live
 
 
 @pytest.fixture
-def migrated_env(tmp_path):
+def launcher(tmp_path) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "SQLITE_PATH": str(tmp_path / "run.sqlite3"),
@@ -23,67 +23,42 @@ def migrated_env(tmp_path):
         "PORT": str(live.free_port()),
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=live.ROOT, env=env, check=True, timeout=120)
-    return env
-
-
-def _children(pid: int) -> list[psutil.Process]:
-    return psutil.Process(pid).children(recursive=True)
-
-
-def test_ctrl_c_stops_server_and_worker(migrated_env):
-    launcher = subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "project.run"],
         cwd=live.ROOT,
-        env=migrated_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        url = f"http://127.0.0.1:{migrated_env['PORT']}/"
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server never answered")
-        children = _children(launcher.pid)
-        commands = " ".join(" ".join(c.cmdline()) for c in children)
-        assert "daphne" in commands and "db_worker" in commands
-        launcher.send_signal(signal.SIGINT)
-        assert launcher.wait(timeout=20) == 0
-        gone, alive = psutil.wait_procs(children, timeout=10)
-        assert alive == []
-    finally:
-        if launcher.poll() is None:
-            launcher.kill()
-        assert launcher.stdout is not None
-        launcher.stdout.close()
-
-
-def test_a_dead_worker_stops_the_server_too(migrated_env):
-    launcher = subprocess.Popen(
-        [sys.executable, "-m", "project.run"],
-        cwd=live.ROOT,
-        env=migrated_env,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        worker = None
-        for _ in range(100):
-            worker = next((c for c in _children(launcher.pid) if "db_worker" in " ".join(c.cmdline())), None)
-            if worker:
-                break
-            time.sleep(0.1)
-        assert worker is not None
-        children = _children(launcher.pid)
-        os.killpg(os.getpgid(worker.pid), signal.SIGKILL)
-        assert launcher.wait(timeout=20) != 0
-        _, alive = psutil.wait_procs(children, timeout=10)
-        assert alive == []
-    finally:
-        if launcher.poll() is None:
-            launcher.kill()
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def _wait_for_both(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
+    """The launcher's children once both the server and the worker are running."""
+    for _ in range(150):
+        children = psutil.Process(proc.pid).children(recursive=True)
+        commands = " ".join(" ".join(c.cmdline()) for c in children)
+        if "daphne" in commands and "db_worker" in commands:
+            return children
+        time.sleep(0.1)
+    pytest.fail("server and worker did not both start")
+
+
+def test_ctrl_c_stops_server_and_worker(launcher):
+    children = _wait_for_both(launcher)
+    launcher.send_signal(signal.SIGINT)
+    assert launcher.wait(timeout=20) == 0
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert alive == []
+
+
+def test_a_dead_worker_stops_the_server_too(launcher):
+    children = _wait_for_both(launcher)
+    worker = next(c for c in children if "db_worker" in " ".join(c.cmdline()))
+    os.killpg(os.getpgid(worker.pid), signal.SIGKILL)
+    assert launcher.wait(timeout=20) != 0
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert alive == []
