@@ -69,3 +69,11 @@ def decrypt_json(token: str) -> dict[str, Any]:
 
 def key_id_of(token: str) -> str:
     return token.split(":", 2)[1] if token else ""
+
+
+def primary_key_id() -> str:
+    return _current()[0]
+
+
+def reencrypt(token: str) -> str:
+    return encrypt_json(decrypt_json(token))
