@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
 
-from . import qr, services
+from . import qr, ratelimit, services
 from .models import Counter, Office, Submission
 
 
@@ -83,6 +83,7 @@ def _form_page(
     errors: dict[str, str],
     warnings: dict[str, str],
     status: int = 200,
+    alert: str = "",
 ) -> HttpResponse:
     schema = draft.form_version.schema
     fields_by_key = {f["key"]: f for f in form_schema.input_fields(schema)}
@@ -100,6 +101,7 @@ def _form_page(
                 (k, fields_by_key[k].get("label", k), msg) for k, msg in errors.items() if k in fields_by_key
             ],
             "warnings": warnings,
+            "alert": alert,
             "draft": draft,
             "counter": _counter_for(request, form.office),
         },
@@ -133,8 +135,19 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         values = services.draft_values(draft)
         result = form_schema.validate(draft.form_version.schema, values)
         return _form_page(request, form, draft, values, {**result.errors, **upload_errors}, result.warnings)
+    limits = [
+        ("client", _resident_key(request), ratelimit.client_limit()),
+        ("address", str(request.META.get("REMOTE_ADDR", "")), ratelimit.address_limit()),
+    ]
+    if counter is not None:
+        limits.append(("counter", str(counter.pk), ratelimit.counter_limit()))
     try:
-        submission, _ = services.submit(
+        for scope, ident, limit in limits:
+            ratelimit.check(scope, ident, limit)
+    except ratelimit.RateLimited as exc:
+        return _form_page(request, form, draft, services.draft_values(draft), {}, {}, status=429, alert=exc.message)
+    try:
+        submission, created = services.submit(
             form=form,
             version=draft.form_version,
             raw_values=services.draft_values(draft),
@@ -148,6 +161,9 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         return _form_page(
             request, form, draft, values, exc.errors, result.warnings, status=422 if request.htmx else 200
         )
+    if created:
+        for scope, ident, limit in limits:
+            ratelimit.record(scope, ident, limit)
     return redirect("intake:ticket", token=submission.public_token)
 
 

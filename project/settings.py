@@ -130,6 +130,12 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# --- Cache (rate limits) -------------------------------------------------
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Background tasks -----------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -180,6 +186,12 @@ FIELD_ENCRYPTION_KEYS = _keys
 
 # --- Intake behaviour -----------------------------------------------------
 DRAFT_RETENTION_HOURS = int(os.environ.get("DRAFT_RETENTION_HOURS", "48"))
+# Submissions allowed per window, "count/seconds": per resident browser and
+# client address, and per counter.
+RATE_LIMIT_CLIENT = os.environ.get("RATE_LIMIT_CLIENT", "10/600")
+RATE_LIMIT_COUNTER = os.environ.get("RATE_LIMIT_COUNTER", "120/600")
+# Higher than the per-browser limit: a whole office may share one address.
+RATE_LIMIT_ADDRESS = os.environ.get("RATE_LIMIT_ADDRESS", "60/600")
 PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/nanum")
 
 # --- Security -------------------------------------------------------------

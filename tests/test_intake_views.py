@@ -136,3 +136,36 @@ def test_upload_is_checked_by_content_and_kept_across_errors(client, db, setting
     response = client.post(url, {"name": "홍길동", "idempotency_key": str(draft.idempotency_key)})
     assert response.status_code == 302
     assert Submission.objects.get().data["photo"]["sha256"] == stored["sha256"]
+
+
+def test_submissions_beyond_the_client_limit_get_a_clear_message_and_keep_the_input(client, office, version, settings):
+
+    settings.RATE_LIMIT_CLIENT = "2/600"
+    url = _form_url(office, version)
+    for _ in range(2):
+        client.get(url)
+        key = str(Draft.objects.filter(submission__isnull=True).get().idempotency_key)
+        assert client.post(url, {**factories.VALID_VALUES, "idempotency_key": key}).status_code == 302
+    client.get(url)
+    key = str(Draft.objects.filter(submission__isnull=True).get().idempotency_key)
+    response = client.post(url, {**factories.VALID_VALUES, "idempotency_key": key})
+    assert response.status_code == 429
+    assert "너무 많이 제출" in response.text and "분 뒤에 다시" in response.text
+    assert 'value="서울특별시 서초구 남부순환로 2584, 101호"' in response.text
+    assert Submission.objects.count() == 2
+
+
+def test_counter_limit_applies_across_browsers(client, office, version, settings):
+    from django.test import Client
+
+    settings.RATE_LIMIT_COUNTER = "1/600"
+    counter = office.counters.first()
+    statuses = []
+    for browser in (client, Client()):
+        browser.get(reverse("intake:counter_entry", args=[counter.qr_token]))
+        browser.get(_form_url(office, version))
+        key = str(Draft.objects.filter(submission__isnull=True).latest("created_at").idempotency_key)
+        statuses.append(
+            browser.post(_form_url(office, version), {**factories.VALID_VALUES, "idempotency_key": key}).status_code
+        )
+    assert statuses == [302, 429]
