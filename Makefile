@@ -14,7 +14,7 @@ CI_REDIS_URL ?= redis://127.0.0.1:6379/0
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test lint install install-test migrate demo bench clean
+.PHONY: run test lint install install-test migrate demo fuzz clean
 
 # --- installation -----------------------------------------------------------
 define apt_install
@@ -79,8 +79,8 @@ test: install-test lint
 			$(BIN)/python -m pytest -p no:cacheprovider; \
 	fi
 
-bench: install
-	$(BIN)/python bench/run.py
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles

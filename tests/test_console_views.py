@@ -62,3 +62,18 @@ def test_actions_only_accept_post(client, officer, submission, method):
     client.force_login(officer)
     response = getattr(client, method)(reverse("officer_console:submission_action", args=[submission.pk, "call"]))
     assert response.status_code == 405
+
+
+XSS = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
+
+
+def test_hostile_values_are_shown_as_text_on_console_and_ticket_pages(client, officer, office, version):
+    hostile = factories.submitted(
+        office, version, {**factories.VALID_VALUES, "name": XSS[:30], "address": "서울 " + XSS}
+    )
+    client.force_login(officer)
+    page = client.get(reverse("officer_console:submission", args=[hostile.pk])).text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert" in page
+    ticket = client.get(reverse("intake:ticket", args=[hostile.public_token])).text
+    assert "<script>alert" not in ticket
