@@ -12,9 +12,13 @@ CI_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 CI_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum
+# KRDS (the government design system) from the npm registry: design tokens and
+# the Pretendard GOV web fonts, served from project/static/vendor/krds.
+KRDS_VERSION := 1.1.0
+KRDS_DIR := project/static/vendor/krds
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test lint install install-test migrate demo fuzz clean
+.PHONY: run test lint install install-test migrate demo fuzz clean apt-packages
 
 # --- installation -----------------------------------------------------------
 define apt_install
@@ -34,6 +38,17 @@ $(STAMPS)/system-test:
 	$(call apt_install,$(TEST_SYSTEM_PACKAGES))
 	@mkdir -p $(STAMPS) && touch $@
 
+$(STAMPS)/krds-$(KRDS_VERSION):
+	@command -v npm >/dev/null || { $(MAKE) --no-print-directory APT_PACKAGES=npm apt-packages; }
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent krds-uiux@$(KRDS_VERSION) >/dev/null && tar xzf krds-uiux-$(KRDS_VERSION).tgz && cd - >/dev/null && \
+	rm -rf $(KRDS_DIR) && mkdir -p $(KRDS_DIR)/fonts && \
+	cp $$tmp/package/resources/fonts/PretendardGOV-*.subset.woff2 $(KRDS_DIR)/fonts/ && \
+	cp $$tmp/package/package.json $(KRDS_DIR)/ && rm -rf $$tmp
+	@mkdir -p $(STAMPS) && touch $@
+
+apt-packages:
+	$(call apt_install,$(APT_PACKAGES))
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -42,7 +57,7 @@ $(STAMPS)/requirements: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	@mkdir -p $(STAMPS) && touch $@
 
-install: $(STAMPS)/system $(STAMPS)/requirements
+install: $(STAMPS)/system $(STAMPS)/requirements $(STAMPS)/krds-$(KRDS_VERSION)
 install-test: install $(STAMPS)/system-test
 
 # --- run --------------------------------------------------------------------
@@ -83,4 +98,4 @@ fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
 
 clean:
-	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles
+	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles $(KRDS_DIR)

@@ -53,6 +53,11 @@ def test_qr_to_phone_to_live_console_to_archived_pdf(browser, stack):
     phone = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True).new_page()
     phone.goto(f"{stack}/q/{counter.qr_token}/")
     expect(phone.locator(".eyebrow")).to_contain_text("3번 창구")
+    # KRDS's Pretendard GOV is served from our own static files, not a CDN.
+    loaded = phone.evaluate(
+        "async () => { await document.fonts.ready; return [...document.fonts].filter(f => f.family.includes('Pretendard GOV') && f.status === 'loaded').length }"
+    )
+    assert loaded >= 1
     phone.get_by_role("link", name=re.compile(version.template.title)).click()
 
     # Submitting empty shows the summary and keeps the page; nothing is created.
