@@ -55,3 +55,13 @@ class AccessLog(models.Model):
         if self.pk is not None:
             raise PermissionError("Access log entries cannot be changed.")
         super().save(*args, **kwargs)
+
+
+class PasswordChangeRequired(models.Model):
+    """Accounts made with a one-time password must choose their own before anything else."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"password change required: {self.user}"

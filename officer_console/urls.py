@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "officer_console"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="officer_console/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("", views.home, name="home"),
     path("office/<int:office_id>/", views.console, name="console"),
     path("office/<int:office_id>/counter/", views.choose_counter, name="choose_counter"),
