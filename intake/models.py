@@ -138,6 +138,10 @@ class Submission(models.Model):
     # rewrite history; kept when personal data is purged.
     paper_sheets_saved = models.PositiveSmallIntegerField(null=True, blank=True)
     personal_data_purged_at = models.DateTimeField(null=True, blank=True)
+    # Optional number for queue alerts, encrypted like every personal value,
+    # and the alert stages already sent (each at most once).
+    alert_phone = models.TextField(blank=True)
+    alerts_sent = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]

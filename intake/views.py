@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
 
-from . import qr, ratelimit, services
+from . import alerts, qr, ratelimit, services
 from .models import Counter, Office, Submission
 
 
@@ -228,3 +228,17 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         messages.info(request, "직원용 콘솔은 위쪽 메뉴에 있습니다. (Staff console in the menu above.)")
     return render(request, "intake/home.html", {"offices": offices, "console_url": reverse("officer_console:home")})
+
+
+@require_POST
+def ticket_alerts(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    submission = get_object_or_404(
+        Submission.objects.select_related("office", "form_version__template", "called_counter"), public_token=token
+    )
+    raw = request.POST.get("phone", "")
+    try:
+        alerts.register_phone(submission, raw)
+    except alerts.AlertPhoneInvalid as exc:
+        context = {**_ticket_context(submission), "alert_error": exc.message, "alert_input": raw}
+        return render(request, "intake/ticket.html", context, status=422)
+    return redirect("intake:ticket", token=submission.public_token)

@@ -193,6 +193,12 @@ RATE_LIMIT_CLIENT = os.environ.get("RATE_LIMIT_CLIENT", "10/600")
 RATE_LIMIT_COUNTER = os.environ.get("RATE_LIMIT_COUNTER", "120/600")
 # Higher than the per-browser limit: a whole office may share one address.
 RATE_LIMIT_ADDRESS = os.environ.get("RATE_LIMIT_ADDRESS", "60/600")
+# Resident alerts ("3 ahead", "next", "your turn"): "log" or "solapi".
+NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "log")
+SOLAPI_API_KEY = os.environ.get("SOLAPI_API_KEY", "")
+SOLAPI_API_SECRET = os.environ.get("SOLAPI_API_SECRET", "")
+SOLAPI_SENDER = os.environ.get("SOLAPI_SENDER", "")
+SOLAPI_BASE_URL = os.environ.get("SOLAPI_BASE_URL", "")
 PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/nanum")
 
 # --- Security -------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""Which queue alerts are due, and sending them from the worker."""
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+from django_tasks import task
+
+from forms_catalog.validators import FieldError, clean_phone
+
+from . import crypto, notify
+from .models import Submission
+from .signals import submission_changed
+
+logger = logging.getLogger(__name__)
+
+MAX_ALERTS = 3
+
+
+class AlertPhoneInvalid(Exception):
+    code = "alert_phone_invalid"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def register_phone(submission: Submission, raw: str) -> None:
+    """Opt in to alerts with a mobile number (or opt out with an empty one)."""
+    raw = (raw or "").strip()
+    if not raw:
+        Submission.objects.filter(pk=submission.pk).update(alert_phone="")
+        return
+    try:
+        phone = clean_phone({}, raw).value
+    except FieldError as exc:
+        raise AlertPhoneInvalid(exc.message) from None
+    if not phone.startswith("01"):
+        raise AlertPhoneInvalid("알림은 휴대전화로만 보낼 수 있습니다. 010으로 시작하는 번호를 입력해 주세요.")
+    Submission.objects.filter(pk=submission.pk).update(alert_phone=crypto.encrypt_json({"phone": phone}))
+
+
+def _due(office_id: int, changed: Submission) -> list[tuple[int, str]]:
+    due: list[tuple[int, str]] = []
+    if changed.status == Submission.Status.CALLED and changed.alert_phone:
+        due.append((changed.pk, "your_turn"))
+    waiting = (
+        Submission.objects.filter(office_id=office_id, status=Submission.Status.SUBMITTED)
+        .order_by("submitted_at")
+        .values_list("pk", "alert_phone", "alerts_sent")[:4]
+    )
+    for ahead, (pk, phone, sent) in enumerate(waiting):
+        stage = {3: "three_ahead", 0: "next"}.get(ahead)
+        if phone and stage and stage not in sent:
+            due.append((pk, stage))
+    return due
+
+
+@receiver(submission_changed)
+def queue_alerts(sender: Any, submission: Submission, old_status: str, new_status: str, **kwargs: Any) -> None:
+    # Runs inside the state change's transaction: the alert task commits
+    # with the change, and a crash can never send an alert for a change
+    # that did not happen.
+    for pk, stage in _due(submission.office_id, submission):
+        send_alert.enqueue(pk, stage)
+
+
+@task()
+def send_alert(submission_id: int, stage: str) -> str:
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update().select_related("office", "called_counter").get(pk=submission_id)
+        )
+        if not submission.alert_phone or stage in submission.alerts_sent or len(submission.alerts_sent) >= MAX_ALERTS:
+            return "skipped"
+        submission.alerts_sent = [*submission.alerts_sent, stage]
+        submission.save(update_fields=["alerts_sent"])
+        phone = crypto.decrypt_json(submission.alert_phone)["phone"]
+        text = notify.compose(
+            stage,
+            office=submission.office.name,
+            ticket=submission.ticket_number,
+            counter=submission.called_counter.number if submission.called_counter else None,
+        )
+    try:
+        notify.backend().send(phone, text)
+    except Exception:
+        # An alert is a courtesy: log and move on, never retry into a flood.
+        logger.warning("alert %s for submission %s failed", stage, submission_id, exc_info=True)
+        return "failed"
+    return "sent"
