@@ -13,4 +13,5 @@ urlpatterns = [
     path("o/<slug:slug>/counter/<int:number>/qr.svg", views.counter_qr, {"fmt": "svg"}, name="counter_qr_svg"),
     path("o/<slug:slug>/counter/<int:number>/qr.png", views.counter_qr, {"fmt": "png"}, name="counter_qr_png"),
     path("t/<str:token>/", views.ticket, name="ticket"),
+    path("t/<str:token>/correct/", views.correct, name="correct"),
 ]
