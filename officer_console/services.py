@@ -33,7 +33,9 @@ class StaffActionError(Exception):
 
 
 ALLOWED = {
-    "call": {S.SUBMITTED, S.CALLED, S.CORRECTION, S.NO_SHOW},
+    # Calling one already called is a recall, and only by choice: two officers
+    # pressing "call" on the same ticket must not both think it is theirs.
+    "call": {S.SUBMITTED, S.CORRECTION, S.NO_SHOW},
     "recall": {S.CALLED},
     "complete": {S.CALLED},
     "reject": {S.SUBMITTED, S.CALLED, S.CORRECTION},

@@ -228,7 +228,8 @@ def submission_action(request: StaffRequest, pk: int, action: str) -> HttpRespon
         elif action == "edit":
             schema = submission.form_version.schema
             raw = {}
-            for key, value in request.POST.items():
+            for key in request.POST:
+                value = request.POST.get(key, "")
                 f = form_schema.get_field(schema, key)
                 # An empty personal-number box means "leave as it is", not "erase".
                 if f is not None and not (form_schema.is_sensitive(f) and not value.strip()):
