@@ -44,7 +44,7 @@ def submission_summary(submission: Submission) -> dict[str, Any]:
     }
 
 
-def _send(group: str, message: dict[str, Any]) -> None:
+def send_group(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
@@ -63,7 +63,7 @@ def publish_submission_on_commit(submission: Submission) -> None:
 
     def send() -> None:
         message = {"type": "submission.changed", "submission": summary, "sent_at": timezone.now().isoformat()}
-        _send(office_group(office_id), message)
-        _send(ticket_group(token), {"type": "ticket.changed", "revision": summary["revision"]})
+        send_group(office_group(office_id), message)
+        send_group(ticket_group(token), {"type": "ticket.changed", "revision": summary["revision"]})
 
     transaction.on_commit(send)

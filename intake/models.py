@@ -133,6 +133,8 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status_note = models.TextField(blank=True)
+    # Field keys an officer asked the resident to fix; empty unless status is CORRECTION.
+    correction_fields = models.JSONField(default=list, blank=True)
 
     # Fixed when the submission completes so later template edits never
     # rewrite history; kept when personal data is purged.

@@ -230,3 +230,51 @@ def people_ahead(submission: Submission) -> int:
         status=Submission.Status.SUBMITTED,
         submitted_at__lt=submission.submitted_at,
     ).count()
+
+
+class NotAwaitingCorrection(IntakeError):
+    code = "not_awaiting_correction"
+    message = "지금은 고칠 수 있는 상태가 아닙니다. 창구 직원에게 문의해 주세요."
+
+
+def correction_fields(submission: Submission) -> list[dict[str, Any]]:
+    """The schema fields the officer asked this resident to fix, in form order."""
+    wanted = set(submission.correction_fields or [])
+    return [f for f in form_schema.input_fields(submission.form_version.schema) if f["key"] in wanted]
+
+
+def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Submission:
+    """The resident's fixes go into the SAME submission (same ticket, same reference).
+
+    Only the fields the officer asked for are taken from the phone; the whole
+    form is validated again so a fix cannot break a rule across fields.
+    """
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.status != Submission.Status.CORRECTION:
+            raise NotAwaitingCorrection()
+        version = submission.form_version
+        asked = set(submission.correction_fields or [])
+        values = {**submission_values(submission), **{k: v for k, v in raw_values.items() if k in asked}}
+        result = form_schema.validate(version.schema, values)
+        if not result.ok:
+            raise InvalidSubmission(result.errors)
+        submission.data, submission.sensitive_data = split_sensitive(version, result.cleaned)
+        old = submission.status
+        # A resident already called goes back to that counter; one who fixed
+        # the form before being called simply waits in line again.
+        submission.status = Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED
+        submission.correction_fields = []
+        submission.revision += 1
+        submission.updated_at = timezone.now()
+        submission.save()
+        SubmissionEvent.objects.create(
+            submission=submission,
+            from_status=old,
+            to_status=submission.status,
+            at=submission.updated_at,
+            note="보완 제출 (corrected): " + ", ".join(sorted(asked)),
+        )
+        submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
+        events.publish_submission_on_commit(submission)
+    return submission

@@ -201,16 +201,64 @@ def _ticket_context(submission: Submission) -> dict[str, Any]:
         "submission": submission,
         "people_ahead": services.people_ahead(submission),
         "office": submission.office,
+        "correction_fields": services.correction_fields(submission),
     }
+
+
+def _submission_by_token(token: str) -> Submission:
+    return get_object_or_404(
+        Submission.objects.select_related("office", "form_version__template", "called_counter", "handled_by"),
+        public_token=token,
+    )
 
 
 @require_GET
 def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    submission = get_object_or_404(
-        Submission.objects.select_related("office", "form_version__template", "called_counter"), public_token=token
-    )
+    submission = _submission_by_token(token)
     template = "intake/ticket.html#status" if request.htmx else "intake/ticket.html"
     return render(request, template, _ticket_context(submission))
+
+
+@require_http_methods(["GET", "POST"])
+def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The resident fixes the fields the officer marked, in the same submission."""
+    submission = _submission_by_token(token)
+    if submission.status != Submission.Status.CORRECTION:
+        messages.info(request, services.NotAwaitingCorrection.message)
+        return redirect("intake:ticket", token=token)
+    fields = services.correction_fields(submission)
+    current = services.submission_values(submission)
+    # Personal numbers are typed again rather than shown back on a link.
+    values = {f["key"]: ("" if form_schema.is_sensitive(f) else current.get(f["key"])) for f in fields}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        raw = _raw_values(request, submission.form_version.schema)
+        values.update({k: v for k, v in raw.items() if k in values})
+        try:
+            services.resubmit_correction(submission.pk, raw)
+        except services.InvalidSubmission as exc:
+            errors = exc.errors
+        except services.NotAwaitingCorrection as exc:
+            messages.info(request, exc.message)
+            return redirect("intake:ticket", token=token)
+        else:
+            return redirect("intake:ticket", token=token)
+    labels = {f["key"]: f.get("label", f["key"]) for f in form_schema.input_fields(submission.form_version.schema)}
+    return render(
+        request,
+        "intake/correct.html",
+        {
+            "submission": submission,
+            "office": submission.office,
+            "template": submission.form_version.template,
+            "fields": fields,
+            "values": values,
+            "errors": errors,
+            "warnings": {},
+            "error_list": [(k, labels.get(k, k), msg) for k, msg in errors.items()],
+        },
+        status=422 if errors and request.htmx else 200,
+    )
 
 
 @require_GET

@@ -2,11 +2,12 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.template.loader import render_to_string
 
 from intake import events
 from intake import services as intake_services
 
-from . import services
+from . import mirror, services
 
 
 @database_sync_to_async
@@ -52,3 +53,71 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
 
     async def submission_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "submission", "submission": event["submission"]})
+
+
+@database_sync_to_async
+def _recent_calls(office_id: int) -> list[dict[str, Any]]:
+    return mirror.recent_calls(office_id)
+
+
+class LobbyConsumer(ConsoleConsumer):
+    """The office's lobby TV: recent calls only ("23번 → 3번 창구"), no personal data."""
+
+    async def connect(self) -> None:
+        self.office_id = int(self.scope["url_route"]["kwargs"]["office_id"])
+        user = self.scope.get("user")
+        if user is None or not await _allowed(user, self.office_id):
+            await self.close(code=4403)
+            return
+        await self.channel_layer.group_add(events.office_group(self.office_id), self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "calls", "calls": await _recent_calls(self.office_id)})
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        await self.send_json({"type": "calls", "calls": await _recent_calls(self.office_id)})
+
+    async def submission_changed(self, event: dict[str, Any]) -> None:
+        s = event["submission"]
+        if s["status"] == "called" and s["counter"] is not None:
+            await self.send_json({"type": "call", "call": mirror.call_of(s)})
+
+
+@database_sync_to_async
+def _mirror_counter(user: Any, counter_id: int) -> bool:
+    return services.counter_for_staff(user, counter_id) is not None
+
+
+@database_sync_to_async
+def _mirror_html(counter_id: int) -> str:
+    return render_to_string("officer_console/mirror.html#screen", mirror.mirror_context(counter_id))
+
+
+class MirrorConsumer(AsyncJsonWebsocketConsumer):
+    """The resident-facing second monitor of one counter.
+
+    Every change is redrawn from MirrorState in the database, so a mirror that
+    reconnects, or misses a message, shows the right thing again.
+    """
+
+    counter_id: int
+
+    async def connect(self) -> None:
+        self.counter_id = int(self.scope["url_route"]["kwargs"]["counter_id"])
+        user = self.scope.get("user")
+        if user is None or not await _mirror_counter(user, self.counter_id):
+            await self.close(code=4403)
+            return
+        await self.channel_layer.group_add(services.mirror_group(self.counter_id), self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "counter_id"):
+            await self.channel_layer.group_discard(services.mirror_group(self.counter_id), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        # The mirror only listens; anything it sends is answered with a redraw.
+        await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
+
+    async def mirror_changed(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})

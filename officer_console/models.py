@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from intake.models import Office, Submission
+from intake.models import Counter, Office, Submission
 
 
 class Membership(models.Model):
@@ -65,3 +65,58 @@ class PasswordChangeRequired(models.Model):
 
     def __str__(self) -> str:
         return f"password change required: {self.user}"
+
+
+class Review(models.Model):
+    """The officer's check of one submission: the ID-checked tick box."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="review")
+    id_checked_at = models.DateTimeField(null=True, blank=True)
+    id_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "검토 (review)"
+        verbose_name_plural = "검토 (reviews)"
+
+    def __str__(self) -> str:
+        return f"review of {self.submission_id}"
+
+
+class FieldEdit(models.Model):
+    """One value an officer changed on a filed submission: before, after, who, when.
+
+    Values of sensitive fields are stored encrypted like the submission's own.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="field_edits")
+    field_key = models.CharField(max_length=64)
+    field_label = models.CharField(max_length=200, blank=True)
+    sensitive = models.BooleanField(default=False)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "직원 수정 기록 (officer edit)"
+        verbose_name_plural = "직원 수정 기록 (officer edits)"
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}.{self.field_key} by {self.username}"
+
+
+class MirrorState(models.Model):
+    """What a counter's resident-facing screen shows, so a reconnecting mirror redraws it."""
+
+    counter = models.OneToOneField(Counter, on_delete=models.CASCADE, related_name="mirror")
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    field_key = models.CharField(max_length=64, blank=True)
+    prompt = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"mirror of {self.counter_id}"

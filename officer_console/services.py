@@ -5,17 +5,22 @@ same submission can never both win: the second gets a StaffActionError with
 a stable code and a Korean message to show.
 """
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from intake import events
+from forms_catalog import schema as form_schema
+from intake import crypto, events
+from intake import services as intake_services
 from intake.models import Counter, Office, Submission, SubmissionEvent
 from intake.signals import submission_changed
 
-from .models import AccessLog, Membership
+from .models import AccessLog, FieldEdit, Membership, MirrorState, Review
 
 S = Submission.Status
 
@@ -28,10 +33,17 @@ class StaffActionError(Exception):
 
 
 ALLOWED = {
-    "call": {S.SUBMITTED, S.CALLED, S.CORRECTION},
+    # Calling one already called is a recall, and only by choice: two officers
+    # pressing "call" on the same ticket must not both think it is theirs.
+    "call": {S.SUBMITTED, S.CORRECTION, S.NO_SHOW},
+    "recall": {S.CALLED},
     "complete": {S.CALLED},
     "reject": {S.SUBMITTED, S.CALLED, S.CORRECTION},
     "no_show": {S.CALLED},
+    "correction": {S.SUBMITTED, S.CALLED},
+    "transfer": {S.SUBMITTED, S.CALLED, S.CORRECTION},
+    "edit": {S.SUBMITTED, S.CALLED, S.CORRECTION},
+    "id_check": {S.SUBMITTED, S.CALLED, S.CORRECTION},
 }
 
 
@@ -47,6 +59,20 @@ def can_access_office(user: User | AnonymousUser, office_id: int) -> bool:
     return Membership.objects.filter(user_id=user.pk, office_id=office_id).exists()
 
 
+def is_manager(user: User | AnonymousUser, office_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user_id=user.pk, office_id=office_id, role=Membership.Role.MANAGER).exists()
+
+
+def counter_for_staff(user: User | AnonymousUser, counter_id: int) -> Counter | None:
+    """The counter, if it belongs to one of the account's offices."""
+    counter = Counter.objects.select_related("office").filter(pk=counter_id).first()
+    if counter is None or not can_access_office(user, counter.office_id):
+        return None
+    return counter
+
+
 def _lock(submission_id: int, action: str) -> Submission:
     """Lock the row and check the action is allowed from its current state."""
     # No select_related: PostgreSQL refuses FOR UPDATE across the nullable
@@ -60,11 +86,11 @@ def _lock(submission_id: int, action: str) -> Submission:
     return submission
 
 
-def _record(submission: Submission, old: str, user: User, note: str = "") -> None:
+def _record(submission: Submission, old: str, user: User, note: str = "", handler: User | None = None) -> None:
     now = timezone.now()
     submission.revision += 1
     submission.updated_at = now
-    submission.handled_by = user
+    submission.handled_by = handler or user
     submission.save()
     SubmissionEvent.objects.create(
         submission=submission, from_status=old, to_status=submission.status, actor=user, at=now, note=note
@@ -97,6 +123,145 @@ def call_next(office_id: int, user: User, counter: Counter | None) -> Submission
         if candidate is None:
             raise StaffActionError("queue_empty", "대기 중인 민원이 없습니다.")
         return call(candidate.pk, user, counter)
+
+
+def recall(submission_id: int, user: User, counter: Counter | None) -> Submission:
+    """Call the same resident again: the lobby and the phone announce it anew."""
+    with transaction.atomic():
+        submission = _lock(submission_id, "recall")
+        submission.called_at = timezone.now()
+        submission.called_counter = counter or submission.called_counter
+        _record(submission, submission.status, user, note="재호출 (recall)")
+    return submission
+
+
+def no_show(submission_id: int, user: User) -> Submission:
+    with transaction.atomic():
+        submission = _lock(submission_id, "no_show")
+        old = submission.status
+        submission.status = S.NO_SHOW
+        _record(submission, old, user)
+    return submission
+
+
+def request_correction(submission_id: int, user: User, field_keys: Iterable[str], message: str) -> Submission:
+    """Ask the resident to fix some fields; they resubmit the same submission from their phone."""
+    keys = [k for k in dict.fromkeys(field_keys) if k]
+    message = message.strip()
+    if not keys:
+        raise StaffActionError("fields_required", "보완할 항목을 하나 이상 골라 주세요.")
+    with transaction.atomic():
+        submission = _lock(submission_id, "correction")
+        known = {f["key"] for f in form_schema.input_fields(submission.form_version.schema)}
+        unknown = [k for k in keys if k not in known]
+        if unknown:
+            raise StaffActionError("unknown_field", f"이 서식에 없는 항목입니다: {', '.join(unknown)}")
+        old = submission.status
+        submission.status = S.CORRECTION
+        submission.correction_fields = keys
+        submission.status_note = message
+        _record(submission, old, user, note=f"보완 요청 (correction): {', '.join(keys)} — {message}")
+    return submission
+
+
+def transfer(
+    submission_id: int, user: User, *, counter: Counter | None = None, officer: User | None = None, note: str = ""
+) -> Submission:
+    """Hand the submission to another counter and/or officer; the resident's ticket shows the new one."""
+    if counter is None and officer is None:
+        raise StaffActionError("target_required", "넘길 창구나 담당자를 골라 주세요.")
+    with transaction.atomic():
+        submission = _lock(submission_id, "transfer")
+        if counter is not None and counter.office_id != submission.office_id:
+            raise StaffActionError("wrong_office", "다른 기관의 창구로는 넘길 수 없습니다.")
+        if officer is not None and not can_access_office(officer, submission.office_id):
+            raise StaffActionError("wrong_office", "이 기관 소속이 아닌 담당자에게는 넘길 수 없습니다.")
+        if counter is not None:
+            submission.called_counter = counter
+        target = f"{counter.number}번 창구" if counter else ""
+        if officer is not None:
+            target = " · ".join(t for t in (target, officer.get_full_name() or officer.get_username()) if t)
+        _record(
+            submission,
+            submission.status,
+            user,
+            note=f"이관 (transfer) → {target} {note.strip()}".strip(),
+            handler=officer or submission.handled_by or user,
+        )
+    return submission
+
+
+def set_id_checked(submission_id: int, user: User, checked: bool) -> Review:
+    with transaction.atomic():
+        submission = _lock(submission_id, "id_check")
+        review, _ = Review.objects.get_or_create(submission=submission)
+        review.id_checked_at = timezone.now() if checked else None
+        review.id_checked_by = user if checked else None
+        review.save()
+        _record(
+            submission,
+            submission.status,
+            user,
+            note="신분증 확인 (ID checked)" if checked else "신분증 확인 취소 (ID check undone)",
+            handler=submission.handled_by or user,
+        )
+    return review
+
+
+def _stored(value: Any, sensitive: bool) -> str:
+    if value is None:
+        return ""
+    if sensitive:
+        return crypto.encrypt_json({"v": value})
+    return value if isinstance(value, str) else ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -> list[FieldEdit]:
+    """Officer corrections at the counter, each recorded with before/after and who."""
+    with transaction.atomic():
+        submission = _lock(submission_id, "edit")
+        schema = submission.form_version.schema
+        fields = {f["key"]: f for f in form_schema.input_fields(schema)}
+        before = intake_services.submission_values(submission)
+        changed = {k: v for k, v in raw_values.items() if k in fields and v != before.get(k)}
+        if not changed:
+            return []
+        result = form_schema.validate(schema, {**before, **changed})
+        if not result.ok:
+            errors = {k: m for k, m in result.errors.items() if k in changed} or result.errors
+            raise StaffActionError(
+                "invalid", " / ".join(f"{fields[k].get('label', k)}: {m}" for k, m in errors.items() if k in fields)
+            )
+        submission.data, submission.sensitive_data = intake_services.split_sensitive(
+            submission.form_version, result.cleaned
+        )
+        edits = []
+        for key in changed:
+            f = fields[key]
+            sensitive = form_schema.is_sensitive(f)
+            if result.cleaned.get(key) == before.get(key):
+                continue
+            edits.append(
+                FieldEdit.objects.create(
+                    submission=submission,
+                    field_key=key,
+                    field_label=f.get("label", key),
+                    sensitive=sensitive,
+                    before=_stored(before.get(key), sensitive),
+                    after=_stored(result.cleaned.get(key), sensitive),
+                    user=user,
+                    username=user.get_username(),
+                )
+            )
+        if edits:
+            _record(
+                submission,
+                submission.status,
+                user,
+                note="직원 수정 (edited): " + ", ".join(e.field_key for e in edits),
+                handler=submission.handled_by or user,
+            )
+    return edits
 
 
 def complete(submission_id: int, user: User) -> Submission:
@@ -142,3 +307,79 @@ def log_access(
 
 def counters_of(offices: Iterable[Office]) -> list[Counter]:
     return list(Counter.objects.filter(office__in=list(offices)).select_related("office"))
+
+
+def find_by_handoff(office_id: int, code: str) -> Submission:
+    """A resident's hand-off code, as scanned or typed (case, spaces and dashes forgiven)."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    submission = (
+        Submission.objects.filter(office_id=office_id, handoff_code=cleaned).order_by("-submitted_at").first()
+        if cleaned
+        else None
+    )
+    if submission is None:
+        raise StaffActionError("not_found", "그 인계 코드의 민원이 이 기관에 없습니다. 코드를 다시 확인해 주세요.")
+    return submission
+
+
+def search(
+    office_id: int,
+    *,
+    reference: str = "",
+    ticket: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    form_code: str = "",
+    status: str = "",
+) -> QuerySet[Submission]:
+    qs = Submission.objects.filter(office_id=office_id).select_related("form_version__template", "called_counter")
+    if reference:
+        qs = qs.filter(reference__icontains=reference.strip().upper())
+    if ticket is not None:
+        qs = qs.filter(ticket_number=ticket)
+    if date_from:
+        qs = qs.filter(service_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(service_date__lte=date_to)
+    if form_code:
+        qs = qs.filter(form_version__template__code=form_code)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-submitted_at")
+
+
+# --- Mirror screen ----------------------------------------------------------
+
+
+def mirror_group(counter_id: int) -> str:
+    return f"mirror.{counter_id}"
+
+
+def update_mirror(
+    counter: Counter,
+    *,
+    show: bool = False,
+    submission: Submission | None = None,
+    field_key: str | None = None,
+    prompt: str | None = None,
+) -> MirrorState:
+    """Change what the counter's resident-facing screen shows and tell it.
+
+    With `show`, the screen switches to `submission` (None: the idle screen)
+    and any pointer or prompt is cleared.
+    """
+    with transaction.atomic():
+        state, _ = MirrorState.objects.select_for_update().get_or_create(counter=counter)
+        if show:
+            state.submission = submission
+            state.field_key = ""
+            state.prompt = ""
+        if field_key is not None:
+            state.field_key = field_key
+        if prompt is not None:
+            state.prompt = prompt.strip()[:200]
+        state.updated_at = timezone.now()
+        state.save()
+        group = mirror_group(counter.pk)
+        transaction.on_commit(lambda: events.send_group(group, {"type": "mirror.changed"}))
+    return state

@@ -1,11 +1,15 @@
+import csv
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from forms_catalog import schema as form_schema
@@ -14,8 +18,8 @@ from intake.models import Counter, Office, Submission
 from pdfgen.models import ArchivedDocument
 from project.types import StaffRequest
 
-from . import services
-from .models import AccessLog
+from . import mirror, services
+from .models import AccessLog, FieldEdit, Review
 
 
 def _client_ip(request: StaffRequest) -> str | None:
@@ -43,9 +47,24 @@ def _get_submission_for_officer(request: StaffRequest, pk: int) -> Submission:
     return submission
 
 
+COUNTER_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+def _counter_cookie(office: Office) -> str:
+    return f"counter_{office.pk}"
+
+
 def _selected_counter(request: StaffRequest, office: Office) -> Counter | None:
-    counter_id = request.session.get(f"counter_for_office_{office.pk}")
-    return Counter.objects.filter(pk=counter_id, office=office).first() if counter_id else None
+    """The counter this browser sits at: from the session, else the browser's signed cookie.
+
+    The cookie outlives log-out, so the PC at counter 3 stays counter 3 whoever logs in.
+    """
+    counter_id = request.session.get(f"counter_for_office_{office.pk}") or request.get_signed_cookie(
+        _counter_cookie(office), default=None, salt="counter"
+    )
+    if not counter_id or not str(counter_id).isdigit():
+        return None
+    return Counter.objects.filter(pk=int(counter_id), office=office).first()
 
 
 @login_required
@@ -63,14 +82,30 @@ def home(request: StaffRequest) -> HttpResponse:
 @require_GET
 def console(request: StaffRequest, office_id: int) -> HttpResponse:
     office = _get_office_for_officer(request, office_id)
+    counter = _selected_counter(request, office)
+    if counter is not None:
+        # Back at the queue, nothing is open: the resident's screen goes idle.
+        services.update_mirror(counter, show=True, submission=None)
+    status = request.GET.get("status", "")
+    form_code = request.GET.get("form", "")
+    queue = [
+        s
+        for s in intake_services.open_queue(office.pk)
+        if (not status or s.status == status) and (not form_code or s.form_version.template.code == form_code)
+    ]
     return render(
         request,
         "officer_console/console.html",
         {
             "office": office,
-            "queue": intake_services.open_queue(office.pk),
+            "queue": queue,
             "counters": office.counters.all(),
-            "counter": _selected_counter(request, office),
+            "counter": counter,
+            "status_filter": status,
+            "form_filter": form_code,
+            "statuses": [(v, label) for v, label in Submission.Status.choices if v in Submission.OPEN_STATUSES],
+            "forms": office.forms.order_by("title"),
+            "is_manager": services.is_manager(request.user, office.pk),
         },
     )
 
@@ -80,28 +115,22 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
 def choose_counter(request: StaffRequest, office_id: int) -> HttpResponse:
     office = _get_office_for_officer(request, office_id)
     counter = Counter.objects.filter(office=office, pk=request.POST.get("counter") or 0).first()
+    response = redirect("officer_console:console", office_id=office.pk)
     if counter is not None:
         request.session[f"counter_for_office_{office.pk}"] = counter.pk
-    return redirect("officer_console:console", office_id=office.pk)
-
-
-def _display_rows(submission: Submission, values: dict[str, Any], unmasked: bool) -> list[dict[str, Any]]:
-    schema = submission.form_version.schema
-    shown = form_schema.visible(schema, values)
-    sections = []
-    for section in form_schema.sections(schema):
-        rows = []
-        for f in section.get("fields", []):
-            key = f.get("key", "")
-            if f.get("type") == "guidance" or key not in shown:
-                continue
-            value = values.get(key)
-            if form_schema.is_sensitive(f) and value and not unmasked:
-                value = form_schema.mask(f, value)
-            rows.append({"key": key, "label": f.get("label", key), "type": f.get("type"), "value": value})
-        if rows:
-            sections.append({"title": section.get("title", ""), "rows": rows})
-    return sections
+        response.set_signed_cookie(
+            _counter_cookie(office),
+            str(counter.pk),
+            salt="counter",
+            max_age=COUNTER_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        messages.success(
+            request, f"이 화면은 {counter.number}번 창구입니다. (This console is counter {counter.number}.)"
+        )
+    return response
 
 
 @login_required
@@ -109,16 +138,56 @@ def _display_rows(submission: Submission, values: dict[str, Any], unmasked: bool
 def submission_detail(request: StaffRequest, pk: int) -> HttpResponse:
     submission = _get_submission_for_officer(request, pk)
     services.log_access(user=request.user, ip=_client_ip(request), action=AccessLog.Action.VIEW, submission=submission)
-    values = intake_services.submission_values(submission)
-    archive = ArchivedDocument.objects.filter(submission=submission).first()
+    counter = _selected_counter(request, submission.office)
+    # The resident-facing screen follows what the officer has open.
+    if counter is not None and submission.is_open and not request.htmx:
+        services.update_mirror(counter, show=True, submission=submission)
+    return _render_detail(request, submission, unmasked=False)
+
+
+def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool, status: int = 200) -> HttpResponse:
+    office = submission.office
+    review = Review.objects.filter(submission=submission).select_related("id_checked_by").first()
     context = {
         "submission": submission,
-        "sections": _display_rows(submission, values, unmasked=False),
-        "archive": archive,
-        "office": submission.office,
+        "sections": mirror.display_sections(submission, unmasked=unmasked),
+        "unmasked": unmasked,
+        "archive": ArchivedDocument.objects.filter(submission=submission).first(),
+        "office": office,
+        "counter": _selected_counter(request, office),
+        "counters": office.counters.all(),
+        "colleagues": User.objects.filter(memberships__office=office).exclude(pk=request.user.pk).order_by("username"),
+        "review": review,
+        "edits": FieldEdit.objects.filter(submission=submission),
+        "history": submission.events.select_related("actor").all(),
+        "prompts": mirror.PROMPTS,
+        "input_fields": form_schema.input_fields(submission.form_version.schema),
+        "edit_fields": _edit_fields(submission),
+        "correction_fields": intake_services.correction_fields(submission),
     }
     template = "officer_console/submission.html#detail" if request.htmx else "officer_console/submission.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+EDITABLE_TYPES = {"text", "textarea", "address", "phone", "email", "number", "date", "choice", "rrn", "brn"}
+
+
+def _edit_fields(submission: Submission) -> list[dict[str, Any]]:
+    """Inputs for the officer's edit form; personal numbers start empty (typed only to change)."""
+    values = submission.data
+    rows = []
+    for f in form_schema.input_fields(submission.form_version.schema):
+        if f.get("type") not in EDITABLE_TYPES:
+            continue
+        sensitive = form_schema.is_sensitive(f)
+        rows.append({**f, "value": "" if sensitive else values.get(f["key"], ""), "sensitive": sensitive})
+    return rows
+
+
+def _user_in_office(office: Office, user_id: str | None) -> User | None:
+    if not user_id or not user_id.isdigit():
+        return None
+    return User.objects.filter(pk=int(user_id), memberships__office=office).first()
 
 
 @login_required
@@ -126,18 +195,229 @@ def submission_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def submission_action(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     submission = _get_submission_for_officer(request, pk)
     user = request.user
+    office = submission.office
+    counter = _selected_counter(request, office)
+    post = request.POST
+    done_message = ""
     try:
         if action == "call":
-            services.call(submission.pk, user, _selected_counter(request, submission.office))
+            services.call(submission.pk, user, counter)
+        elif action == "recall":
+            services.recall(submission.pk, user, counter)
+        elif action == "no_show":
+            services.no_show(submission.pk, user)
         elif action == "complete":
             services.complete(submission.pk, user)
         elif action == "reject":
-            services.reject(submission.pk, user, request.POST.get("reason", ""))
+            services.reject(submission.pk, user, post.get("reason", ""))
+        elif action == "correction":
+            services.request_correction(submission.pk, user, post.getlist("fields"), post.get("message", ""))
+            done_message = "보완 요청을 보냈습니다. (Correction requested.)"
+        elif action == "transfer":
+            target_counter = Counter.objects.filter(office=office, pk=post.get("counter") or 0).first()
+            services.transfer(
+                submission.pk,
+                user,
+                counter=target_counter,
+                officer=_user_in_office(office, post.get("officer")),
+                note=post.get("note", ""),
+            )
+            done_message = "이관했습니다. (Transferred.)"
+        elif action == "id_check":
+            services.set_id_checked(submission.pk, user, post.get("checked") == "1")
+        elif action == "edit":
+            schema = submission.form_version.schema
+            raw = {}
+            for key in request.POST:
+                value = request.POST.get(key, "")
+                f = form_schema.get_field(schema, key)
+                # An empty personal-number box means "leave as it is", not "erase".
+                if f is not None and not (form_schema.is_sensitive(f) and not value.strip()):
+                    raw[key] = value
+            edits = services.edit_fields(submission.pk, user, raw)
+            done_message = f"{len(edits)}개 항목을 고쳤습니다. (Edited {len(edits)} fields.)"
         else:
             raise Http404("Unknown action.")
     except services.StaffActionError as exc:
         messages.error(request, exc.message)
+    else:
+        if done_message:
+            messages.success(request, done_message)
+        if counter is not None and action in {"complete", "reject", "no_show", "transfer"}:
+            services.update_mirror(counter, show=True, submission=None)
     return redirect("officer_console:submission", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def unmask(request: StaffRequest, pk: int) -> HttpResponse:
+    """Show personal numbers in full, once, for a stated reason that is logged."""
+    submission = _get_submission_for_officer(request, pk)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "마스킹 해제 사유를 입력해 주세요. (A reason is required to unmask.)")
+        return redirect("officer_console:submission", pk=submission.pk)
+    services.log_access(
+        user=request.user, ip=_client_ip(request), action=AccessLog.Action.UNMASK, submission=submission, reason=reason
+    )
+    return _render_detail(request, submission, unmasked=True)
+
+
+@login_required
+@require_POST
+def mirror_control(request: StaffRequest, pk: int) -> HttpResponse:
+    """The officer points at a field or sends a prompt to the counter's resident screen."""
+    submission = _get_submission_for_officer(request, pk)
+    counter = _selected_counter(request, submission.office)
+    if counter is None:
+        messages.error(request, "창구를 먼저 고르세요. (Choose your counter first.)")
+    else:
+        kind = request.POST.get("kind", "")
+        if kind == "point":
+            services.update_mirror(counter, field_key=request.POST.get("field", "")[:64])
+        elif kind == "prompt":
+            services.update_mirror(counter, prompt=request.POST.get("prompt", ""))
+        elif kind == "show":
+            services.update_mirror(counter, show=True, submission=submission)
+        elif kind == "idle":
+            services.update_mirror(counter, show=True, submission=None)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect("officer_console:submission", pk=submission.pk)
+
+
+@login_required
+@require_GET
+def mirror_window(request: StaffRequest, counter_id: int) -> HttpResponse:
+    counter = services.counter_for_staff(request.user, counter_id)
+    if counter is None:
+        raise Http404("No such counter for this account.")
+    return render(request, "officer_console/mirror.html", mirror.mirror_context(counter.pk))
+
+
+@login_required
+@require_GET
+def lobby(request: StaffRequest, office_id: int) -> HttpResponse:
+    office = _get_office_for_officer(request, office_id)
+    return render(request, "officer_console/lobby.html", {"office": office, "calls": mirror.recent_calls(office.pk)})
+
+
+@login_required
+@require_GET
+def handoff(request: StaffRequest, office_id: int) -> HttpResponse:
+    office = _get_office_for_officer(request, office_id)
+    try:
+        submission = services.find_by_handoff(office.pk, request.GET.get("code", ""))
+    except services.StaffActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("officer_console:console", office_id=office.pk)
+    return redirect("officer_console:submission", pk=submission.pk)
+
+
+def _parse_date(raw: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def search(request: StaffRequest, office_id: int) -> HttpResponse:
+    office = _get_office_for_officer(request, office_id)
+    q = request.GET
+    ticket = q.get("ticket", "").strip()
+    errors = []
+    if ticket and not ticket.isdigit():
+        errors.append("번호표는 숫자로 입력해 주세요. (Ticket must be a number.)")
+    for name in ("date_from", "date_to"):
+        if q.get(name) and _parse_date(q[name]) is None:
+            errors.append("날짜는 2024-05-01 형식으로 입력해 주세요. (Use YYYY-MM-DD.)")
+    searched = any(q.get(k) for k in ("reference", "ticket", "date_from", "date_to", "form", "status"))
+    results = (
+        services.search(
+            office.pk,
+            reference=q.get("reference", ""),
+            ticket=int(ticket) if ticket.isdigit() else None,
+            date_from=_parse_date(q.get("date_from", "")),
+            date_to=_parse_date(q.get("date_to", "")),
+            form_code=q.get("form", ""),
+            status=q.get("status", ""),
+        )[:200]
+        if searched and not errors
+        else []
+    )
+    return render(
+        request,
+        "officer_console/search.html",
+        {
+            "office": office,
+            "q": q,
+            "errors": errors,
+            "searched": searched,
+            "results": results,
+            "forms": office.forms.order_by("title"),
+            "statuses": Submission.Status.choices,
+        },
+    )
+
+
+def _get_office_for_manager(request: StaffRequest, office_id: int) -> Office:
+    office = _get_office_for_officer(request, office_id)
+    if not services.is_manager(request.user, office.pk):
+        raise PermissionDenied("관리자만 볼 수 있습니다. (Managers only.)")
+    return office
+
+
+def _access_log_rows(office: Office, q: Any) -> Any:
+    rows = AccessLog.objects.filter(submission__office=office).order_by("-at")
+    if q.get("action"):
+        rows = rows.filter(action=q["action"])
+    if q.get("user"):
+        rows = rows.filter(username__icontains=q["user"])
+    if _parse_date(q.get("date", "")):
+        rows = rows.filter(at__date=_parse_date(q["date"]))
+    return rows
+
+
+@login_required
+@require_GET
+def access_log(request: StaffRequest, office_id: int) -> HttpResponse:
+    office = _get_office_for_manager(request, office_id)
+    return render(
+        request,
+        "officer_console/access_log.html",
+        {
+            "office": office,
+            "rows": _access_log_rows(office, request.GET)[:500],
+            "q": request.GET,
+            "actions": AccessLog.Action.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def access_log_csv(request: StaffRequest, office_id: int) -> HttpResponse:
+    office = _get_office_for_manager(request, office_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="access-log-{office.slug}.csv"'
+    # The BOM makes Excel, which most offices open CSVs with, read UTF-8 Korean.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["일시 (time)", "계정 (account)", "IP", "행위 (action)", "접수번호 (whose data)", "사유 (reason)"])
+    for row in _access_log_rows(office, request.GET).iterator():
+        writer.writerow(
+            [
+                timezone.localtime(row.at).isoformat(),
+                row.username,
+                row.ip or "",
+                row.action,
+                row.subject_reference,
+                row.reason,
+            ]
+        )
+    return response
 
 
 @login_required

@@ -12,6 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from intake.routing import websocket_urlpatterns as intake_websockets  # noqa: E402
 from officer_console.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = django_asgi_app
@@ -23,6 +24,8 @@ if settings.SERVE_STATIC:
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns + intake_websockets))
+        ),
     }
 )

@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from . import factories
+from . import factories, live
 
 pytest_plugins: list[str] = []
 
@@ -81,3 +81,28 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- browser tests: a real Chromium against a real daphne + worker ------------
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # the test makes between steps are still plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not os.path.exists(live.CHROMIUM):
+        pytest.fail(f"{live.CHROMIUM} is missing: `make test` installs Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=live.CHROMIUM, args=live.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def stack(transactional_db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with live.running_stack(tmp_path / "media", tmp_path / "logs") as url:
+        yield url

@@ -1,39 +1,18 @@
 """The walking skeleton, driven as its users do: a phone and an officer's console."""
 
 import io
-import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from intake.models import Submission
 from pdfgen.models import ArchivedDocument
 
-from . import factories, live
+from . import factories, steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # the test makes between steps are still plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not os.path.exists(live.CHROMIUM):
-        pytest.fail(f"{live.CHROMIUM} is missing: `make test` installs Debian's chromium package.")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=live.CHROMIUM, args=live.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def stack(transactional_db, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with live.running_stack(tmp_path / "media", tmp_path / "logs") as url:
-        yield url
 
 
 def test_qr_to_phone_to_live_console_to_archived_pdf(browser, stack):
@@ -43,10 +22,7 @@ def test_qr_to_phone_to_live_console_to_archived_pdf(browser, stack):
     counter = office.counters.get(number=3)
 
     console = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True).new_page()
-    console.goto(f"{stack}/console/")
-    console.fill("#id_username", "officer.seocho")
-    console.fill("#id_password", "pw-for-tests-1")
-    console.click("button[type=submit]")
+    steps.log_in(console, stack, "officer.seocho")
     expect(console.locator("#conn")).to_have_class(re.compile("online"))
     expect(console.locator("#queue tbody tr")).to_have_count(0)
 
@@ -65,27 +41,7 @@ def test_qr_to_phone_to_live_console_to_archived_pdf(browser, stack):
     expect(phone.locator("#error-summary")).to_contain_text("고칠 곳이")
     assert Submission.objects.count() == 0
 
-    phone.get_by_label("본인").check()
-    phone.fill("#field-name-input", "홍길동")
-    phone.fill("#field-rrn-input", "900101-1234568")
-    phone.fill("#field-phone-input", "01012345678")
-    phone.fill("#field-address-input", "서울특별시 서초구 남부순환로 2584, 101호")
-    phone.fill("#field-copies-input", "2")
-    phone.get_by_label("동의합니다").check()
-    # Each change is checked by htmx; wait until the old messages are gone so
-    # the page has stopped moving before signing.
-    expect(phone.locator("#field-copies-feedback .error")).to_have_count(0)
-    expect(phone.locator("#field-consent-feedback .error")).to_have_count(0)
-    canvas = phone.locator(".signature-pad canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    assert box is not None
-    phone.mouse.move(box["x"] + 20, box["y"] + 40)
-    phone.mouse.down()
-    for step in range(1, 12):
-        phone.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
-    phone.mouse.up()
-    expect(phone.locator("#field-signature-input")).to_have_value(re.compile(r"^data:image/png;base64,"))
+    steps.fill_and_sign(phone)
     # A double tap must make one submission.
     phone.locator("[data-submit]").dblclick()
     expect(phone.locator("[data-ticket]")).to_have_text("1")

@@ -131,3 +131,41 @@ def test_purge_removes_drafts_older_than_two_days(office, version):
     fresh = intake_services.get_or_start_draft(resident_key="new", form=_form(office, version), counter=None)
     assert intake_services.purge_stale_drafts() == 1
     assert list(Draft.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_resubmit_correction_updates_the_same_submission_only_for_asked_fields(office, version):
+    from django.contrib.auth import get_user_model
+
+    from intake.models import SubmissionEvent
+    from officer_console import services as staff
+
+    officer = get_user_model().objects.create_user("o1")
+    submission = factories.submitted(office, version)
+    with pytest.raises(intake_services.NotAwaitingCorrection):
+        intake_services.resubmit_correction(submission.pk, {"address": "x"})
+    staff.call(submission.pk, officer, office.counters.first())
+    staff.request_correction(submission.pk, officer, ["address"], "호수를 적어 주세요")
+    with pytest.raises(intake_services.InvalidSubmission) as exc:
+        intake_services.resubmit_correction(submission.pk, {"address": ""})
+    assert "address" in exc.value.errors
+    fixed = intake_services.resubmit_correction(
+        submission.pk, {"address": "서울특별시 서초구 남부순환로 2584, 303호", "name": "김철수"}
+    )
+    assert fixed.pk == submission.pk and fixed.ticket_number == submission.ticket_number
+    # Called before, so the resident goes back to the counter that called them.
+    assert fixed.status == "called" and fixed.correction_fields == []
+    values = intake_services.submission_values(fixed)
+    assert values["address"].endswith("303호") and values["name"] == "홍길동"
+    assert SubmissionEvent.objects.filter(submission=fixed, note__startswith="보완 제출").exists()
+
+
+def test_correction_before_being_called_waits_in_line_again(office, version):
+    from django.contrib.auth import get_user_model
+
+    from officer_console import services as staff
+
+    officer = get_user_model().objects.create_user("o1")
+    submission = factories.submitted(office, version)
+    staff.request_correction(submission.pk, officer, ["phone"], "")
+    fixed = intake_services.resubmit_correction(submission.pk, {"phone": "01098765432"})
+    assert fixed.status == "submitted"

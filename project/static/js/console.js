@@ -1,33 +1,111 @@
-// Live queue: snapshot from the server on every (re)connect, then events.
-// Rows carry a revision; anything older than what the row shows is dropped,
-// so duplicates and late events are harmless.
+// Officer console. Live queue: snapshot from the server on every (re)connect,
+// then events. Rows carry a revision; anything older than what the row shows
+// is dropped, so duplicates and late events are harmless.
 (function () {
   "use strict";
+
+  function socketTo(path, onMessage, conn) {
+    let retry = 0;
+    function connect() {
+      const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      const socket = new WebSocket(scheme + location.host + path);
+      window.consoleSocket = socket; // lets a test drop the connection
+      socket.onopen = () => {
+        retry = 0;
+        if (conn) { conn.textContent = "실시간 연결됨 (live)"; conn.className = "conn online"; }
+      };
+      socket.onmessage = (e) => onMessage(JSON.parse(e.data));
+      socket.onclose = () => {
+        if (conn) { conn.textContent = "연결 끊김 — 다시 연결 중 (reconnecting)"; conn.className = "conn offline"; }
+        retry = Math.min(retry + 1, 5);
+        setTimeout(connect, 500 * retry);
+      };
+    }
+    connect();
+  }
+
+  // Keyboard shortcuts: any element with data-shortcut="x" is clicked (or
+  // focused, for inputs) when x is pressed outside a text field.
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    const key = e.key.toLowerCase();
+    const target = document.querySelector(`[data-shortcut="${CSS.escape(key)}"]`);
+    if (target) {
+      e.preventDefault();
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) target.focus(); else target.click();
+      return;
+    }
+    if (/^[1-9]$/.test(key)) {
+      const rows = Array.from(document.querySelectorAll("#queue tbody tr")).filter((r) => !r.hidden);
+      const link = rows[Number(key) - 1] && rows[Number(key) - 1].querySelector("a");
+      if (link) { e.preventDefault(); link.click(); }
+    }
+  });
+
+  // --- the check view: redraw when someone else changes this submission ----
+  const detail = document.getElementById("submission-detail");
+  if (detail && detail.dataset.ws) {
+    socketTo(detail.dataset.ws, (msg) => {
+      const current = document.getElementById("submission-detail");
+      if (!current) return;
+      const mine = Number(current.dataset.id);
+      const fresher = (s) => s.id === mine && s.revision > Number(current.dataset.revision);
+      const hit = msg.type === "submission" ? fresher(msg.submission)
+        : msg.type === "snapshot" ? msg.submissions.some(fresher) : false;
+      if (hit && window.htmx) {
+        htmx.ajax("GET", current.dataset.url, { target: "#submission-detail", swap: "outerHTML" });
+      }
+    }, null);
+  }
+
   const table = document.getElementById("queue");
   if (!table) return;
   const body = table.tBodies[0];
   const conn = document.getElementById("conn");
   const empty = document.getElementById("queue-empty");
   const detailBase = table.dataset.detailBase.replace(/0\/$/, "");
-  const baseTitle = document.title;
-  let socket = null;
-  let retry = 0;
+  const baseTitle = document.title.replace(/^\(\d+\) /, "");
+  const statusFilter = document.getElementById("filter-status");
+  const formFilter = document.getElementById("filter-form");
+  const soundOn = document.getElementById("sound-on");
+  let audio = null;
+  table.dataset.cues = "0";
 
   function waited(iso) {
     const minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
     return minutes + "분";
   }
 
+  function cue() {
+    table.dataset.cues = String(Number(table.dataset.cues) + 1);
+    if (!soundOn || !soundOn.checked) return;
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.2, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      osc.connect(gain).connect(audio.destination);
+      osc.start();
+      osc.stop(audio.currentTime + 0.4);
+    } catch (err) { /* no audio device: the title count still changes */ }
+  }
+
   function row(s) {
     const tr = document.createElement("tr");
     tr.dataset.id = s.id;
     tr.dataset.revision = s.revision;
+    tr.dataset.status = s.status;
+    tr.dataset.form = s.form_code;
     const cells = [
       ["ticket-cell", null],
       ["", s.form],
       ["", new Date(s.submitted_at).toLocaleTimeString("ko-KR", { hour: "2-digit", minute: "2-digit", hour12: false })],
       ["", waited(s.submitted_at)],
-      ["", s.status_label + (s.counter ? " · " + s.counter + "번 창구" : "")],
+      ["status-cell", s.status_label + (s.counter ? " · " + s.counter + "번 창구" : "")],
     ];
     cells.forEach(([cls, text], i) => {
       const td = document.createElement("td");
@@ -56,38 +134,41 @@
     else {
       const after = Array.from(body.rows).find((r) => Number(r.dataset.id) > s.id);
       body.insertBefore(tr, after || null);
+      if (fresh && s.status === "submitted") cue();
     }
   }
 
   function refreshMeta() {
-    const waiting = body.querySelectorAll("tr").length;
+    const st = statusFilter ? statusFilter.value : "";
+    const fm = formFilter ? formFilter.value : "";
+    let visible = 0;
+    body.querySelectorAll("tr").forEach((tr) => {
+      tr.hidden = (st && tr.dataset.status !== st) || (fm && tr.dataset.form !== fm);
+      if (!tr.hidden) visible += 1;
+    });
+    const waiting = body.querySelectorAll('tr[data-status="submitted"]').length;
     document.title = (waiting ? "(" + waiting + ") " : "") + baseTitle;
-    empty.hidden = waiting > 0;
+    empty.hidden = visible > 0;
   }
 
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + table.dataset.ws);
-    socket.onopen = () => { retry = 0; conn.textContent = "실시간 연결됨 (live)"; conn.className = "conn online"; };
-    socket.onmessage = (e) => {
-      const msg = JSON.parse(e.data);
-      if (msg.type === "snapshot") {
-        const ids = new Set(msg.submissions.map((s) => String(s.id)));
-        body.querySelectorAll("tr").forEach((tr) => { if (!ids.has(tr.dataset.id)) tr.remove(); });
-        msg.submissions.forEach((s) => apply(s, false));
-      } else if (msg.type === "submission") {
-        apply(msg.submission, true);
-      }
-      refreshMeta();
-    };
-    socket.onclose = () => {
-      conn.textContent = "연결 끊김 — 다시 연결 중 (reconnecting)";
-      conn.className = "conn offline";
-      retry = Math.min(retry + 1, 5);
-      setTimeout(connect, 500 * retry);
-    };
-  }
+  [statusFilter, formFilter].forEach((el) => el && el.addEventListener("change", () => {
+    const url = new URL(location.href);
+    url.searchParams.set("status", statusFilter.value);
+    url.searchParams.set("form", formFilter.value);
+    history.replaceState(null, "", url);
+    refreshMeta();
+  }));
+
+  socketTo(table.dataset.ws, (msg) => {
+    if (msg.type === "snapshot") {
+      const ids = new Set(msg.submissions.map((s) => String(s.id)));
+      body.querySelectorAll("tr").forEach((tr) => { if (!ids.has(tr.dataset.id)) tr.remove(); });
+      msg.submissions.forEach((s) => apply(s, false));
+    } else if (msg.type === "submission") {
+      apply(msg.submission, true);
+    }
+    refreshMeta();
+  }, conn);
   setInterval(() => body.querySelectorAll("td[data-since]").forEach((td) => { td.textContent = waited(td.dataset.since); }), 30000);
   refreshMeta();
-  connect();
 })();

@@ -1,0 +1,109 @@
+"""What the officer's screens and the resident-facing screens show of a submission.
+
+Shared by the check view, the mirror window and the lobby display, so all
+three lay out and mask a form the same way.
+"""
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from forms_catalog import schema as form_schema
+from intake import services as intake_services
+from intake.models import Counter, Submission
+
+from .models import MirrorState
+
+LOBBY_SIZE = 8
+
+# Prompts the officer sends to the resident's screen with one click.
+PROMPTS = [
+    "서명해 주세요 (Please sign)",
+    "주소를 확인해 주세요 (Please check your address)",
+    "신분증을 보여 주세요 (Please show your ID)",
+    "잠시만 기다려 주세요 (One moment, please)",
+    "처리되었습니다. 안녕히 가세요 (All done, thank you)",
+]
+
+
+def display_sections(submission: Submission, unmasked: bool = False) -> list[dict[str, Any]]:
+    """The form's sections as the paper has them, sensitive values masked unless asked."""
+    values = intake_services.submission_values(submission)
+    schema = submission.form_version.schema
+    shown = form_schema.visible(schema, values)
+    result = []
+    for section in form_schema.sections(schema):
+        rows = []
+        for f in section.get("fields", []):
+            key = f.get("key", "")
+            if f.get("type") == "guidance" or key not in shown:
+                continue
+            value = values.get(key)
+            sensitive = form_schema.is_sensitive(f)
+            if sensitive and value and not unmasked:
+                value = form_schema.mask(f, value)
+            if isinstance(value, dict):  # uploaded file metadata
+                value = value.get("name", "")
+            if isinstance(value, list):
+                value = ", ".join(map(str, value))
+            rows.append(
+                {
+                    "key": key,
+                    "label": f.get("label", key),
+                    "label_en": f.get("label_en", ""),
+                    "type": f.get("type"),
+                    "value": value,
+                    "sensitive": sensitive,
+                }
+            )
+        if rows:
+            result.append({"title": section.get("title", ""), "title_en": section.get("title_en", ""), "rows": rows})
+    return result
+
+
+def call_of(summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": summary["id"],
+        "revision": summary["revision"],
+        "ticket": summary["ticket"],
+        "counter": summary["counter"],
+        "called_at": summary["called_at"],
+    }
+
+
+def recent_calls(office_id: int) -> list[dict[str, Any]]:
+    since = timezone.now() - datetime.timedelta(hours=12)
+    rows = (
+        Submission.objects.filter(office_id=office_id, called_at__gte=since, called_counter__isnull=False)
+        .select_related("called_counter")
+        .order_by("-called_at")[:LOBBY_SIZE]
+    )
+    return [
+        {
+            "id": s.pk,
+            "revision": s.revision,
+            "ticket": s.ticket_number,
+            "counter": s.called_counter.number if s.called_counter else None,
+            "called_at": s.called_at.isoformat() if s.called_at else None,
+        }
+        for s in rows
+    ]
+
+
+def mirror_context(counter_id: int) -> dict[str, Any]:
+    counter = Counter.objects.select_related("office").get(pk=counter_id)
+    state = MirrorState.objects.select_related("submission__form_version__template").filter(counter=counter).first()
+    submission = state.submission if state else None
+    # A mirror only ever shows an open submission of its own office.
+    if submission is not None and (submission.office_id != counter.office_id or not submission.is_open):
+        submission = None
+    return {
+        "counter": counter,
+        "office": counter.office,
+        "state": state,
+        "submission": submission,
+        "sections": display_sections(submission) if submission else [],
+        "pointed": state.field_key if state and submission else "",
+        "prompt": state.prompt if state else "",
+    }

@@ -1,0 +1,37 @@
+"""What residents and officers do in their browsers, as steps for browser tests."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def fill_and_sign(phone: Page) -> None:
+    """Fill the test form (factories.SCHEMA) as a resident would, finger signature included."""
+    phone.get_by_label("본인").check()
+    phone.fill("#field-name-input", "홍길동")
+    phone.fill("#field-rrn-input", "900101-1234568")
+    phone.fill("#field-phone-input", "01012345678")
+    phone.fill("#field-address-input", "서울특별시 서초구 남부순환로 2584, 101호")
+    phone.fill("#field-copies-input", "2")
+    phone.get_by_label("동의합니다").check()
+    # Each change is checked by htmx; wait until the old messages are gone so
+    # the page has stopped moving before signing.
+    expect(phone.locator("#field-copies-feedback .error")).to_have_count(0)
+    expect(phone.locator("#field-consent-feedback .error")).to_have_count(0)
+    canvas = phone.locator(".signature-pad canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box is not None
+    phone.mouse.move(box["x"] + 20, box["y"] + 40)
+    phone.mouse.down()
+    for step in range(1, 12):
+        phone.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
+    phone.mouse.up()
+    expect(phone.locator("#field-signature-input")).to_have_value(re.compile(r"^data:image/png;base64,"))
+
+
+def log_in(page: Page, base: str, username: str, next_path: str = "/console/") -> None:
+    page.goto(f"{base}/console/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-for-tests-1")
+    page.click("button[type=submit]")
