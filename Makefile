@@ -95,7 +95,7 @@ test: install-test lint
 	fi
 
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} FUZZ_FRAMES=$${FUZZ_FRAMES:-10000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py tests/test_ws_fuzz.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles $(KRDS_DIR)

@@ -69,9 +69,8 @@ def queue_alerts(sender: Any, submission: Submission, old_status: str, new_statu
 @task()
 def send_alert(submission_id: int, stage: str) -> str:
     with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update().select_related("office", "called_counter").get(pk=submission_id)
-        )
+        # No select_related: PostgreSQL refuses FOR UPDATE across a nullable join.
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
         if not submission.alert_phone or stage in submission.alerts_sent or len(submission.alerts_sent) >= MAX_ALERTS:
             return "skipped"
         submission.alerts_sent = [*submission.alerts_sent, stage]

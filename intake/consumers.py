@@ -1,10 +1,10 @@
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import events
 from .models import Submission
+from .ws import SafeJsonWebsocketConsumer
 
 
 @database_sync_to_async
@@ -13,7 +13,7 @@ def _ticket(token: str) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
-class TicketConsumer(AsyncJsonWebsocketConsumer):
+class TicketConsumer(SafeJsonWebsocketConsumer):
     """Tells a resident's ticket page to refresh its status.
 
     The secret public token in the URL is the resident's only credential, as

@@ -108,10 +108,26 @@ def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter
     return draft
 
 
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def storable(value: Any) -> Any:
+    """Drop NUL and other control characters: PostgreSQL refuses NUL in text and
+    JSON, and no form value needs them. Everything else the resident typed,
+    valid or not, is kept."""
+    if isinstance(value, str):
+        return value.translate(_CONTROL)
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    return value
+
+
 def save_draft(draft: Draft, raw_values: Mapping[str, Any]) -> Draft:
     """Keep exactly what the resident typed, valid or not, so nothing is lost."""
     known = {f["key"] for f in form_schema.input_fields(draft.form_version.schema)}
-    values = {**draft_values(draft), **{k: v for k, v in raw_values.items() if k in known}}
+    values = {**draft_values(draft), **{k: storable(v) for k, v in raw_values.items() if k in known}}
     draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)
     draft.updated_at = timezone.now()
     draft.save(update_fields=["data", "sensitive_data", "updated_at"])

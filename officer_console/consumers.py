@@ -1,11 +1,11 @@
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.template.loader import render_to_string
 
 from intake import events
 from intake import services as intake_services
+from intake.ws import SafeJsonWebsocketConsumer
 
 from . import mirror, services
 
@@ -20,7 +20,7 @@ def _snapshot(office_id: int) -> list[dict[str, Any]]:
     return [events.submission_summary(s) for s in intake_services.open_queue(office_id)]
 
 
-class ConsoleConsumer(AsyncJsonWebsocketConsumer):
+class ConsoleConsumer(SafeJsonWebsocketConsumer):
     """Live queue of one office.
 
     Subscribes first, then sends the snapshot from the database, so an event
@@ -92,7 +92,7 @@ def _mirror_html(counter_id: int) -> str:
     return render_to_string("officer_console/mirror.html#screen", mirror.mirror_context(counter_id))
 
 
-class MirrorConsumer(AsyncJsonWebsocketConsumer):
+class MirrorConsumer(SafeJsonWebsocketConsumer):
     """The resident-facing second monitor of one counter.
 
     Every change is redrawn from MirrorState in the database, so a mirror that

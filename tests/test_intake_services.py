@@ -169,3 +169,10 @@ def test_correction_before_being_called_waits_in_line_again(office, version):
     staff.request_correction(submission.pk, officer, ["phone"], "")
     fixed = intake_services.resubmit_correction(submission.pk, {"phone": "01098765432"})
     assert fixed.status == "submitted"
+
+
+def test_draft_drops_control_characters_postgres_cannot_store(office, version):
+    draft = intake_services.get_or_start_draft(resident_key="nul", form=_form(office, version), counter=None)
+    intake_services.save_draft(draft, {"name": "홍\x00길\x07동", "address": "줄1\n줄2", "copies": ["1\x00"]})
+    draft.refresh_from_db()
+    assert intake_services.draft_values(draft) == {"name": "홍길동", "address": "줄1\n줄2", "copies": ["1"]}

@@ -1,0 +1,29 @@
+import json
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+MAX_FRAME = 16_384
+
+
+class SafeJsonWebsocketConsumer(AsyncJsonWebsocketConsumer):
+    """A JSON consumer that answers malformed frames instead of crashing on them.
+
+    Binary frames, invalid JSON, over-long frames and non-object JSON get an
+    error message and the socket stays open: a buggy or hostile client must
+    not be able to take a console's connection down with one bad frame.
+    """
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        if text_data is None or len(text_data) > MAX_FRAME:
+            await self.send_json({"type": "error", "message": "JSON 텍스트 메시지만 받습니다. (JSON text frames only)"})
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_json({"type": "error", "message": "메시지를 읽을 수 없습니다. (invalid JSON)"})
+            return
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "message": "알 수 없는 요청입니다. (expected an object)"})
+            return
+        await self.receive_json(content, **kwargs)
