@@ -14,7 +14,7 @@ CI_REDIS_URL ?= redis://127.0.0.1:6379/0
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test lint install install-test migrate demo bench clean
+.PHONY: run test lint install install-test migrate demo bench bench-pdf clean
 
 # --- installation -----------------------------------------------------------
 define apt_install
@@ -84,6 +84,9 @@ test: install-test lint
 
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-pdf: install
+	$(BIN)/python bench/pdf_bench.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from typing import Any
 
-from .models import ArchivedDocument
+from django import forms
+from django.contrib import admin
+from django.template import TemplateSyntaxError
+
+from .models import ArchivedDocument, PdfLayout
 
 
 @admin.register(ArchivedDocument)
@@ -18,3 +22,25 @@ class ArchivedDocumentAdmin(admin.ModelAdmin):
         "last_error",
         "rendered_at",
     )
+
+
+class PdfLayoutForm(forms.ModelForm):
+    class Meta:
+        model = PdfLayout
+        fields = ("form_version", "html", "active")
+
+    def clean_html(self) -> Any:
+        html = self.cleaned_data["html"]
+        try:
+            PdfLayout(html=html).compiled()
+        except TemplateSyntaxError as exc:
+            # Caught here so a typo never reaches the worker as failed renders.
+            raise forms.ValidationError(f"템플릿 문법 오류입니다. 고친 뒤 다시 저장해 주세요: {exc}") from exc
+        return html
+
+
+@admin.register(PdfLayout)
+class PdfLayoutAdmin(admin.ModelAdmin):
+    form = PdfLayoutForm
+    list_display = ("form_version", "active", "updated_at")
+    list_filter = ("active",)
