@@ -14,7 +14,6 @@ Where the time goes, measured with bench/pdf_bench.py and cProfile:
 """
 
 import json
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +25,6 @@ from weasyprint.text.fonts import FontConfiguration
 
 PDF_VARIANT = "pdf/a-3b"
 ATTACHMENT_NAME = "submission.json"
-
-# WeasyPrint reports every rendering step at INFO; a worker rendering all day
-# would log little else.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ its PDF queued.
 import datetime
 import hashlib
 import logging
+import os
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -233,6 +236,7 @@ def render_and_store(submission_id: int, revision: int) -> str:
     submission = Submission.objects.select_related("form_version__template", "office", "handled_by").get(
         pk=submission_id
     )
+    _test_delay()
     try:
         context, data = build_context(submission)
         pdf = render.render_pdf(render_html(submission, context), data)
@@ -272,6 +276,13 @@ def render_and_store(submission_id: int, revision: int) -> str:
     if old_name and old_name != name:
         default_storage.delete(old_name)
     return digest
+
+
+def _test_delay() -> None:
+    # Lets the crash-recovery test kill a worker mid-render; ignored unless DEBUG.
+    delay = os.environ.get("PDFGEN_TEST_RENDER_DELAY")
+    if delay and settings.DEBUG:
+        time.sleep(float(delay))
 
 
 def _record_failure(doc_id: int, submission_id: int, revision: int, exc: Exception) -> None:

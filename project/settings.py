@@ -181,6 +181,9 @@ FIELD_ENCRYPTION_KEYS = _keys
 # --- Intake behaviour -----------------------------------------------------
 DRAFT_RETENTION_HOURS = int(os.environ.get("DRAFT_RETENTION_HOURS", "48"))
 PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/nanum")
+# A render task RUNNING longer than this on another machine is taken as
+# stranded by a dead worker and queued again (a render takes well under 1 s).
+PDF_STALE_TASK_SECONDS = int(os.environ.get("PDF_STALE_TASK_SECONDS", "600"))
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -205,5 +208,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO: a PDF worker would log little else.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
