@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("console/", include("officer_console.urls")),
+    path("pdf/", include("pdfgen.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("intake.urls")),
 ]
