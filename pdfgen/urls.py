@@ -7,4 +7,5 @@ app_name = "pdfgen"
 urlpatterns = [
     path("submission/<int:submission_id>/status/", views.status, name="status"),
     path("submission/<int:submission_id>/retry/", views.retry, name="retry"),
+    path("bundle/", views.bundle, name="bundle"),
 ]
