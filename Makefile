@@ -86,7 +86,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 bench-pdf: install
-	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/pdf_bench.py --explain
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles

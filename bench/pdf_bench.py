@@ -7,6 +7,8 @@ Run: `make bench-pdf` (or `.venv/bin/python bench/pdf_bench.py`). Prints:
 - size of the Korean PDF with a phone-canvas signature (target ≤ 60 KB);
 - throughput of the whole worker pipeline (context → HTML → PDF/A → checks)
   in PDFs per second per worker;
+- with --explain, what each fix is worth (fontTools fallback, automatic table
+  layout, the signature embedded as sent);
 - with --profile, the top of a cProfile of one Korean render.
 
 No database: the submission is built in memory with the same code the worker uses.
@@ -16,6 +18,7 @@ import argparse
 import base64
 import cProfile
 import io
+import logging
 import os
 import pstats
 import random
@@ -159,11 +162,46 @@ def timed_pair(korean: Any, latin: Any, repeat: int) -> tuple[float, float, byte
     return statistics.median(korean_s), statistics.median(latin_s), korean_pdf, latin_pdf
 
 
+def cpu_median(fn: Any, repeat: int) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        samples.append(time.process_time() - start)
+    return statistics.median(samples)
+
+
+def explain(html: str, data: dict[str, Any], raw_signature: str, context: dict[str, Any], repeat: int) -> None:
+    """What each root-cause fix is worth: undo it and measure."""
+    import weasyprint.pdf.fonts as weasy_fonts
+
+    base = cpu_median(lambda: render.render_pdf(html, data), repeat)
+    print(f"-- explain (CPU ms, size) -- as shipped: {base * 1000:.1f} ms")
+    saved = weasy_fonts.harfbuzz_subset
+    weasy_fonts.harfbuzz_subset = None
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # it warns about the fallback on every render
+    try:
+        slow = cpu_median(lambda: render.render_pdf(html, data), max(3, repeat // 3))
+    finally:
+        weasy_fonts.harfbuzz_subset = saved
+        logging.getLogger("weasyprint").setLevel(logging.NOTSET)
+    print(f"without HarfBuzz subsetting (fontTools fallback): {slow * 1000:.1f} ms")
+    auto = html.replace("table-layout: fixed;", "")
+    print(
+        f"automatic table layout instead of fixed: {cpu_median(lambda: render.render_pdf(auto, data), repeat) * 1000:.1f} ms"
+    )
+    printed = context["signatures"][0]["src"]
+    raw = render.render_pdf(html.replace(printed, raw_signature), data)
+    print(f"signature embedded as the phone sent it: {len(raw) / 1024:.1f} KB instead of bi-level print size")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of the throughput run")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--explain", action="store_true", help="also time the traps this code avoids")
     parser.add_argument("--save", metavar="DIR", help="also write the Korean and Latin PDFs there")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
@@ -214,6 +252,9 @@ def main() -> None:
         f"throughput per worker (context → PDF/A → checks): {done / cpu:.1f} PDFs/s of CPU "
         f"({cpu / done * 1000:.0f} ms each); {done / elapsed:.1f} PDFs/s wall clock under the machine's current load"
     )
+
+    if args.explain:
+        explain(html, data, values["signature"], context, args.repeat)
 
     if args.profile:
         profiler = cProfile.Profile()

@@ -217,5 +217,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO: a PDF worker would log little else.
         "weasyprint.progress": {"level": "WARNING"},
+        # fontTools (WeasyPrint's subsetting fallback without libharfbuzz-subset0) logs every table at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
