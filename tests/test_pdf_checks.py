@@ -131,3 +131,32 @@ def test_the_admin_refuses_a_layout_with_a_template_error(version):
 
     form = PdfLayoutForm(data={"form_version": version.pk, "html": "{% block x %}안 닫힘", "active": True})
     assert not form.is_valid() and "템플릿 문법 오류" in form.errors["html"][0]
+
+
+def test_a_scanned_seal_is_printed_in_its_row(office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    from intake import uploads
+
+    seal_field = {"key": "principal_seal", "type": "seal", "label": "위임자 인감"}
+    schema = {
+        "sections": [
+            *factories.SCHEMA["sections"],
+            {"key": "delegation", "title": "위임장", "fields": [seal_field]},
+        ]
+    }
+    scan = Image.new("RGB", (800, 800), "white")
+    ImageDraw.Draw(scan).ellipse((100, 100, 700, 700), outline=(200, 20, 20), width=40)
+    raw = io.BytesIO()
+    scan.save(raw, "PNG")
+    stored = uploads.store(seal_field, SimpleUploadedFile("seal.png", raw.getvalue(), content_type="image/png"))
+    version = factories.form_version("seal-form", schema=schema)
+    submission = factories.submitted(office, version, {**factories.VALID_VALUES, "principal_seal": stored})
+
+    pdf, context, data = _rendered(submission)
+    reader = PdfReader(io.BytesIO(pdf))
+    images = [img for page in reader.pages for img in page.images]
+    assert len(images) == 2  # the signature and the seal
+    assert "위임자 인감" in _text(pdf) and "seal.png" not in _text(pdf)  # the image, not the file name
+    assert checks.check_pdf(pdf, data, checks.expected_texts(context)) == []
