@@ -2,8 +2,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template import TemplateSyntaxError
 
+from . import services
 from .models import ArchivedDocument, PdfLayout
 
 
@@ -11,6 +14,7 @@ from .models import ArchivedDocument, PdfLayout
 class ArchivedDocumentAdmin(admin.ModelAdmin):
     list_display = ("submission", "status", "size", "attempts", "rendered_at")
     list_filter = ("status",)
+    actions = ("retry_render",)
     readonly_fields = (
         "submission",
         "file",
@@ -22,6 +26,12 @@ class ArchivedDocumentAdmin(admin.ModelAdmin):
         "last_error",
         "rendered_at",
     )
+
+    @admin.action(description="PDF 다시 만들기 (queue the render again)")
+    def retry_render(self, request: HttpRequest, queryset: QuerySet[ArchivedDocument]) -> None:
+        for doc in queryset:
+            services.retry(doc)
+        self.message_user(request, f"{queryset.count()}건을 다시 만들도록 예약했습니다. (queued)")
 
 
 class PdfLayoutForm(forms.ModelForm):

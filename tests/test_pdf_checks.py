@@ -37,6 +37,10 @@ def test_a_generated_pdf_passes_every_check(submission):
     assert reader.metadata["/Author"] == "서초구청"
     assert reader.trailer["/Root"]["/Lang"] == "ko"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged (pdf_tags)
+    fonts = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1] for p in reader.pages for f in p["/Resources"]["/Font"].values()
+    }
+    assert fonts == {"Archive", "Archive-Bold"}  # Nanum Gothic only: no glyph fell back to another font
 
 
 def test_checks_report_altered_data_missing_text_and_plain_pdfs(submission):
@@ -124,6 +128,23 @@ def test_an_admin_supplied_layout_replaces_the_generic_one(submission):
     pdf, context, data = _rendered(submission)
     assert "맞춤 서식 주민등록표 등본 교부 신청서" in _text(pdf)
     assert checks.check_pdf(pdf, data, checks.expected_texts(context)) == []
+
+
+def test_staff_can_queue_failed_pdfs_again_from_the_admin(admin_client, submission):
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult
+
+    ArchivedDocument.objects.filter(submission=submission).update(status="failed", attempts=5)
+    DBTaskResult.objects.all().delete()
+    doc = ArchivedDocument.objects.get(submission=submission)
+    response = admin_client.post(
+        reverse("admin:pdfgen_archiveddocument_changelist"),
+        {"action": "retry_render", "_selected_action": [doc.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    doc.refresh_from_db()
+    assert doc.status == "pending" and doc.attempts == 0 and DBTaskResult.objects.count() == 1
 
 
 def test_the_admin_refuses_a_layout_with_a_template_error(version):
