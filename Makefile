@@ -65,7 +65,7 @@ run: demo
 	@echo ""
 	@trap 'kill 0' INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) project.asgi:application & \
-	while true; do $(BIN)/python manage.py pdf_worker --max-tasks 200 || sleep 1; done & \
+	$(BIN)/python manage.py pdf_worker --interval 0.5 & \
 	wait
 
 # --- checks -----------------------------------------------------------------

@@ -17,7 +17,7 @@ from . import live
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _worker(tmp_path, log_name: str, **extra_env: str) -> subprocess.Popen[bytes]:
+def _worker(tmp_path, log_name: str, *args: str, **extra_env: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         **live.test_database_env(),
@@ -28,7 +28,7 @@ def _worker(tmp_path, log_name: str, **extra_env: str) -> subprocess.Popen[bytes
     }
     with open(tmp_path / log_name, "wb") as log:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "manage.py", "pdf_worker", "--interval", "0.2", "--sweep-every", "1"],
+            [sys.executable, "manage.py", "pdf_worker", "--interval", "0.2", *args],
             cwd=live.ROOT,
             env=env,
             stdout=log,
@@ -45,10 +45,12 @@ def _wait(predicate, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_sigkill_mid_render_then_restart_still_archives_the_pdf(transactional_db, settings, tmp_path, submission):
+def test_sigkill_mid_render_then_restart_still_archives_the_pdf(
+    transactional_db, settings, tmp_path, office, version, submission
+):
     settings.MEDIA_ROOT = tmp_path
     task = DBTaskResult.objects.get()
-    first = _worker(tmp_path, "worker1.log", PDFGEN_TEST_RENDER_DELAY="60")
+    first = _worker(tmp_path, "worker1.log", "--once", PDFGEN_TEST_RENDER_DELAY="60")
     try:
         _wait(lambda: DBTaskResult.objects.get(pk=task.pk).status == "RUNNING", 60, "the render to start")
         os.kill(first.pid, signal.SIGKILL)
