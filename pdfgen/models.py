@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.db import models
+from django.template import engines
 from django.utils import timezone
 
+from forms_catalog.models import FormVersion
 from intake.models import Submission
 
 
@@ -32,3 +36,32 @@ class ArchivedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"PDF {self.submission.reference} ({self.status})"
+
+
+class PdfLayout(models.Model):
+    """An admin-supplied archive layout for one form version (Django template).
+
+    Kept here rather than on FormVersion so the catalog stays free of
+    rendering concerns. The template usually extends "pdfgen/submission.html"
+    and replaces a block such as `sections`; it receives the same context.
+    """
+
+    form_version = models.OneToOneField(
+        FormVersion, on_delete=models.CASCADE, related_name="pdf_layout", verbose_name="서식 버전 (form version)"
+    )
+    html = models.TextField(
+        "PDF 서식 템플릿 (layout template)",
+        help_text='Django 템플릿. 보통 {% extends "pdfgen/submission.html" %} 후 block을 바꿉니다.',
+    )
+    active = models.BooleanField("사용 (active)", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "PDF 서식 (PDF layout)"
+        verbose_name_plural = "PDF 서식 (PDF layouts)"
+
+    def __str__(self) -> str:
+        return f"PDF layout of {self.form_version}"
+
+    def compiled(self) -> Any:
+        return engines["django"].from_string(self.html)

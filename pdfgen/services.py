@@ -8,18 +8,23 @@ its PDF queued.
 import datetime
 import hashlib
 import logging
+import os
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
 from intake.models import Submission
 from intake.services import submission_values
 
-from .models import ArchivedDocument
+from . import images
+from .models import ArchivedDocument, PdfLayout
 
 logger = logging.getLogger(__name__)
 
@@ -39,35 +44,110 @@ def request_render(submission: Submission) -> ArchivedDocument:
     return doc
 
 
-def _rows(submission: Submission, values: dict[str, Any]) -> list[dict[str, Any]]:
+# Values longer than this take the whole width of a row instead of half.
+WIDE_VALUE_CHARS = 16
+WIDE_TYPES = {"address", "textarea", "multichoice", "file", "seal", "choice"}
+
+
+def _options(f: dict[str, Any], value: Any) -> list[dict[str, Any]]:
+    chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)}
+    return [{"label": c["label"], "selected": str(c["value"]) in chosen} for c in f.get("choices", [])]
+
+
+def _seal_image(value: Any) -> str:
+    if not isinstance(value, dict) or not str(value.get("content_type", "")).startswith("image/"):
+        return ""
+    with default_storage.open(value["file"], "rb") as handle:
+        return images.print_image(handle.read())
+
+
+def display_value(f: dict[str, Any], value: Any) -> Any:
+    """The text a field's value reads as on paper (also what the checks look for)."""
+    kind = f.get("type")
+    if value is None or value == "":
+        return ""
+    if f.get("choices"):
+        labels = {str(c["value"]): c["label"] for c in f["choices"]}
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(str(labels.get(str(v), v)) for v in items)
+    if kind == "yesno":
+        return {"yes": "예", "no": "아니오"}.get(str(value), value)
+    if kind == "consent":
+        return {"agree": "동의함", "disagree": "동의하지 않음"}.get(str(value), value)
+    if kind in ("file", "seal") and isinstance(value, dict):
+        return f"{value.get('name', '')} (SHA-256 {str(value.get('sha256', ''))[:12]}…)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def _row(f: dict[str, Any], value: Any) -> dict[str, Any]:
+    kind = f.get("type")
+    text = display_value(f, value)
+    row: dict[str, Any] = {"key": f.get("key", ""), "label": f.get("label", f.get("key", "")), "type": kind}
+    row["value"] = text
+    if f.get("choices") and kind in ("choice", "multichoice") and len(f["choices"]) <= 8:
+        row["options"] = _options(f, value)
+    if kind == "seal":
+        row["image"] = _seal_image(value)
+    row["wide"] = kind in WIDE_TYPES or len(str(text)) > WIDE_VALUE_CHARS
+    return row
+
+
+def _pair(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Two short label/value pairs share a table row, as on the paper forms."""
+    lines: list[list[dict[str, Any]]] = []
+    pending: dict[str, Any] | None = None
+    for row in rows:
+        if row["wide"]:
+            if pending:
+                lines.append([{**pending, "wide": True}])
+                pending = None
+            lines.append([row])
+        elif pending:
+            lines.append([pending, row])
+            pending = None
+        else:
+            pending = row
+    if pending:
+        lines.append([{**pending, "wide": True}])
+    return lines
+
+
+def layout(schema: dict[str, Any], values: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The form's sections as printed rows, and the signatures for the 서명 boxes."""
     sections = []
-    visible = form_schema.visible(submission.form_version.schema, values)
-    for section in form_schema.sections(submission.form_version.schema):
+    signatures = []
+    visible = form_schema.visible(schema, values)
+    for section in form_schema.sections(schema):
         rows = []
         for f in section.get("fields", []):
             key = f.get("key", "")
             if f.get("type") == "guidance" or key not in visible:
                 continue
-            value = values.get(key)
-            if isinstance(value, list):
-                labels = {str(c["value"]): c["label"] for c in f.get("choices", [])}
-                value = ", ".join(str(labels.get(str(v), v)) for v in value)
-            elif f.get("choices"):
-                value = {str(c["value"]): c["label"] for c in f["choices"]}.get(str(value), value)
-            elif f.get("type") == "yesno":
-                value = {"yes": "예", "no": "아니오"}.get(str(value), value)
-            elif f.get("type") == "consent":
-                value = {"agree": "동의함", "disagree": "동의하지 않음"}.get(str(value), value)
-            rows.append({"label": f.get("label", key), "type": f.get("type"), "value": value})
+            if f.get("type") == "signature":
+                signatures.append({"key": key, "label": f.get("label", key), "value": values.get(key)})
+                continue
+            rows.append(_row(f, values.get(key)))
         if rows:
-            sections.append({"title": section.get("title", ""), "rows": rows})
-    return sections
+            sections.append(
+                {"key": section.get("key", ""), "title": section.get("title", ""), "rows": rows, "lines": _pair(rows)}
+            )
+    return sections, signatures
 
 
-def build_context(submission: Submission) -> tuple[dict[str, Any], dict[str, Any]]:
-    values = submission_values(submission)
+def _by_semantic(schema: dict[str, Any], values: dict[str, Any], semantic: str) -> str:
+    for section in form_schema.sections(schema):
+        for f in section.get("fields", []):
+            if f.get("semantic") == semantic and values.get(f.get("key", "")):
+                return str(values[f["key"]])
+    return ""
+
+
+def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str, Any]:
+    """What is embedded in the PDF as submission.json: the record as filed."""
     template = submission.form_version.template
-    data = {
+    return {
         "reference": submission.reference,
         "form": {"code": template.code, "title": template.title, "version": submission.form_version.number},
         "office": submission.office.name,
@@ -77,19 +157,78 @@ def build_context(submission: Submission) -> tuple[dict[str, Any], dict[str, Any
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
         "values": values,
     }
+
+
+def build_context(
+    submission: Submission, values: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    if values is None:
+        values = submission_values(submission)
+    version = submission.form_version
+    template = version.template
+    schema = version.schema
+    sections, signature_fields = layout(schema, values)
+    applicant = _by_semantic(schema, values, "applicant.name")
+    proxy = _by_semantic(schema, values, "proxy.name")
+    signatures = []
+    for sig in signature_fields:
+        is_proxy = "대리" in sig["label"] or "proxy" in sig["key"]
+        src = images.print_image(images.data_url_bytes(sig["value"])) if sig["value"] else ""
+        signatures.append(
+            {
+                "label": sig["label"],
+                "role": "대리인" if is_proxy else "신청인",
+                "name": proxy if is_proxy else applicant,
+                "src": src,
+            }
+        )
+    handled_by = ""
+    if submission.handled_by:
+        handled_by = submission.handled_by.get_full_name() or submission.handled_by.get_username()
+    done = submission.status in (Submission.Status.COMPLETED, Submission.Status.REJECTED)
     context = {
+        "doc": {
+            "title": template.title,
+            "title_en": template.title_en,
+            "category": template.category,
+            "legal_basis": template.legal_basis,
+            "retention": f"{template.retention_years}년" if template.retention_years else "영구",
+            "reference": submission.reference,
+            "ticket": submission.ticket_number,
+            "office": submission.office.name,
+            "form_code": template.code,
+            "version": version.number,
+            "submitted_at": submission.submitted_at,
+            "rendered_at": timezone.now(),
+        },
         "submission": submission,
         "template": template,
-        "sections": _rows(submission, values),
-        "handled_by": submission.handled_by.get_full_name() or submission.handled_by.get_username()
-        if submission.handled_by
-        else "",
+        "sections": sections,
+        "signatures": signatures,
+        "applicant_name": applicant,
+        "processing": {
+            "status": submission.get_status_display(),
+            "handled_by": handled_by if done else "",
+            "completed_at": submission.completed_at,
+            "identity_checked": "확인함 (신분증 대조)" if submission.status == Submission.Status.COMPLETED else "",
+            "note": submission.status_note,
+        },
     }
-    return context, data
+    return context, attachment_data(submission, values)
+
+
+def render_html(submission: Submission, context: dict[str, Any]) -> str:
+    """The version's own template when an admin supplied one, else the generic layout."""
+    custom = None
+    if submission.form_version_id is not None:
+        custom = PdfLayout.objects.filter(form_version_id=submission.form_version_id, active=True).first()
+    if custom is not None:
+        return custom.compiled().render(context)
+    return render_to_string("pdfgen/submission.html", context)
 
 
 def render_and_store(submission_id: int, revision: int) -> str:
-    from .render import render_pdf
+    from . import checks, render
 
     doc = ArchivedDocument.objects.select_related("submission").get(submission_id=submission_id)
     if doc.rendered_revision >= revision and doc.status == ArchivedDocument.Status.DONE:
@@ -97,9 +236,15 @@ def render_and_store(submission_id: int, revision: int) -> str:
     submission = Submission.objects.select_related("form_version__template", "office", "handled_by").get(
         pk=submission_id
     )
+    _test_delay()
     try:
         context, data = build_context(submission)
-        pdf = render_pdf(context, data)
+        pdf = render.render_pdf(render_html(submission, context), data)
+        # A file that fails the archive checks is never stored: the render
+        # counts as failed, is retried, and shows as 실패 if it keeps failing.
+        checks.assert_valid(
+            pdf, data, checks.expected_texts(context), title=context["doc"]["title"], author=context["doc"]["office"]
+        )
     except Exception as exc:
         _record_failure(doc.pk, submission_id, revision, exc)
         raise
@@ -131,6 +276,13 @@ def render_and_store(submission_id: int, revision: int) -> str:
     if old_name and old_name != name:
         default_storage.delete(old_name)
     return digest
+
+
+def _test_delay() -> None:
+    # Lets the crash-recovery test kill a worker mid-render; ignored unless DEBUG.
+    delay = os.environ.get("PDFGEN_TEST_RENDER_DELAY")
+    if delay and settings.DEBUG:
+        time.sleep(float(delay))
 
 
 def _record_failure(doc_id: int, submission_id: int, revision: int, exc: Exception) -> None:

@@ -20,7 +20,9 @@ def main() -> int:
     bin_dir = os.path.dirname(sys.executable)
     commands = {
         "server": [os.path.join(bin_dir, "daphne"), "-b", host, "-p", port, "project.asgi:application"],
-        "worker": [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+        # pdf_worker supervises a db_worker child: recycled after --max-tasks,
+        # and it sweeps up tasks a dead worker left behind.
+        "worker": [sys.executable, "manage.py", "pdf_worker", "--interval", "0.5"],
     }
     procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}  # noqa: S603
     stopping = False

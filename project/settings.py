@@ -200,6 +200,14 @@ SOLAPI_API_SECRET = os.environ.get("SOLAPI_API_SECRET", "")
 SOLAPI_SENDER = os.environ.get("SOLAPI_SENDER", "")
 SOLAPI_BASE_URL = os.environ.get("SOLAPI_BASE_URL", "")
 PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/nanum")
+# A render task RUNNING longer than this on another machine is taken as
+# stranded by a dead worker and queued again (a render takes well under 1 s).
+PDF_STALE_TASK_SECONDS = int(os.environ.get("PDF_STALE_TASK_SECONDS", "600"))
+# pdfgen reads staff memberships, links downloads and logs exports through these names, so
+# it never imports officer_console.
+PDF_MEMBERSHIP_MODEL = "officer_console.Membership"
+PDF_DOWNLOAD_URL_NAME = "officer_console:submission_pdf"
+PDF_ACCESS_LOGGER = "officer_console.services.log_access"
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -224,5 +232,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO: a PDF worker would log little else.
+        "weasyprint.progress": {"level": "WARNING"},
+        # fontTools (WeasyPrint's subsetting fallback without libharfbuzz-subset0) logs every table at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.health, name="health"),
     path("console/", include("officer_console.urls")),
+    path("pdf/", include("pdfgen.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("intake.urls")),
 ]

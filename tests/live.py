@@ -1,6 +1,8 @@
 """A real ASGI server (daphne) and background worker, started against the test database."""
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -78,28 +80,35 @@ def running_stack(media_root: Path, log_dir: Path, worker: bool = True) -> Itera
                 env=env,
                 stdout=server_log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         )
         if worker:
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
+                    [sys.executable, "manage.py", "pdf_worker", "--interval", "0.2"],
                     cwd=ROOT,
                     env=env,
                     stdout=worker_log,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             )
         _wait_for_port(port, procs[0])
         yield f"http://127.0.0.1:{port}"
     finally:
+        # Whole process groups: the worker supervises a child of its own, which
+        # must not outlive the test and hold the test database open.
         for proc in procs:
-            proc.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
         for proc in procs:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
         server_log.close()
         worker_log.close()

@@ -102,3 +102,28 @@ def test_pdf_download_is_permission_checked_and_logged(client, submission, offic
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert AccessLog.objects.filter(action="download", subject_reference=submission.reference).count() == 1
+
+
+def test_backoff_doubles_and_stops_after_the_last_attempt_as_failed(submission, monkeypatch):
+    from django.utils import timezone
+
+    import pdfgen.render
+
+    def disk_full(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pdfgen.render, "render_pdf", disk_full)
+    DBTaskResult.objects.all().delete()
+    delays = []
+    for _attempt in range(services.MAX_ATTEMPTS):
+        before = timezone.now()
+        with pytest.raises(OSError):
+            services.render_and_store(submission.pk, 1)
+        queued = DBTaskResult.objects.order_by("-enqueued_at").first()
+        if queued is not None:
+            delays.append(round((queued.run_after - before).total_seconds()))
+            queued.delete()
+    doc = ArchivedDocument.objects.get(submission=submission)
+    assert delays == [10, 20, 40, 80]  # 5 × 2ⁿ seconds, then no more retries
+    assert doc.status == "failed" and doc.attempts == services.MAX_ATTEMPTS and "disk full" in doc.last_error
+    assert not DBTaskResult.objects.exists()

@@ -41,7 +41,7 @@ def _wait_for_both(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
     for _ in range(150):
         children = psutil.Process(proc.pid).children(recursive=True)
         commands = " ".join(" ".join(c.cmdline()) for c in children)
-        if "daphne" in commands and "db_worker" in commands:
+        if "daphne" in commands and "pdf_worker" in commands:
             return children
         time.sleep(0.1)
     pytest.fail("server and worker did not both start")
@@ -57,7 +57,7 @@ def test_ctrl_c_stops_server_and_worker(launcher):
 
 def test_a_dead_worker_stops_the_server_too(launcher):
     children = _wait_for_both(launcher)
-    worker = next(c for c in children if "db_worker" in " ".join(c.cmdline()))
+    worker = next(c for c in children if "pdf_worker" in " ".join(c.cmdline()))
     os.killpg(os.getpgid(worker.pid), signal.SIGKILL)
     assert launcher.wait(timeout=20) != 0
     _, alive = psutil.wait_procs(children, timeout=10)
