@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from . import factories
+from . import factories, live
 
 pytest_plugins: list[str] = []
 
@@ -71,3 +71,21 @@ def _close_stray_postgres_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+# --- browser tests: a real Chromium against a real daphne + worker ------------
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # the test makes between steps are still plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not os.path.exists(live.CHROMIUM):
+        pytest.fail(f"{live.CHROMIUM} is missing: `make test` installs Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=live.CHROMIUM, args=live.CHROMIUM_ARGS)
+        yield browser
+        browser.close()

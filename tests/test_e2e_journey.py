@@ -1,11 +1,10 @@
 """The walking skeleton, driven as its users do: a phone and an officer's console."""
 
 import io
-import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from intake.models import Submission
@@ -14,19 +13,6 @@ from pdfgen.models import ArchivedDocument
 from . import factories, live
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # the test makes between steps are still plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not os.path.exists(live.CHROMIUM):
-        pytest.fail(f"{live.CHROMIUM} is missing: `make test` installs Debian's chromium package.")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=live.CHROMIUM, args=live.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -11,12 +11,11 @@ from pypdf import PdfReader
 from pdfgen.models import ArchivedDocument
 
 from . import factories, live
-from .test_e2e_journey import browser  # noqa: F401 (the shared Chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_retries_a_failed_pdf_and_downloads_it(browser, transactional_db, tmp_path, settings):  # noqa: F811
+def test_officer_retries_a_failed_pdf_and_downloads_it(browser, transactional_db, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     version = factories.form_version()
     office = factories.office(forms=[version])
