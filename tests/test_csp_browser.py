@@ -25,6 +25,15 @@ def _watch(page, violations: list[str]) -> None:
     )
 
 
+def _visit(page, base: str, paths: list[str]) -> None:
+    for path in paths:
+        response = page.goto(base + path)
+        assert response is not None and response.status < 400, path
+        policy = response.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
+        page.wait_for_timeout(300)  # let scripts run and sockets connect
+
+
 def test_no_page_violates_the_content_security_policy(browser, stack):
     version = factories.form_version()
     office = factories.office(forms=[version])
