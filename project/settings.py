@@ -187,6 +187,8 @@ if not _keys:
 FIELD_ENCRYPTION_KEYS = _keys
 
 # --- Intake behaviour -----------------------------------------------------
+# 개인정보의 안전성 확보조치 기준: access records are kept at least 2 years.
+ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "730"))
 DRAFT_RETENTION_HOURS = int(os.environ.get("DRAFT_RETENTION_HOURS", "48"))
 # Submissions allowed per window, "count/seconds": per resident browser and
 # client address, and per counter.

@@ -134,3 +134,17 @@ def test_retention_deletes_stale_drafts_and_their_files(office, version, setting
 def test_years_before_handles_leap_days():
     moment = datetime.datetime(2028, 2, 29, 12, tzinfo=datetime.UTC)
     assert retention.years_before(moment, 1) == datetime.datetime(2027, 2, 28, 12, tzinfo=datetime.UTC)
+
+
+def test_access_log_is_kept_two_years_then_purged(submission, officer):
+    from officer_console.models import AccessLog
+
+    old = staff.log_access(user=officer, ip="10.0.0.1", action="view", submission=submission)
+    recent = staff.log_access(user=officer, ip="10.0.0.1", action="view", submission=submission)
+    AccessLog.objects.filter(pk=old.pk).update(at=timezone.now() - datetime.timedelta(days=731))
+    AccessLog.objects.filter(pk=recent.pk).update(at=timezone.now() - datetime.timedelta(days=700))
+    out = StringIO()
+    call_command("purge_access_log", "--dry-run", stdout=out)
+    assert "would delete 1" in out.getvalue() and AccessLog.objects.count() == 2
+    call_command("purge_access_log", stdout=StringIO())
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
