@@ -76,3 +76,11 @@ def render_pdf(html: str, data_for_attachment: dict[str, Any], *, font_set: str 
         optimize_images=True,
     )
     return pdf
+
+
+def render_plain_pdf(html: str) -> bytes:
+    """A printable document that is not an archive record (posters, reports): no PDF/A, no attachment."""
+    config, font_css = _fonts("korean")
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[font_css], font_config=config)
+    pdf: bytes = document.write_pdf(optimize_images=True)
+    return pdf

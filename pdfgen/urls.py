@@ -8,4 +8,5 @@ urlpatterns = [
     path("submission/<int:submission_id>/status/", views.status, name="status"),
     path("submission/<int:submission_id>/retry/", views.retry, name="retry"),
     path("bundle/", views.bundle, name="bundle"),
+    path("office/<int:office_id>/posters.pdf", views.posters, name="posters"),
 ]

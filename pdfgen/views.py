@@ -94,3 +94,17 @@ def bundle(request: StaffRequest) -> HttpResponseBase:
         filename=f"archive-{office.slug}-{day.isoformat()}.zip",
         content_type="application/zip",
     )
+
+
+@login_required
+@require_GET
+def posters(request: StaffRequest, office_id: int) -> HttpResponse:
+    """All the office's counter posters in one PDF, for staff of that office and admins."""
+    office = get_object_or_404(Office, pk=office_id)
+    if not (request.user.is_staff or access.works_at(request.user, office.pk)):
+        raise Http404("No such office for this account.")
+    from .posters import posters_pdf
+
+    response = HttpResponse(posters_pdf(request, office), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="qr-posters-{office.slug}.pdf"'
+    return response

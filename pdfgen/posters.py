@@ -1,0 +1,20 @@
+"""A4 QR posters for an office's counters, one page per counter."""
+
+import base64
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from intake import qr
+from intake.models import Office
+
+from .render import render_plain_pdf
+
+
+def posters_pdf(request: HttpRequest | None, office: Office) -> bytes:
+    pages = []
+    for counter in office.counters.order_by("number"):
+        url = qr.counter_url(request, counter)
+        svg = base64.b64encode(qr.svg(url)).decode()
+        pages.append({"counter": counter, "url": url, "qr": f"data:image/svg+xml;base64,{svg}"})
+    return render_plain_pdf(render_to_string("pdfgen/posters.html", {"office": office, "pages": pages}))
