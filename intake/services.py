@@ -110,8 +110,26 @@ def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter
 
 def save_draft(draft: Draft, raw_values: Mapping[str, Any]) -> Draft:
     """Keep exactly what the resident typed, valid or not, so nothing is lost."""
-    known = {f["key"] for f in form_schema.input_fields(draft.form_version.schema)}
+    known = form_schema.stored_keys(draft.form_version.schema)
     values = {**draft_values(draft), **{k: v for k, v in raw_values.items() if k in known}}
+    draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["data", "sensitive_data", "updated_at"])
+    return draft
+
+
+def change_rows(draft: Draft, action: str) -> Draft:
+    """Apply "add:<section>" or "remove:<section>:<index>" to a repeatable section of the draft."""
+    kind, _, rest = action.partition(":")
+    section_key, _, index = rest.partition(":")
+    values = draft_values(draft)
+    schema = draft.form_version.schema
+    if kind == "add":
+        values = form_schema.add_row(schema, values, section_key)
+    elif kind == "remove" and index.isdigit():
+        values = form_schema.remove_row(values, section_key, int(index))
+    else:
+        return draft
     draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)
     draft.updated_at = timezone.now()
     draft.save(update_fields=["data", "sensitive_data", "updated_at"])

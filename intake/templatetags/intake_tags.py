@@ -4,6 +4,9 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from forms_catalog import schema as form_schema
+from forms_catalog import validators
+
 register = template.Library()
 
 _INPUT_TYPES = {"number": "text", "date": "date", "phone": "tel", "email": "email"}
@@ -72,10 +75,28 @@ def is_selected(choice_value: str, value: Any) -> bool:
 
 @register.filter
 def accept_of(field: dict[str, Any]) -> str:
-    default = (
-        ["image/jpeg", "image/png"] if field.get("type") == "seal" else ["image/jpeg", "image/png", "application/pdf"]
-    )
-    return ",".join(field.get("accept") or default)
+    return ",".join(validators.accepted_types(field))
+
+
+@register.filter
+def address_parts(value: Any) -> dict[str, str]:
+    """The three address inputs from a draft value (parts dict) or a stored one-line address."""
+    return validators.address_parts(value) if value else {"postcode": "", "road": "", "detail": ""}
+
+
+@register.filter
+def range_parts(value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {"start": str(value.get("start") or ""), "end": str(value.get("end") or "")}
+    start, _, end = str(value or "").partition("~")
+    return {"start": start.strip(), "end": end.strip()}
+
+
+@register.filter
+def consent_rows(field: dict[str, Any]) -> list[tuple[str, str]]:
+    """The four parts of a 개인정보 수집·이용 동의, labelled, in their legal order."""
+    parts = form_schema.consent_parts(field)
+    return [(label, parts[key]) for key, label in form_schema.CONSENT_PARTS.items() if parts.get(key)]
 
 
 @register.filter
