@@ -1,5 +1,18 @@
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
+
+
+class VersionFrozen(Exception):
+    """A published or retired version's fields were about to change."""
+
+    code = "version_frozen"
+    message = "게시되었거나 폐지된 버전은 고칠 수 없습니다. '새 초안 만들기'로 다음 버전을 만들어 고쳐 주세요."
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"{self.message} ({', '.join(fields)})")
+        self.fields = fields
 
 
 class FormTemplate(models.Model):
@@ -48,18 +61,38 @@ class FormVersion(models.Model):
         help_text="종이 민원에서 쓰던 매수: 쪽수 × 부수, 위임장·접수증 포함 (pages × copies, incl. 위임장 and 접수증)",
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # What a published version promises never to change: submissions and
+    # drafts made with it validate and render against exactly this.
+    FROZEN_FIELDS = ("schema", "number", "template_id")
 
     class Meta:
         ordering = ["template", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["template", "number"], name="unique_form_version_number"),
+            # Residents always get one answer to "which version do I fill?".
+            models.UniqueConstraint(
+                fields=["template"], condition=models.Q(status="published"), name="one_published_version_per_form"
+            ),
         ]
         verbose_name = "서식 버전 (form version)"
         verbose_name_plural = "서식 버전 (form versions)"
 
     def __str__(self) -> str:
         return f"{self.template.title} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Checked against the stored row, not this instance's status, so a
+        # stale or hand-built instance cannot unfreeze a published version.
+        if self.pk is not None:
+            stored = FormVersion.objects.filter(pk=self.pk).values("status", *self.FROZEN_FIELDS).first()
+            if stored is not None and stored["status"] != self.Status.DRAFT:
+                changed = [name for name in self.FROZEN_FIELDS if stored[name] != getattr(self, name)]
+                if changed:
+                    raise VersionFrozen(changed)
+        super().save(*args, **kwargs)
 
     @property
     def is_frozen(self) -> bool:
