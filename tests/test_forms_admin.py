@@ -1,0 +1,135 @@
+"""The form admin (서식 관리자): editing drafts, frozen versions, publish, diff, previews."""
+
+import copy
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from pypdf import PdfReader
+
+from forms_catalog import services
+from forms_catalog.models import FormVersion
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = get_user_model().objects.create_superuser("formadmin", "a@example.kr", "pw-for-tests-1")
+    client.force_login(user)
+    return client
+
+
+def _change_url(version):
+    return reverse("admin:forms_catalog_formversion_change", args=[version.pk])
+
+
+def _post_data(version, schema_text, **extra):
+    return {
+        "template": version.template_id,
+        "number": version.number,
+        "paper_sheets": version.paper_sheets,
+        "schema": schema_text,
+        **extra,
+    }
+
+
+def test_draft_schema_errors_are_korean_with_paths_and_the_text_is_kept(admin_client, version):
+    draft = services.new_draft_from(version)
+    assert '<textarea name="schema"' in admin_client.get(_change_url(draft)).text
+    broken = copy.deepcopy(draft.schema)
+    broken["sections"][0]["fields"][2]["type"] = "laser"
+    text = json.dumps(broken, ensure_ascii=False, indent=2)
+    response = admin_client.post(_change_url(draft), _post_data(draft, text))
+    assert response.status_code == 200
+    assert "schema.sections[0].fields[2].type: 알 수 없는 형식 &#x27;laser&#x27;" in response.text
+    assert "laser" in response.context["adminform"].form["schema"].value()
+
+    response = admin_client.post(_change_url(draft), _post_data(draft, '{"sections": [}'))
+    assert "JSON 문법 오류: 1번째 줄" in response.text
+
+    fixed = copy.deepcopy(draft.schema)
+    fixed["sections"][0]["fields"][1]["label"] = "성명(한글)"
+    response = admin_client.post(_change_url(draft), _post_data(draft, json.dumps(fixed), paper_sheets=3))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.schema == fixed and draft.paper_sheets == 3
+
+
+def test_published_version_is_read_only_in_the_admin(admin_client, version):
+    page = admin_client.get(_change_url(version))
+    assert '<textarea name="schema"' not in page.text and "게시된 버전은 고칠 수 없습니다" in page.text
+    response = admin_client.post(_change_url(version), _post_data(version, '{"sections": []}', paper_sheets=4))
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.schema == factories.SCHEMA and version.paper_sheets == 4  # sheet count may be corrected
+    delete = admin_client.post(reverse("admin:forms_catalog_formversion_delete", args=[version.pk]), {"post": "yes"})
+    assert delete.status_code == 403 and FormVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_actions_publish_retire_and_new_draft(admin_client, version):
+    changelist = reverse("admin:forms_catalog_formversion_changelist")
+    admin_client.post(changelist, {"action": "new_draft_selected", "_selected_action": [version.pk]})
+    draft = FormVersion.objects.get(status="draft")
+    response = admin_client.post(reverse("admin:forms_catalog_formversion_publish", args=[draft.pk]), follow=True)
+    assert "게시했습니다" in response.text
+    version.refresh_from_db()
+    draft.refresh_from_db()
+    assert (version.status, draft.status) == ("retired", "published")
+    response = admin_client.post(
+        changelist, {"action": "publish_selected", "_selected_action": [version.pk]}, follow=True
+    )
+    assert "초안만 게시할 수 있습니다" in response.text
+
+
+def test_diff_page_lists_the_changes(admin_client, version):
+    draft = services.new_draft_from(version)
+    schema = copy.deepcopy(draft.schema)
+    schema["sections"][0]["fields"][1]["label"] = "성명(한글)"
+    services.save_draft_schema(draft, schema)
+    response = admin_client.get(reverse("admin:forms_catalog_formversion_diff", args=[draft.pk]))
+    assert "v1 → v2: 바뀐 곳 1군데" in response.text
+    assert "이름 성명 → 성명(한글)" in response.text
+
+
+def test_preview_frame_renders_the_resident_form_and_follows_unsaved_edits(admin_client, version):
+    url = reverse("admin:forms_catalog_formversion_preview", args=[version.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and page["X-Frame-Options"] == "SAMEORIGIN"
+    assert "미리보기입니다" in page.text and 'id="field-name-input"' in page.text
+    edited = copy.deepcopy(version.schema)
+    edited["sections"][0]["fields"].append({"key": "nickname", "type": "text", "label": "별명"})
+    page = admin_client.post(url, {"schema": json.dumps(edited)})
+    assert 'id="field-nickname-input"' in page.text
+    page = admin_client.post(url, {"schema": '{"sections": [{"key": "x", "fields": []}]}'})
+    assert "schema.sections[0].title" in page.text
+    version.refresh_from_db()
+    assert version.schema == factories.SCHEMA  # a preview never saves
+
+
+def test_pdf_preview_renders_the_archive_layout_with_sample_values(admin_client, version, client):
+    response = admin_client.get(reverse("admin:forms_catalog_formversion_pdf", args=[version.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "주민등록표 등본 교부 신청서" in text and "홍길동" in text and "PREV-IEW0" in text
+
+
+def test_previews_need_a_staff_login(client, version):
+    response = client.get(reverse("admin:forms_catalog_formversion_pdf", args=[version.pk]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_form_admin_shows_retention_and_edits_offering_offices(admin_client, office, version):
+    page = admin_client.get(reverse("admin:forms_catalog_formtemplate_change", args=[version.template_id]))
+    assert "제공 기관" in page.text and office.name in page.text
+    listing = admin_client.get(reverse("admin:forms_catalog_formtemplate_changelist"))
+    assert "5년" in listing.text and "v1" in listing.text
+
+
+def test_a_new_version_starts_at_the_next_number(admin_client, version):
+    page = admin_client.get(reverse("admin:forms_catalog_formversion_add") + f"?template={version.template_id}")
+    assert 'name="number" value="2"' in page.text
