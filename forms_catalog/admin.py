@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from . import schema as form_schema
 from . import services
-from .models import FormTemplate, FormVersion
+from .models import FieldRow, FormTemplate, FormVersion
 
 
 class FormVersionInline(admin.TabularInline):
@@ -95,6 +96,34 @@ class FormVersionForm(forms.ModelForm):
         fields = ("template", "number", "paper_sheets", "schema")
 
 
+class FieldRowInline(admin.TabularInline):
+    """A draft's fields as ordered rows; saving the draft compiles them into its schema."""
+
+    model = FieldRow
+    extra = 1
+    ordering = ("order", "pk")
+    fields = (
+        "order",
+        "section",
+        "section_title",
+        "key",
+        "type",
+        "label",
+        "label_en",
+        "required",
+        "help",
+        "max_length",
+        "choices",
+        "semantic",
+        "show_if",
+        "options",
+    )
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 24})},
+    }
+
+
 def _sample_values(schema: form_schema.Schema) -> dict[str, Any]:
     """Plausible values for a PDF preview, valid for each field."""
     samples = {
@@ -132,6 +161,7 @@ class FormVersionAdmin(admin.ModelAdmin):
     list_filter = ("status", "template__category")
     search_fields = ("template__title", "template__code")
     actions = ["publish_selected", "retire_selected", "new_draft_selected"]
+    inlines = [FieldRowInline]
     change_form_template = "admin/forms_catalog/formversion/change_form.html"
 
     def get_readonly_fields(self, request: HttpRequest, obj: FormVersion | None = None) -> tuple[str, ...]:
@@ -153,6 +183,30 @@ class FormVersionAdmin(admin.ModelAdmin):
         return format_html(
             "<pre class='schema-readonly'>{}</pre>", json.dumps(obj.schema, ensure_ascii=False, indent=2)
         )
+
+    def get_inline_instances(self, request: HttpRequest, obj: FormVersion | None = None) -> list[Any]:
+        # Rows are for editing drafts; a published version has nothing to edit.
+        if obj is None or obj.is_frozen:
+            return []
+        return super().get_inline_instances(request, obj)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        version = form.instance
+        if version.is_frozen:
+            return
+        if "schema" in form.changed_data or not version.field_rows.exists():
+            # The JSON editor was used (or there are no rows yet): it wins, rows follow it.
+            services.rows_from_schema(version)
+            return
+        try:
+            services.save_rows(version)
+        except services.InvalidSchema as exc:
+            messages.error(request, "항목 표에 고칠 곳이 있어 필드 정의는 바꾸지 않았습니다. 표는 저장했습니다.")
+            for problem in exc.problems:
+                messages.error(request, problem)
+        else:
+            services.rows_from_schema(version)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
@@ -216,6 +270,8 @@ class FormVersionAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         version = FormVersion.objects.filter(pk=object_id).select_related("template").first()
         extra = dict(extra_context or {})
+        if version is not None and not version.is_frozen and not version.field_rows.exists():
+            services.rows_from_schema(version)
         if version is not None:
             extra["other_versions"] = version.template.versions.exclude(pk=version.pk).order_by("-number")
         return super().change_view(request, object_id, form_url, extra)

@@ -6,6 +6,7 @@ a stable `code` (see intake/services.py for the same pattern).
 
 import copy
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +24,14 @@ __all__ = [
     "InvalidSchema",
     "VersionFrozen",
     "WrongStatus",
+    "compile_rows",
     "diff_versions",
     "new_draft_from",
     "publish_version",
     "retire_version",
+    "rows_from_schema",
     "save_draft_schema",
+    "save_rows",
 ]
 
 
@@ -263,3 +267,140 @@ def diff_versions(old: FormVersion, new: FormVersion) -> list[Change]:
     if old.paper_sheets != new.paper_sheets:
         changes.append(Change("changed", "종이 매수", f"{old.paper_sheets}매 → {new.paper_sheets}매"))
     return changes
+
+
+# --- editing a draft as rows (admin) ---------------------------------------------
+_ROW_COLUMNS = ("label", "label_en", "required", "help", "max_length", "semantic")
+_NOT_OPTIONS = {"key", "type", "choices", "show_if", *_ROW_COLUMNS}
+
+
+def _choices_text(choices: list[dict[str, Any]]) -> str:
+    lines = []
+    for c in choices:
+        line = f"{c.get('value')}={c.get('label', '')}"
+        lines.append(line + (f" | {c['label_en']}" if c.get("label_en") else ""))
+    return "\n".join(lines)
+
+
+def _show_if_text(condition: dict[str, Any] | None) -> str:
+    if not condition:
+        return ""
+    equals = condition.get("equals")
+    return f"{condition.get('field')}={'|'.join(map(str, equals)) if isinstance(equals, list) else equals}"
+
+
+def rows_from_schema(version: FormVersion) -> list[Any]:
+    """Replace a draft's editing rows with its current schema, one row per field."""
+    from .models import FieldRow
+
+    with transaction.atomic():
+        FieldRow.objects.filter(version=version).delete()
+        rows = []
+        order = 0
+        for section in form_schema.sections(version.schema):
+            for position, f in enumerate(section.get("fields", [])):
+                order += 10
+                rows.append(
+                    FieldRow(
+                        version=version,
+                        order=order,
+                        section=section.get("key", ""),
+                        section_title=section.get("title", "") if position == 0 else "",
+                        key=f.get("key", ""),
+                        type=f.get("type", "text"),
+                        label=f.get("label", ""),
+                        label_en=f.get("label_en", ""),
+                        required=bool(f.get("required")),
+                        help=f.get("help", ""),
+                        max_length=f.get("max_length"),
+                        choices=_choices_text(f.get("choices", [])),
+                        semantic=f.get("semantic", ""),
+                        show_if=_show_if_text(f.get("show_if")),
+                        options={k: v for k, v in f.items() if k not in _NOT_OPTIONS},
+                    )
+                )
+        return FieldRow.objects.bulk_create(rows)
+
+
+def _parse_choices(text: str, where: str, problems: list[str]) -> list[dict[str, Any]]:
+    choices = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        value, sep, label = line.partition("=")
+        if not sep or not value.strip() or not label.strip():
+            problems.append(f"{where}.choices {n}번째 줄: '값=이름' 형식으로 적어 주세요. 예: self=본인")
+            continue
+        label, _, label_en = label.partition(" | ")
+        choice = {"value": value.strip(), "label": label.strip()}
+        if label_en.strip():
+            choice["label_en"] = label_en.strip()
+        choices.append(choice)
+    return choices
+
+
+def _parse_show_if(text: str, where: str, problems: list[str]) -> dict[str, Any] | None:
+    if not text.strip():
+        return None
+    field_key, sep, values = text.partition("=")
+    wanted = [v.strip() for v in values.split("|") if v.strip()]
+    if not sep or not field_key.strip() or not wanted:
+        problems.append(
+            f"{where}.show_if: '항목키=값' 또는 '항목키=값1|값2' 형식으로 적어 주세요. 예: applicant_type=proxy"
+        )
+        return None
+    return {"field": field_key.strip(), "equals": wanted[0] if len(wanted) == 1 else wanted}
+
+
+def compile_rows(version: FormVersion) -> tuple[dict[str, Any], list[str]]:
+    """The schema the draft's rows describe, and any problems (Korean, with where)."""
+    problems: list[str] = []
+    existing = {s.get("key"): s for s in form_schema.sections(version.schema)}
+    sections: dict[str, dict[str, Any]] = {}
+    for row in version.field_rows.order_by("order", "pk"):
+        where = f"항목 '{row.key or '?'}'"
+        section = sections.get(row.section)
+        if section is None:
+            kept = {k: v for k, v in existing.get(row.section, {}).items() if k != "fields"}
+            section = sections[row.section] = {**kept, "key": row.section, "fields": []}
+        if row.section_title:
+            section["title"] = row.section_title
+        f: dict[str, Any] = {"key": row.key, "type": row.type}
+        for column in _ROW_COLUMNS:
+            value = getattr(row, column)
+            if value not in ("", None) or column == "required":
+                f[column] = value
+        if row.choices.strip():
+            f["choices"] = _parse_choices(row.choices, where, problems)
+        condition = _parse_show_if(row.show_if, where, problems)
+        if condition:
+            f["show_if"] = condition
+        if not isinstance(row.options, dict):
+            problems.append(f"{where}.options: {{...}} 형식의 JSON으로 적어 주세요.")
+        else:
+            f.update({k: v for k, v in row.options.items() if k not in _NOT_OPTIONS})
+        section["fields"].append(f)
+    schema = {"sections": list(sections.values())}
+    for problem in form_schema.check_schema(schema):
+        path, _, message = problem.partition(": ")
+        problems.append(f"{_readable_path(schema, path)}: {message}")
+    return schema, problems
+
+
+def _readable_path(schema: dict[str, Any], path: str) -> str:
+    """schema.sections[1].fields[2].type → 항목 'proxy_name' (schema.sections[1].fields[2].type)."""
+    match = re.match(r"schema\.sections\[(\d+)\](?:\.fields\[(\d+)\])?", path)
+    if not match:
+        return path
+    section = schema["sections"][int(match.group(1))]
+    if match.group(2) is None:
+        return f"구역 '{section.get('key')}' ({path})"
+    return f"항목 '{section['fields'][int(match.group(2))].get('key')}' ({path})"
+
+
+def save_rows(version: FormVersion) -> FormVersion:
+    """Compile a draft's rows into its schema; refuse (InvalidSchema) and keep the old schema on any problem."""
+    schema, problems = compile_rows(version)
+    if problems:
+        raise InvalidSchema(problems)
+    return save_draft_schema(version, schema)

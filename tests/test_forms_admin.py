@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from forms_catalog import services
-from forms_catalog.models import FormVersion
+from forms_catalog.models import FieldRow, FormVersion
 
 from . import factories
 
@@ -28,12 +28,41 @@ def _change_url(version):
     return reverse("admin:forms_catalog_formversion_change", args=[version.pk])
 
 
-def _post_data(version, schema_text, **extra):
+ROW_FIELDS = ("order", "section", "section_title", "key", "type", "label", "label_en", "help", "max_length")
+ROW_TEXT = ("choices", "semantic", "show_if")
+
+
+def _row_data(rows):
+    """The inline formset's POST for these rows (dicts of FieldRow columns, with "id" for existing ones)."""
+    data = {
+        "field_rows-TOTAL_FORMS": str(len(rows)),
+        "field_rows-INITIAL_FORMS": str(sum(1 for r in rows if r.get("id"))),
+        "field_rows-MIN_NUM_FORMS": "0",
+        "field_rows-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for name in ("id", *ROW_FIELDS, *ROW_TEXT):
+            value = row.get(name)
+            data[f"field_rows-{i}-{name}"] = "" if value is None else str(value)
+        data[f"field_rows-{i}-options"] = json.dumps(row.get("options") or {}, ensure_ascii=False)
+        if row.get("required"):
+            data[f"field_rows-{i}-required"] = "on"
+        if row.get("DELETE"):
+            data[f"field_rows-{i}-DELETE"] = "on"
+    return data
+
+
+def _current_rows(version):
+    return list(FieldRow.objects.filter(version=version).order_by("order").values())
+
+
+def _post_data(version, schema_text, rows=None, **extra):
     return {
         "template": version.template_id,
         "number": version.number,
         "paper_sheets": version.paper_sheets,
         "schema": schema_text,
+        **(_row_data(_current_rows(version) if rows is None else rows) if not version.is_frozen else {}),
         **extra,
     }
 
@@ -133,3 +162,73 @@ def test_form_admin_shows_retention_and_edits_offering_offices(admin_client, off
 def test_a_new_version_starts_at_the_next_number(admin_client, version):
     page = admin_client.get(reverse("admin:forms_catalog_formversion_add") + f"?template={version.template_id}")
     assert 'name="number" value="2"' in page.text
+
+
+def test_fields_are_edited_as_ordered_rows_that_compile_to_the_schema(admin_client, version):
+    draft = services.new_draft_from(version)
+    admin_client.get(_change_url(draft))  # rows are made from the schema on first open
+    rows = _current_rows(draft)
+    assert [r["key"] for r in rows][:3] == ["applicant_type", "name", "rrn"]
+    by_key = {r["key"]: r for r in rows}
+    by_key["name"]["label"] = "성명(한글)"
+    by_key["phone"]["order"] = 1  # move 전화번호 to the top
+    by_key["copies"]["DELETE"] = True
+    new_row = {
+        "order": 999,
+        "section": "extra",
+        "section_title": "추가 사항",
+        "key": "visit_purpose",
+        "type": "choice",
+        "label": "방문 목적",
+        "required": True,
+        "choices": "issue=발급\nview=열람 | Viewing",
+        "show_if": "applicant_type=self|proxy",
+        "options": {"default": "issue"},
+    }
+    text = json.dumps(draft.schema, ensure_ascii=False, indent=2)  # the JSON editor is left alone
+    response = admin_client.post(_change_url(draft), _post_data(draft, text, rows=[*rows, new_row]))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    applicant = draft.schema["sections"][0]
+    assert [f["key"] for f in applicant["fields"]][:2] == ["phone", "applicant_type"]
+    assert "copies" not in [f["key"] for f in applicant["fields"]]
+    assert next(f for f in applicant["fields"] if f["key"] == "name")["label"] == "성명(한글)"
+    extra = draft.schema["sections"][-1]
+    assert extra["key"] == "extra" and extra["title"] == "추가 사항"
+    assert extra["fields"][0]["choices"] == [
+        {"value": "issue", "label": "발급"},
+        {"value": "view", "label": "열람", "label_en": "Viewing"},
+    ]
+    assert extra["fields"][0]["show_if"] == {"field": "applicant_type", "equals": ["self", "proxy"]}
+    assert extra["fields"][0]["default"] == "issue"
+    # The proxy section keeps its own condition though it was edited as rows.
+    assert draft.schema["sections"][1]["show_if"] == factories.SCHEMA["sections"][1]["show_if"]
+
+
+def test_bad_rows_are_reported_with_the_field_key_and_leave_the_schema_alone(admin_client, version):
+    draft = services.new_draft_from(version)
+    admin_client.get(_change_url(draft))
+    rows = _current_rows(draft)
+    rows[0]["choices"] = "no equals sign here"
+    rows[1]["show_if"] = "nope"
+    text = json.dumps(draft.schema, ensure_ascii=False)
+    response = admin_client.post(_change_url(draft), _post_data(draft, text, rows=rows), follow=True)
+    assert "필드 정의는 바꾸지 않았습니다" in response.text
+    assert "항목 &#x27;applicant_type&#x27;.choices 1번째 줄: &#x27;값=이름&#x27; 형식" in response.text
+    assert "항목 &#x27;name&#x27;.show_if" in response.text
+    draft.refresh_from_db()
+    assert draft.schema == version.schema
+    # The rows themselves are kept, so the admin fixes rather than retypes.
+    assert FieldRow.objects.get(version=draft, key="name").show_if == "nope"
+
+
+def test_rows_round_trip_every_demo_form_without_loss(db):
+    from forms_catalog import packs
+
+    packs.import_pack(packs.load_pack_file(packs.JSON_SCHEMA_PATH.parent / "demo.json"))
+    for published in FormVersion.objects.all():
+        draft = services.new_draft_from(published)
+        services.rows_from_schema(draft)
+        schema, problems = services.compile_rows(draft)
+        assert problems == []
+        assert schema == published.schema, published
