@@ -107,6 +107,8 @@ def publish_version(version: FormVersion, *, now: Any = None) -> FormVersion:
         locked.status = FormVersion.Status.PUBLISHED
         locked.published_at = now
         locked.save(update_fields=["status", "published_at"])
+        # The editing rows served the draft; the frozen schema is all that remains.
+        locked.field_rows.all().delete()
     return locked
 
 

@@ -24,6 +24,11 @@ def test_demo_pack_is_valid_and_ships_the_ten_forms():
         assert form["retention_years"] >= 0
         types = [f["type"] for _, f in schema.iter_fields(version["schema"])]
         assert "consent" in types and "signature" in types
+        # What the privacy notice promises matches the form's retention period.
+        years = f"{form['retention_years']}년" if form["retention_years"] else "영구"
+        for _, f in schema.iter_fields(version["schema"]):
+            if f["type"] == "consent" and f.get("required"):
+                assert years in f["consent"]["retention"], (form["code"], f["key"])
 
 
 def test_load_demo_is_idempotent_and_gives_every_office_an_officer():
