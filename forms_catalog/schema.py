@@ -250,12 +250,18 @@ def _rows(values: Mapping[str, Any], section_key: str) -> list[dict[str, Any]]:
     return [row if isinstance(row, dict) else {} for row in rows]
 
 
-def _validate_rows(section: Mapping[str, Any], values: Mapping[str, Any], shown_values: Mapping[str, Any]) -> Result:
+def _fields_for_rows(schema: Schema, section: Mapping[str, Any]) -> dict[str, Field]:
+    """Fields a row condition may name: top-level ones, and the row's own (which win)."""
+    return {**{f["key"]: f for f in input_fields(schema)}, **{f["key"]: f for f in row_fields(section)}}
+
+
+def _validate_rows(
+    section: Mapping[str, Any], values: Mapping[str, Any], shown_values: Mapping[str, Any], all_fields: dict[str, Field]
+) -> Result:
     result = Result()
     key = section["key"]
     minimum, maximum = repeat_bounds(section)
     fields = row_fields(section)
-    all_fields = {f["key"]: f for f in fields}
     filled = [(i, row) for i, row in enumerate(_rows(values, key)) if not _is_blank(list(row.values()))]
     title = section.get("title", key)
     if len(filled) < minimum:
@@ -295,15 +301,20 @@ def validate_field(schema: Schema, key: str, raw: Any, values: Mapping[str, Any]
     if error or value is not None or not f.get("required"):
         return value, error, warning
     if f.get("row_of"):
+        # As in validate(): a blank row is dropped, not refused, and a row
+        # field's condition sees its own row over the visible top-level values.
         match = ROW_PATH.fullmatch(key)
         assert match is not None
         section = next(s for s in repeat_sections(schema) if s["key"] == match.group(1))
-        shown_rows = section["key"] in visible(schema, values)
-        original = next(g for g in row_fields(section) if g["key"] == match.group(3))
         rows = _rows(values, section["key"])
         index = int(match.group(2))
-        scope = {**values, **(rows[index] if index < len(rows) else {})}
-        if shown_rows and _condition_met(original.get("show_if"), scope, {g["key"]: g for g in row_fields(section)}):
+        row = rows[index] if index < len(rows) else {}
+        shown = visible(schema, values)
+        if section["key"] not in shown or _is_blank(list(row.values())):
+            return value, "", warning
+        original = next(g for g in row_fields(section) if g["key"] == match.group(3))
+        scope = {**{k: v for k, v in values.items() if k in shown}, **row}
+        if _condition_met(original.get("show_if"), scope, _fields_for_rows(schema, section)):
             return value, REQUIRED_MESSAGE, warning
         return value, "", warning
     if key in visible(schema, values):
@@ -320,7 +331,7 @@ def validate(schema: Schema, raw_values: Mapping[str, Any]) -> Result:
         if is_repeat(section):
             if section["key"] not in shown:
                 continue
-            rows = _validate_rows(section, raw_values, shown_values)
+            rows = _validate_rows(section, raw_values, shown_values, _fields_for_rows(schema, section))
             result.errors.update(rows.errors)
             result.warnings.update(rows.warnings)
             if rows.cleaned[section["key"]]:
@@ -421,8 +432,8 @@ def remove_row(values: Mapping[str, Any], section_key: str, index: int) -> dict[
 def page_sections(schema: Schema, values: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Sections as the form page renders them: repeatable ones with their rows bound.
 
-    At least `min` rows (one when min is 0 and nothing is entered yet is not
-    forced: the resident adds a row) are shown so a required group is visible.
+    A group shows its stored rows, and at least `min` of them so a required
+    group has inputs; with min 0 the resident adds the first row.
     """
     out = []
     for section in sections(schema):

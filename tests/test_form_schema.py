@@ -248,3 +248,30 @@ def test_condition_cycles_and_unknown_choices_are_reported():
     problems = schema.check_schema(cyclic)
     assert any("순환" in p for p in problems)
     assert any("'si'" in p and "yes, no" in p for p in problems)
+
+
+def test_per_field_check_agrees_with_submit_on_blank_rows():
+    values = {"has_members": "yes", "members": [MEMBER, {"member_name": ""}]}
+    _, error, _ = schema.validate_field(MOVE_IN, "members-1-member_name", "", values)
+    assert error == ""  # a blank row is dropped on submit, so it is not refused here either
+    assert "members-1-member_name" not in schema.validate(MOVE_IN, {**values, "name": "홍"}).errors
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["name", "has_members", "members", "x"]),
+        JSONISH | st.lists(st.dictionaries(st.sampled_from(["member_name", "member_rrn", "relation"]), JSONISH)),
+    )
+)
+def test_any_posted_shape_is_validated_without_crashing(values):
+    result = schema.validate(MOVE_IN, values)
+    for message in result.errors.values():
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in message)
+    assert set(result.cleaned) <= schema.stored_keys(MOVE_IN)
