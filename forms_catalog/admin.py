@@ -22,8 +22,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from . import packs, services
 from . import schema as form_schema
-from . import services
 from .models import FieldRow, FormTemplate, FormVersion
 
 
@@ -43,12 +43,79 @@ class FormVersionInline(admin.TabularInline):
         return format_html('<a href="{}">필드 편집·미리보기</a>', url)
 
 
+class PackUploadForm(forms.Form):
+    pack = forms.FileField(label="서식 팩 파일 (form pack, .json)")
+    check_only = forms.BooleanField(label="검사만 하기 (validate only, write nothing)", required=False)
+
+
 @admin.register(FormTemplate)
 class FormTemplateAdmin(admin.ModelAdmin):
     list_display = ("title", "code", "category", "retention_label", "published_number")
     list_filter = ("category",)
     search_fields = ("title", "code", "category")
     inlines = [FormVersionInline]
+    actions = ["export_all_versions", "export_published"]
+    change_list_template = "admin/forms_catalog/formtemplate/change_list.html"
+
+    def _export(self, queryset: QuerySet[FormTemplate], published_only: bool) -> HttpResponse:
+        pack = packs.export_pack(queryset.order_by("code"), published_only=published_only)
+        response = HttpResponse(packs.dump_pack(pack), content_type="application/json; charset=utf-8")
+        suffix = "published" if published_only else "all"
+        response["Content-Disposition"] = f'attachment; filename="form-pack-{suffix}.json"'
+        return response
+
+    @admin.action(description="서식 팩으로 내보내기: 모든 버전 (export pack, all versions)")
+    def export_all_versions(self, request: HttpRequest, queryset: QuerySet[FormTemplate]) -> HttpResponse:
+        return self._export(queryset, published_only=False)
+
+    @admin.action(description="서식 팩으로 내보내기: 게시 버전만 (export pack, published only)")
+    def export_published(self, request: HttpRequest, queryset: QuerySet[FormTemplate]) -> HttpResponse:
+        return self._export(queryset, published_only=True)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="forms_catalog_formtemplate_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a pack: every problem is listed with its path; nothing is written unless all is well."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PackUploadForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        report = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                pack = json.loads(form.cleaned_data["pack"].read().decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                problems = [f"JSON 형식이 아닙니다. 내보내기로 만든 파일인지 확인해 주세요. ({exc})"]
+            else:
+                if form.cleaned_data["check_only"]:
+                    problems = packs.validate_pack(pack)
+                    if not problems:
+                        messages.success(request, "문제없는 서식 팩입니다. (The pack is valid.)")
+                else:
+                    try:
+                        report = packs.import_pack(pack)
+                    except packs.PackError as exc:
+                        problems = exc.problems
+                    else:
+                        messages.success(
+                            request, "서식 팩을 가져왔습니다." if report.changed else "바뀐 것이 없습니다."
+                        )
+        return TemplateResponse(
+            request,
+            "admin/forms_catalog/formtemplate/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "서식 팩 가져오기 (import a form pack)",
+                "form": form,
+                "problems": problems,
+                "report": report,
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.display(description="보존기간 (retention)")
     def retention_label(self, obj: FormTemplate) -> str:

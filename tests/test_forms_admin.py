@@ -232,3 +232,35 @@ def test_rows_round_trip_every_demo_form_without_loss(db):
         schema, problems = services.compile_rows(draft)
         assert problems == []
         assert schema == published.schema, published
+
+
+def test_admin_exports_selected_forms_as_a_pack_and_imports_it_elsewhere(admin_client, version):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forms_catalog import packs
+    from forms_catalog.models import FormTemplate
+
+    changelist = reverse("admin:forms_catalog_formtemplate_changelist")
+    assert reverse("admin:forms_catalog_formtemplate_import") in admin_client.get(changelist).text
+    response = admin_client.post(changelist, {"action": "export_published", "_selected_action": [version.template_id]})
+    assert response["Content-Disposition"] == 'attachment; filename="form-pack-published.json"'
+    pack = json.loads(response.content)
+    assert packs.validate_pack(pack) == [] and pack["forms"][0]["code"] == version.template.code
+
+    url = reverse("admin:forms_catalog_formtemplate_import")
+    bad = copy.deepcopy(pack)
+    bad["forms"][0]["code"] = "other-office-form"
+    bad["forms"][0]["versions"][0]["schema"]["sections"][0]["fields"][0]["type"] = "laser"
+    page = admin_client.post(url, {"pack": SimpleUploadedFile("p.json", json.dumps(bad).encode())})
+    assert "아무것도 가져오지 않았습니다" in page.text
+    assert "forms[0].versions[0].schema.sections[0].fields[0].type" in page.text
+    assert not FormTemplate.objects.filter(code="other-office-form").exists()
+
+    good = copy.deepcopy(pack)
+    good["forms"][0]["code"] = "other-office-form"
+    upload = SimpleUploadedFile("p.json", json.dumps(good).encode())
+    page = admin_client.post(url, {"pack": upload, "check_only": "on"}, follow=True)
+    assert "문제없는 서식 팩" in page.text and not FormTemplate.objects.filter(code="other-office-form").exists()
+    page = admin_client.post(url, {"pack": SimpleUploadedFile("p.json", json.dumps(good).encode())})
+    assert "새 서식: other-office-form" in page.text
+    assert FormTemplate.objects.get(code="other-office-form").published_version().schema == version.schema
