@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils import timezone
 
 Field = dict[str, Any]
 
@@ -107,7 +108,9 @@ def resolve_date_bound(bound: Any, today: datetime.date | None = None) -> dateti
     text = str(bound).strip()
     match = _RELATIVE_DATE.fullmatch(text)
     if match:
-        base = today or datetime.date.today()
+        # The office's day (Asia/Seoul), not the server's: at 01:00 KST a
+        # UTC server still thinks it is yesterday.
+        base = today or timezone.localdate()
         days = int(match.group(2) or 0)
         return base - datetime.timedelta(days=days) if match.group(1) == "-" else base + datetime.timedelta(days=days)
     return datetime.date.fromisoformat(text)
@@ -246,7 +249,7 @@ def _registration_number(raw: Any, allowed_digits: str, kind: str, example: str)
         birth = datetime.date(year, int(digits[2:4]), int(digits[4:6]))
     except ValueError:
         raise FieldError(f"{kind} 앞 6자리는 생년월일(YYMMDD)입니다. 날짜를 확인해 주세요.") from None
-    if birth > datetime.date.today():
+    if birth > timezone.localdate():
         raise FieldError(f"{kind} 앞 6자리의 생년월일이 미래입니다. 확인해 주세요.")
     return digits, f"{digits[:6]}-{digits[6:]}"
 

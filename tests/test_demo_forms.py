@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate
@@ -32,7 +33,10 @@ def test_every_demo_form_page_renders_with_every_section(client, demo):
 def test_move_in_report_with_two_household_members(client, demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     url = reverse("intake:form", args=["banpo1-dong", "move-in-report"])
-    client.get(url)
+    page = client.get(url)
+    # No future move-in date in the picker; the privacy notice shows its four parts.
+    assert f'max="{timezone.localdate().isoformat()}"' in page.text
+    assert "<dt>보유·이용 기간</dt>" in page.text and "<dt>동의를 거부할 권리와 거부 시 불이익</dt>" in page.text
     client.post(url, {"_row": "add:members"})
     page = client.post(url, {"members-0-member_name": "홍길순", "_row": "add:members"})
     assert 'name="members-1-member_rrn"' in page.text and "함께 전입하는 사람 2" in page.text

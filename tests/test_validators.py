@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -88,10 +89,18 @@ def test_dates_and_their_limits():
     assert VALIDATORS["date"]({}, "2024.4.30").value == "2024-04-30"
     assert VALIDATORS["date"]({}, "２０２４／０４／３０").value == "2024-04-30"
     assert "없는 날짜" in _error("date", {}, "2023-02-29")
-    assert "이전" in _error("date", {"max_date": "today"}, (datetime.date.today() + datetime.timedelta(1)).isoformat())
+    tomorrow = timezone.localdate() + datetime.timedelta(1)
+    assert "이전" in _error("date", {"max_date": "today"}, tomorrow.isoformat())
     assert "이후" in _error("date", {"min_date": "2024-01-01"}, "2023-12-31")
     assert resolve_date_bound("today-90d", datetime.date(2024, 4, 30)) == datetime.date(2024, 1, 31)
     assert resolve_date_bound("today+1d", datetime.date(2024, 12, 31)) == datetime.date(2025, 1, 1)
+
+
+def test_today_is_the_office_day_in_seoul_not_the_servers(monkeypatch):
+    # 01:30 on 30 April in Seoul is still 29 April in UTC.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2024, 4, 29, 16, 30, tzinfo=datetime.UTC))
+    assert VALIDATORS["date"]({"max_date": "today"}, "2024-04-30").value == "2024-04-30"
+    assert resolve_date_bound("today-1d") == datetime.date(2024, 4, 29)
 
 
 def test_date_ranges_keep_their_order_and_length():

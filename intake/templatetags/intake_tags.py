@@ -48,6 +48,15 @@ def input_attrs(field: dict[str, Any]) -> SafeString:
         attrs.append(("autocomplete", autocomplete))
     if field.get("required"):
         attrs.append(("aria-required", "true"))
+    if field.get("type") == "date":
+        # The phone's date picker offers only the dates the server accepts.
+        for attr, bound in (("min", "min_date"), ("max", "max_date")):
+            try:
+                limit = validators.resolve_date_bound(field.get(bound))
+            except ValueError:
+                limit = None
+            if limit:
+                attrs.append((attr, limit.isoformat()))
     return format_html_join(" ", '{}="{}"', attrs)
 
 
@@ -93,10 +102,15 @@ def range_parts(value: Any) -> dict[str, str]:
 
 
 @register.filter
-def consent_rows(field: dict[str, Any]) -> list[tuple[str, str]]:
-    """The four parts of a 개인정보 수집·이용 동의, labelled, in their legal order."""
+def consent_rows(field: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The four parts of a 개인정보 수집·이용 동의, labelled, in their legal order, with the English."""
     parts = form_schema.consent_parts(field)
-    return [(label, parts[key]) for key, label in form_schema.CONSENT_PARTS.items() if parts.get(key)]
+    english: dict[str, Any] = field["consent_en"] if isinstance(field.get("consent_en"), dict) else {}
+    return [
+        (label, parts[key], str(english.get(key, "")))
+        for key, label in form_schema.CONSENT_PARTS.items()
+        if parts.get(key)
+    ]
 
 
 @register.filter
