@@ -774,6 +774,15 @@ def check_schema(schema: Any, path: str = "schema") -> list[str]:
                 for key in own:
                     depends.setdefault(str(key), set()).add(target)
     problems.extend(_cycles(depends, path))
+    seen: dict[str, str] = {}
+    for key, f in top.items():
+        semantic = f.get("semantic")
+        if semantic and semantic in seen:
+            problems.append(
+                f"{path}: 공유 키 '{semantic}'를 '{seen[semantic]}'와 '{key}' 두 항목이 씁니다. 하나는 다른 공유 키로 고쳐 주세요."
+            )
+        elif semantic:
+            seen[str(semantic)] = key
     return problems
 
 

@@ -245,8 +245,10 @@ def test_condition_cycles_and_unknown_choices_are_reported():
             }
         ]
     }
+    cyclic["sections"][0]["fields"][0]["semantic"] = cyclic["sections"][0]["fields"][1]["semantic"] = "applicant.name"
     problems = schema.check_schema(cyclic)
     assert any("순환" in p for p in problems)
+    assert any("공유 키 'applicant.name'" in p for p in problems)
     assert any("'si'" in p and "yes, no" in p for p in problems)
 
 
