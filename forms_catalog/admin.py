@@ -1,23 +1,445 @@
-from django.contrib import admin
+"""서식 관리자 (form admin) in the Django admin: templates, versions, preview, publish.
 
-from .models import FormTemplate, FormVersion
+A version's fields are edited as JSON, checked on save with Korean messages
+that name the exact spot (schema.sections[1].fields[0].type: …). A phone-sized
+frame beside the editor shows the form as residents will see it, refreshed as
+the JSON changes, and a PDF preview renders it with sample values. Published
+versions are read-only: "새 초안" copies one into the next draft.
+"""
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from . import packs, services
+from . import schema as form_schema
+from .models import FieldRow, FormTemplate, FormVersion
 
 
 class FormVersionInline(admin.TabularInline):
     model = FormVersion
     extra = 0
-    fields = ("number", "status", "paper_sheets", "published_at")
-    readonly_fields = ("published_at",)
+    fields = ("number", "status", "paper_sheets", "published_at", "edit_link")
+    readonly_fields = ("number", "status", "published_at", "edit_link")
+    show_change_link = True
+    can_delete = False
+
+    @admin.display(description="편집 (edit)")
+    def edit_link(self, obj: FormVersion) -> str:
+        if not obj.pk:
+            return ""
+        url = reverse("admin:forms_catalog_formversion_change", args=[obj.pk])
+        return format_html('<a href="{}">필드 편집·미리보기</a>', url)
+
+
+class PackUploadForm(forms.Form):
+    pack = forms.FileField(label="서식 팩 파일 (form pack, .json)")
+    check_only = forms.BooleanField(label="검사만 하기 (validate only, write nothing)", required=False)
 
 
 @admin.register(FormTemplate)
 class FormTemplateAdmin(admin.ModelAdmin):
-    list_display = ("title", "code", "category", "retention_years")
-    search_fields = ("title", "code")
+    list_display = ("title", "code", "category", "retention_label", "published_number")
+    list_filter = ("category",)
+    search_fields = ("title", "code", "category")
     inlines = [FormVersionInline]
+    actions = ["export_all_versions", "export_published"]
+    change_list_template = "admin/forms_catalog/formtemplate/change_list.html"
+
+    def _export(self, queryset: QuerySet[FormTemplate], published_only: bool) -> HttpResponse:
+        pack = packs.export_pack(queryset.order_by("code"), published_only=published_only)
+        response = HttpResponse(packs.dump_pack(pack), content_type="application/json; charset=utf-8")
+        suffix = "published" if published_only else "all"
+        response["Content-Disposition"] = f'attachment; filename="form-pack-{suffix}.json"'
+        return response
+
+    @admin.action(description="서식 팩으로 내보내기: 모든 버전 (export pack, all versions)")
+    def export_all_versions(self, request: HttpRequest, queryset: QuerySet[FormTemplate]) -> HttpResponse:
+        return self._export(queryset, published_only=False)
+
+    @admin.action(description="서식 팩으로 내보내기: 게시 버전만 (export pack, published only)")
+    def export_published(self, request: HttpRequest, queryset: QuerySet[FormTemplate]) -> HttpResponse:
+        return self._export(queryset, published_only=True)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="forms_catalog_formtemplate_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a pack: every problem is listed with its path; nothing is written unless all is well."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PackUploadForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        report = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                pack = json.loads(form.cleaned_data["pack"].read().decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                problems = [f"JSON 형식이 아닙니다. 내보내기로 만든 파일인지 확인해 주세요. ({exc})"]
+            else:
+                if form.cleaned_data["check_only"]:
+                    problems = packs.validate_pack(pack)
+                    if not problems:
+                        messages.success(request, "문제없는 서식 팩입니다. (The pack is valid.)")
+                else:
+                    try:
+                        report = packs.import_pack(pack)
+                    except packs.PackError as exc:
+                        problems = exc.problems
+                    else:
+                        messages.success(
+                            request, "서식 팩을 가져왔습니다." if report.changed else "바뀐 것이 없습니다."
+                        )
+        return TemplateResponse(
+            request,
+            "admin/forms_catalog/formtemplate/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "서식 팩 가져오기 (import a form pack)",
+                "form": form,
+                "problems": problems,
+                "report": report,
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.display(description="보존기간 (retention)")
+    def retention_label(self, obj: FormTemplate) -> str:
+        return f"{obj.retention_years}년" if obj.retention_years else "영구"
+
+    @admin.display(description="게시 버전 (published)")
+    def published_number(self, obj: FormTemplate) -> str:
+        version = obj.published_version()
+        return f"v{version.number}" if version else "-"
+
+
+class SchemaField(forms.CharField):
+    """The schema as indented JSON, with Korean errors for bad JSON and bad schemas."""
+
+    widget = forms.Textarea(attrs={"rows": 30, "cols": 100, "class": "schema-editor", "spellcheck": "false"})
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        return json.dumps(value or {"sections": []}, ensure_ascii=False, indent=2)
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        try:
+            schema = json.loads(text or "{}")
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                f"JSON 문법 오류: {exc.lineno}번째 줄 {exc.colno}번째 글자 ({exc.msg}). "
+                '쉼표(,)·따옴표(")·괄호가 맞는지 확인해 주세요.'
+            ) from None
+        problems = form_schema.check_schema(schema)
+        if problems:
+            raise forms.ValidationError([forms.ValidationError(p) for p in problems])
+        return schema
+
+
+class FormVersionForm(forms.ModelForm):
+    schema = SchemaField(
+        label="필드 정의 (schema, JSON)",
+        help_text="형식은 docs/FORM_PACKS.md를 보세요. 저장할 때 검사하고, 고칠 곳을 위치와 함께 알려 줍니다.",
+    )
+
+    class Meta:
+        model = FormVersion
+        fields = ("template", "number", "paper_sheets", "schema")
+
+
+class FieldRowInline(admin.TabularInline):
+    """A draft's fields as ordered rows; saving the draft compiles them into its schema."""
+
+    model = FieldRow
+    extra = 1
+    ordering = ("order", "pk")
+    fields = (
+        "order",
+        "section",
+        "section_title",
+        "key",
+        "type",
+        "label",
+        "label_en",
+        "required",
+        "help",
+        "max_length",
+        "choices",
+        "semantic",
+        "show_if",
+        "options",
+    )
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 24})},
+    }
+
+
+def _sample_values(schema: form_schema.Schema) -> dict[str, Any]:
+    """Plausible values for a PDF preview, valid for each field."""
+    samples = {
+        "text": "홍길동",
+        "textarea": "견본 내용입니다.",
+        "number": 1,
+        "date": "2024-04-30",
+        "daterange": "2024-04-01 ~ 2024-04-30",
+        "phone": "010-1234-5678",
+        "email": "hong@example.kr",
+        "rrn": "900101-1234568",
+        "frn": "900101-5234564",
+        "brn": "124-81-00998",
+        "address": "(06750) 서울특별시 서초구 남부순환로 2584, 101호",
+        "yesno": "yes",
+        "consent": "agree",
+    }
+    values: dict[str, Any] = {}
+    for f in form_schema.input_fields(schema):
+        if f.get("choices"):
+            value: Any = str(f["choices"][0]["value"])
+            values[f["key"]] = [value] if f["type"] == "multichoice" else value
+        elif f.get("type") in samples:
+            values[f["key"]] = samples[f["type"]]
+    for section in form_schema.repeat_sections(schema):
+        row = {f["key"]: samples.get(f.get("type", ""), "견본") for f in form_schema.row_fields(section)}
+        values[section["key"]] = [row]
+    return values
 
 
 @admin.register(FormVersion)
 class FormVersionAdmin(admin.ModelAdmin):
+    form = FormVersionForm
     list_display = ("template", "number", "status", "paper_sheets", "published_at")
-    list_filter = ("status",)
+    list_filter = ("status", "template__category")
+    search_fields = ("template__title", "template__code")
+    actions = ["publish_selected", "retire_selected", "new_draft_selected"]
+    inlines = [FieldRowInline]
+    change_form_template = "admin/forms_catalog/formversion/change_form.html"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: FormVersion | None = None) -> tuple[str, ...]:
+        base = ("status", "published_at", "retired_at")
+        if obj is not None and obj.is_frozen:
+            # Published: the fields are frozen; only the sheet count may be corrected.
+            return (*base, "template", "number", "schema_readonly")
+        if obj is not None:
+            return (*base, "template", "number")
+        return base
+
+    def get_fields(self, request: HttpRequest, obj: FormVersion | None = None) -> list[Any]:
+        if obj is not None and obj.is_frozen:
+            return ["template", "number", "status", "published_at", "retired_at", "paper_sheets", "schema_readonly"]
+        return ["template", "number", "status", "paper_sheets", "schema"]
+
+    @admin.display(description="필드 정의 (schema) — 게시된 버전은 고칠 수 없습니다")
+    def schema_readonly(self, obj: FormVersion) -> str:
+        return format_html(
+            "<pre class='schema-readonly'>{}</pre>", json.dumps(obj.schema, ensure_ascii=False, indent=2)
+        )
+
+    def get_inline_instances(self, request: HttpRequest, obj: FormVersion | None = None) -> list[Any]:
+        # Rows are for editing drafts; a published version has nothing to edit.
+        if obj is None or obj.is_frozen:
+            return []
+        return super().get_inline_instances(request, obj)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        version = form.instance
+        if version.is_frozen:
+            return
+        if "schema" in form.changed_data or not version.field_rows.exists():
+            # The JSON editor was used (or there are no rows yet): it wins, rows follow it.
+            services.rows_from_schema(version)
+            return
+        try:
+            services.save_rows(version)
+        except services.InvalidSchema as exc:
+            messages.error(request, "항목 표에 고칠 곳이 있어 필드 정의는 바꾸지 않았습니다. 표는 저장했습니다.")
+            for problem in exc.problems:
+                messages.error(request, problem)
+        else:
+            services.rows_from_schema(version)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
+        template_id = str(initial.get("template") or "")
+        if template_id.isdigit():
+            numbers = FormVersion.objects.filter(template_id=int(template_id)).values_list("number", flat=True)
+            initial["number"] = max(numbers, default=0) + 1
+        return initial
+
+    def has_delete_permission(self, request: HttpRequest, obj: FormVersion | None = None) -> bool:
+        # Only an unused draft may go; a published version is history.
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_frozen)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
+        frozen = queryset.exclude(status=FormVersion.Status.DRAFT)
+        if frozen.exists():
+            raise PermissionDenied("게시되었거나 폐지된 버전은 지울 수 없습니다.")
+        super().delete_queryset(request, queryset)
+
+    # --- actions ------------------------------------------------------------
+    def _each(self, request: HttpRequest, queryset: QuerySet[FormVersion], operation: Any, done: str) -> None:
+        for version in queryset.select_related("template"):
+            try:
+                result = operation(version)
+            except (services.CatalogError, services.VersionFrozen) as exc:
+                messages.error(request, f"{version}: {exc}")
+            else:
+                messages.success(request, f"{result}: {done}")
+
+    @admin.action(description="게시하기 (publish; 이전 게시 버전은 폐지)")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
+        self._each(request, queryset, services.publish_version, "게시했습니다 (published)")
+
+    @admin.action(description="폐지하기 (retire)")
+    def retire_selected(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
+        self._each(request, queryset, services.retire_version, "폐지했습니다 (retired)")
+
+    @admin.action(description="새 초안 만들기 (new draft from this version)")
+    def new_draft_selected(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
+        self._each(request, queryset, services.new_draft_from, "새 초안을 만들었습니다 (new draft)")
+
+    # --- preview, PDF, diff ---------------------------------------------------
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", wrap(self.preview_frame), name="forms_catalog_formversion_preview"),
+            path("<int:pk>/preview.pdf", wrap(self.preview_pdf), name="forms_catalog_formversion_pdf"),
+            path("<int:pk>/diff/", wrap(self.diff_view), name="forms_catalog_formversion_diff"),
+            path("<int:pk>/publish/", wrap(self.publish_view), name="forms_catalog_formversion_publish"),
+            *super().get_urls(),
+        ]
+
+    def _version(self, request: HttpRequest, pk: int) -> FormVersion:
+        version = get_object_or_404(FormVersion.objects.select_related("template"), pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        version = FormVersion.objects.filter(pk=object_id).select_related("template").first()
+        extra = dict(extra_context or {})
+        if version is not None and not version.is_frozen and not version.field_rows.exists():
+            services.rows_from_schema(version)
+        if version is not None:
+            extra["other_versions"] = version.template.versions.exclude(pk=version.pk).order_by("-number")
+        return super().change_view(request, object_id, form_url, extra)
+
+    @xframe_options_sameorigin
+    def preview_frame(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The resident's form page for this version, in the admin's phone frame.
+
+        GET shows the saved schema; POST shows the schema being typed, so the
+        frame follows the editor before anything is saved.
+        """
+        version = self._version(request, pk)
+        schema: Any = version.schema
+        problems: list[str] = []
+        if request.method == "POST":
+            try:
+                schema = json.loads(request.POST.get("schema", ""))
+            except json.JSONDecodeError as exc:
+                problems = [f"JSON 문법 오류: {exc.lineno}번째 줄 {exc.colno}번째 글자 ({exc.msg})"]
+                schema = version.schema
+            else:
+                problems = form_schema.check_schema(schema)
+                if problems and not isinstance(schema, dict):
+                    schema = version.schema
+        office = _PreviewOffice()
+        return render(
+            request,
+            "forms_catalog/preview_frame.html",
+            {
+                "office": office,
+                "template": version.template,
+                "version": version,
+                "sections": form_schema.page_sections(schema, {}),
+                "values": form_schema.page_values(schema, {}),
+                "errors": {},
+                "warnings": {},
+                "draft": None,
+                "problems": problems,
+            },
+        )
+
+    def preview_pdf(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = self._version(request, pk)
+        # Read-only use of pdfgen (it reads forms_catalog, not the other way
+        # round at import time): the archive layout with sample values.
+        from django.utils import timezone
+
+        from intake.models import Office, Submission
+        from pdfgen.render import render_pdf
+        from pdfgen.services import build_context, render_html
+
+        # Never saved: the sample lives only for this render.
+        sample = Submission(
+            reference="PREV-IEW0",
+            office=Office(name="미리보기 (preview)"),
+            form_version=version,
+            data=_sample_values(version.schema),
+            ticket_number=0,
+            service_date=timezone.localdate(),
+            submitted_at=timezone.now(),
+        )
+        context, data = build_context(sample)
+        pdf = render_pdf(render_html(sample, context), data)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{version.template.code}-v{version.number}-preview.pdf"'
+        return response
+
+    def diff_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = self._version(request, pk)
+        others = version.template.versions.exclude(pk=version.pk).order_by("-number")
+        against_id = request.GET.get("against")
+        against = others.filter(pk=against_id).first() if against_id and against_id.isdigit() else None
+        if against is None:
+            against = others.filter(number__lt=version.number).first() or others.first()
+        old, new = (against, version) if against and against.number < version.number else (version, against)
+        changes = services.diff_versions(old, new) if old is not None and new is not None else []
+        return TemplateResponse(
+            request,
+            "admin/forms_catalog/formversion/diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"{version.template.title}: 버전 비교 (diff)",
+                "version": version,
+                "old": old,
+                "new": new,
+                "others": others,
+                "changes": changes,
+                "opts": self.model._meta,
+            },
+        )
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = self._version(request, pk)
+        if request.method != "POST" or not self.has_change_permission(request, version):
+            raise PermissionDenied
+        self._each(request, FormVersion.objects.filter(pk=version.pk), services.publish_version, "게시했습니다")
+        return redirect("admin:forms_catalog_formversion_change", version.pk)
+
+
+class _PreviewOffice:
+    """Stands in for an Office in the preview: URLs resolve, nothing can be submitted."""
+
+    slug = "preview"
+    name = "미리보기 (preview)"

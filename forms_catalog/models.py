@@ -1,5 +1,18 @@
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
+
+
+class VersionFrozen(Exception):
+    """A published or retired version's fields were about to change."""
+
+    code = "version_frozen"
+    message = "게시되었거나 폐지된 버전은 고칠 수 없습니다. '새 초안 만들기'로 다음 버전을 만들어 고쳐 주세요."
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"{self.message} ({', '.join(fields)})")
+        self.fields = fields
 
 
 class FormTemplate(models.Model):
@@ -48,12 +61,21 @@ class FormVersion(models.Model):
         help_text="종이 민원에서 쓰던 매수: 쪽수 × 부수, 위임장·접수증 포함 (pages × copies, incl. 위임장 and 접수증)",
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # What a published version promises never to change: submissions and
+    # drafts made with it validate and render against exactly this.
+    FROZEN_FIELDS = ("schema", "number", "template_id")
 
     class Meta:
         ordering = ["template", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["template", "number"], name="unique_form_version_number"),
+            # Residents always get one answer to "which version do I fill?".
+            models.UniqueConstraint(
+                fields=["template"], condition=models.Q(status="published"), name="one_published_version_per_form"
+            ),
         ]
         verbose_name = "서식 버전 (form version)"
         verbose_name_plural = "서식 버전 (form versions)"
@@ -61,6 +83,84 @@ class FormVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.template.title} v{self.number}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Checked against the stored row, not this instance's status, so a
+        # stale or hand-built instance cannot unfreeze a published version.
+        if self.pk is not None:
+            stored = FormVersion.objects.filter(pk=self.pk).values("status", *self.FROZEN_FIELDS).first()
+            if stored is not None and stored["status"] != self.Status.DRAFT:
+                changed = [name for name in self.FROZEN_FIELDS if stored[name] != getattr(self, name)]
+                if changed:
+                    raise VersionFrozen(changed)
+        super().save(*args, **kwargs)
+
     @property
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
+
+
+class FieldRow(models.Model):
+    """One field of a draft version, as the admin edits it: a row with an order.
+
+    Rows are a draft's editing surface only. Saving the draft compiles them
+    into FormVersion.schema (the single source of truth, what residents,
+    submissions and packs use) after the same checks as every schema.
+    """
+
+    TYPE_CHOICES = [
+        ("text", "짧은 글 (text)"),
+        ("textarea", "긴 글 (textarea)"),
+        ("number", "숫자 (number)"),
+        ("date", "날짜 (date)"),
+        ("daterange", "기간 (date range)"),
+        ("phone", "전화번호 (phone)"),
+        ("email", "전자우편 (e-mail)"),
+        ("rrn", "주민등록번호 (RRN)"),
+        ("frn", "외국인등록번호 (FRN)"),
+        ("brn", "사업자등록번호 (BRN)"),
+        ("address", "주소 (address)"),
+        ("choice", "하나 고르기 (single choice)"),
+        ("multichoice", "여러 개 고르기 (multiple choice)"),
+        ("yesno", "예/아니오 (yes/no)"),
+        ("consent", "동의 (consent)"),
+        ("signature", "서명 (signature)"),
+        ("file", "파일 첨부 (file)"),
+        ("seal", "도장 사진 (seal)"),
+        ("guidance", "안내문 (guidance)"),
+    ]
+
+    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="field_rows")
+    order = models.PositiveIntegerField("순서 (order)", default=0)
+    section = models.CharField("구역 키 (section key)", max_length=64, help_text="예: applicant")
+    section_title = models.CharField(
+        "구역 제목 (section title)", max_length=200, blank=True, help_text="새 구역의 첫 항목에만 적으면 됩니다."
+    )
+    key = models.CharField("항목 키 (key)", max_length=64)
+    type = models.CharField("형식 (type)", max_length=16, choices=TYPE_CHOICES, default="text")
+    label = models.CharField("이름 (label)", max_length=300, blank=True)
+    label_en = models.CharField("영문 이름 (English label)", max_length=300, blank=True)
+    required = models.BooleanField("필수 (required)", default=False)
+    help = models.TextField("도움말 (help)", blank=True)
+    max_length = models.PositiveIntegerField("최대 글자 수 (max length)", null=True, blank=True)
+    choices = models.TextField("선택지 (choices)", blank=True, help_text="한 줄에 하나: 값=이름, 예: self=본인")
+    semantic = models.CharField("공유 키 (semantic)", max_length=100, blank=True, help_text="예: applicant.name")
+    show_if = models.CharField(
+        "표시 조건 (show if)",
+        max_length=300,
+        blank=True,
+        help_text="항목키=값 또는 항목키=값1|값2, 예: applicant_type=proxy",
+    )
+    options = models.JSONField(
+        "그 밖의 설정 (other options, JSON)",
+        default=dict,
+        blank=True,
+        help_text='예: {"min": 1, "max": 10} 또는 {"accept": ["image/jpeg"], "max_size_mb": 5}',
+    )
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        verbose_name = "항목 (field)"
+        verbose_name_plural = "항목 (fields) — 저장하면 필드 정의로 바뀝니다"
+
+    def __str__(self) -> str:
+        return f"{self.section}.{self.key}"

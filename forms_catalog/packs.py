@@ -1,23 +1,34 @@
 """Form packs: the JSON format offices use to share forms (docs/FORM_PACKS.md).
 
-Import validates everything first and writes in one transaction, so a pack
-is either imported whole or not at all. Importing the same pack twice changes
-nothing.
+A pack is checked in three layers before anything is written: its shape
+against packs/form-pack.schema.json (jsonschema), each version's schema
+against the rules of schema.check_schema, and the pack against the database
+(a published version may never change). Every problem is reported with its
+path. The import then writes in one transaction, so a pack is imported whole
+or not at all, and importing the same pack twice changes nothing.
 """
 
+import datetime
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as JsonSchemaError
 
 from .models import FormTemplate, FormVersion
-from .validators import DISPLAY_ONLY_TYPES, VALIDATORS
+from .schema import check_schema
 
 PACK_FORMAT = "minwon-form-pack"
-FIELD_TYPES = set(VALIDATORS) | set(DISPLAY_ONLY_TYPES) | {"file", "seal"}
+PACK_FORMAT_VERSION = 1
+JSON_SCHEMA_PATH = Path(__file__).resolve().parent / "packs" / "form-pack.schema.json"
+TEMPLATE_FIELDS = ("title", "title_en", "category", "legal_basis", "retention_years")
+TEMPLATE_DEFAULTS: dict[str, Any] = {"title_en": "", "category": "", "legal_basis": "", "retention_years": 5}
 
 
 class PackError(Exception):
@@ -31,114 +42,231 @@ class PackError(Exception):
 @dataclass
 class ImportReport:
     created_forms: list[str] = field(default_factory=list)
+    updated_forms: list[str] = field(default_factory=list)
     created_versions: list[str] = field(default_factory=list)
+    updated_versions: list[str] = field(default_factory=list)
     unchanged_versions: list[str] = field(default_factory=list)
+    retired_versions: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.created_forms
+            or self.updated_forms
+            or self.created_versions
+            or self.updated_versions
+            or self.retired_versions
+        )
 
 
-def _check_schema(schema: Any, path: str, problems: list[str]) -> None:
-    if not isinstance(schema, dict) or not isinstance(schema.get("sections"), list):
-        problems.append(f"{path}.sections: 섹션 목록이 필요합니다 (a list of sections is required)")
-        return
-    keys: set[str] = set()
-    for i, section in enumerate(schema["sections"]):
-        spath = f"{path}.sections[{i}]"
-        if not isinstance(section, dict) or not isinstance(section.get("fields"), list):
-            problems.append(f"{spath}.fields: 필드 목록이 필요합니다 (a list of fields is required)")
-            continue
-        for j, f in enumerate(section["fields"]):
-            fpath = f"{spath}.fields[{j}]"
-            if not isinstance(f, dict) or not f.get("key"):
-                problems.append(f"{fpath}.key: 필드 키가 필요합니다 (key is required)")
-                continue
-            if f["key"] in keys:
-                problems.append(f"{fpath}.key: '{f['key']}' 키가 중복됩니다 (duplicate key)")
-            keys.add(f["key"])
-            if f.get("type") not in FIELD_TYPES:
-                problems.append(f"{fpath}.type: 알 수 없는 형식 '{f.get('type')}' (unknown field type)")
-    for i, section in enumerate(schema["sections"]):
-        for j, f in enumerate(section.get("fields", []) if isinstance(section, dict) else []):
-            for where, cond in (
-                ("", f.get("show_if") if isinstance(f, dict) else None),
-                ("section ", section.get("show_if")),
-            ):
-                if cond and cond.get("field") not in keys:
-                    problems.append(
-                        f"{path}.sections[{i}].fields[{j}].show_if: {where}조건의 필드 '{cond.get('field')}'가 없습니다 (unknown field)"
-                    )
+# --- checking ----------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = json.loads(JSON_SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _path(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(pack)"
+
+
+def _korean(error: JsonSchemaError) -> str:
+    """A jsonschema error as a Korean message that says how to fix it."""
+    kind, expected = error.validator, error.validator_value
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        return f"'{missing}' 값이 필요합니다. 추가해 주세요."
+    if kind == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"알 수 없는 속성 {', '.join(map(repr, extra))}입니다. 철자를 확인하거나 지워 주세요."
+    if kind == "type":
+        names = {"string": "글", "integer": "정수", "number": "숫자", "boolean": "true/false", "array": "목록 [...]"}
+        wanted = expected if isinstance(expected, list) else [expected]
+        return f"{' 또는 '.join(names.get(str(w), str(w)) for w in wanted)} 형식으로 적어 주세요."
+    if kind == "enum":
+        return f"{', '.join(map(str, expected))} 중 하나로 적어 주세요. 지금: {error.instance!r}"
+    if kind == "const":
+        return f"{expected!r}이어야 합니다."
+    if kind in {"minimum", "exclusiveMinimum"}:
+        return f"{expected}{' 이상' if kind == 'minimum' else '보다 크게'} 적어 주세요."
+    if kind == "maximum":
+        return f"{expected} 이하로 적어 주세요."
+    if kind == "minLength":
+        return "비어 있습니다. 값을 적어 주세요."
+    if kind == "maxLength":
+        return f"{expected}자 이내로 줄여 주세요."
+    if kind == "minItems":
+        return f"{expected}개 이상 적어 주세요."
+    if kind == "pattern":
+        return f"형식이 맞지 않습니다 (규칙: {expected}). 영문 소문자·숫자·_ 로 적어 주세요."
+    if kind == "uniqueItems":
+        return "같은 값이 두 번 있습니다. 하나를 지워 주세요."
+    return f"형식이 맞지 않습니다. docs/FORM_PACKS.md를 확인해 주세요. ({error.message})"
+
+
+def _problem_path(problem: str) -> str:
+    return problem.split(": ", 1)[0]
 
 
 def validate_pack(pack: Any) -> list[str]:
-    problems: list[str] = []
+    """Every problem in the pack as "path: Korean message", without touching the database."""
     if not isinstance(pack, dict) or pack.get("format") != PACK_FORMAT:
-        return [f"format: '{PACK_FORMAT}' 형식이 아닙니다 (not a form pack)"]
-    if pack.get("format_version") != 1:
-        problems.append("format_version: 1만 지원합니다 (only version 1 is supported)")
-    forms = pack.get("forms")
-    if not isinstance(forms, list) or not forms:
-        return [*problems, "forms: 서식이 하나 이상 필요합니다 (at least one form)"]
+        return [f"format: '{PACK_FORMAT}' 형식의 서식 팩이 아닙니다. 내보내기로 만든 파일인지 확인해 주세요."]
+    structural = [f"{_path(e.absolute_path)}: {_korean(e)}" for e in _validator().iter_errors(pack)]
+    semantic: list[str] = []
+    forms: list[Any] = pack["forms"] if isinstance(pack.get("forms"), list) else []
+    codes: set[Any] = set()
     for i, form in enumerate(forms):
-        fpath = f"forms[{i}]"
-        for key in ("code", "title"):
-            if not isinstance(form.get(key), str) or not form.get(key):
-                problems.append(f"{fpath}.{key}: 값이 필요합니다 (required)")
-        versions = form.get("versions")
-        if not isinstance(versions, list) or not versions:
-            problems.append(f"{fpath}.versions: 버전이 하나 이상 필요합니다 (at least one version)")
+        if not isinstance(form, dict):
             continue
+        if form.get("code") in codes:
+            semantic.append(f"forms[{i}].code: '{form['code']}' 서식이 팩에 두 번 있습니다. 하나로 합쳐 주세요.")
+        codes.add(form.get("code"))
+        versions: list[Any] = form["versions"] if isinstance(form.get("versions"), list) else []
+        numbers: set[Any] = set()
+        published = 0
         for j, version in enumerate(versions):
-            vpath = f"{fpath}.versions[{j}]"
-            if not isinstance(version.get("number"), int) or version["number"] < 1:
-                problems.append(f"{vpath}.number: 1 이상의 정수가 필요합니다 (a positive integer)")
-            if version.get("status", "published") not in FormVersion.Status.values:
-                problems.append(f"{vpath}.status: draft, published, retired 중 하나여야 합니다")
-            if not isinstance(version.get("paper_sheets", 1), int) or version.get("paper_sheets", 1) < 0:
-                problems.append(f"{vpath}.paper_sheets: 0 이상의 정수가 필요합니다")
-            _check_schema(version.get("schema"), f"{vpath}.schema", problems)
+            if not isinstance(version, dict):
+                continue
+            if version.get("number") in numbers:
+                semantic.append(f"forms[{i}].versions[{j}].number: 버전 {version['number']}이(가) 두 번 있습니다.")
+            numbers.add(version.get("number"))
+            published += version.get("status", "published") == "published"
+            semantic.extend(check_schema(version.get("schema"), f"forms[{i}].versions[{j}].schema"))
+        if published > 1:
+            semantic.append(f"forms[{i}].versions: 게시(published) 버전은 서식마다 하나만 둘 수 있습니다.")
+    # The rule checks say more than the shape check about the same spot.
+    covered = {_problem_path(p) for p in semantic}
+    return semantic + [p for p in structural if _problem_path(p) not in covered]
+
+
+def _database_problems(pack: dict[str, Any]) -> list[str]:
+    problems = []
+    for i, form in enumerate(pack["forms"]):
+        existing = {v.number: v for v in FormVersion.objects.filter(template__code=form["code"]) if v.is_frozen}
+        for j, version in enumerate(form["versions"]):
+            local = existing.get(version["number"])
+            if local is not None and local.schema != version["schema"]:
+                problems.append(
+                    f"forms[{i}].versions[{j}]: {form['code']} v{version['number']}은(는) 이미 게시된 버전과 내용이 다릅니다. "
+                    "게시된 버전은 바꿀 수 없으니 새 버전 번호로 내보내 주세요."
+                )
     return problems
+
+
+# --- import ------------------------------------------------------------------
+def _published_at(version: dict[str, Any]) -> datetime.datetime | None:
+    raw = version.get("published_at")
+    if not raw:
+        return None
+    return datetime.datetime.fromisoformat(raw)
 
 
 def import_pack(pack: dict[str, Any]) -> ImportReport:
     problems = validate_pack(pack)
+    if not problems:
+        problems = _database_problems(pack)
     if problems:
         raise PackError(problems)
     report = ImportReport()
     with transaction.atomic():
         for form in pack["forms"]:
-            template, created = FormTemplate.objects.get_or_create(
-                code=form["code"],
-                defaults={
-                    "title": form["title"],
-                    "title_en": form.get("title_en", ""),
-                    "category": form.get("category", ""),
-                    "legal_basis": form.get("legal_basis", ""),
-                    "retention_years": form.get("retention_years", 5),
-                },
-            )
-            if created:
-                report.created_forms.append(template.code)
-            for version in form["versions"]:
-                label = f"{template.code} v{version['number']}"
-                existing = FormVersion.objects.filter(template=template, number=version["number"]).first()
-                if existing is not None:
-                    if existing.schema != version["schema"] and existing.is_frozen:
-                        problems.append(f"{label}: 이미 게시된 버전과 내용이 다릅니다. 새 버전 번호로 내보내 주세요.")
-                    report.unchanged_versions.append(label)
-                    continue
-                status = version.get("status", FormVersion.Status.PUBLISHED)
-                FormVersion.objects.create(
-                    template=template,
-                    number=version["number"],
-                    status=status,
-                    schema=version["schema"],
-                    paper_sheets=version.get("paper_sheets", 1),
-                    published_at=timezone.now() if status != FormVersion.Status.DRAFT else None,
-                )
-                report.created_versions.append(label)
-        if problems:
-            transaction.set_rollback(True)
-    if problems:
-        raise PackError(problems)
+            _import_form(form, report)
     return report
+
+
+def _import_form(form: dict[str, Any], report: ImportReport) -> None:
+    wanted = {name: form.get(name, TEMPLATE_DEFAULTS.get(name)) for name in TEMPLATE_FIELDS}
+    template, created = FormTemplate.objects.select_for_update().get_or_create(code=form["code"], defaults=wanted)
+    if created:
+        report.created_forms.append(template.code)
+    elif any(getattr(template, name) != value for name, value in wanted.items()):
+        for name, value in wanted.items():
+            setattr(template, name, value)
+        template.save(update_fields=list(TEMPLATE_FIELDS))
+        report.updated_forms.append(template.code)
+    for version in sorted(form["versions"], key=lambda v: v["number"]):
+        _import_version(template, version, report)
+
+
+def _import_version(template: FormTemplate, version: dict[str, Any], report: ImportReport) -> None:
+    label = f"{template.code} v{version['number']}"
+    status = version.get("status", FormVersion.Status.PUBLISHED)
+    sheets = version.get("paper_sheets", 1)
+    local = FormVersion.objects.select_for_update().filter(template=template, number=version["number"]).first()
+    if local is not None:
+        # Checked before the transaction: a frozen version here has the same schema.
+        if local.schema == version["schema"] and local.paper_sheets == sheets:
+            report.unchanged_versions.append(label)
+            return
+        local.schema = version["schema"] if not local.is_frozen else local.schema
+        local.paper_sheets = sheets
+        local.save(update_fields=["schema", "paper_sheets"])
+        report.updated_versions.append(label)
+        return
+    now = timezone.now()
+    current = template.versions.filter(status=FormVersion.Status.PUBLISHED).first()
+    if status == FormVersion.Status.PUBLISHED and current is not None:
+        if current.number > version["number"]:
+            # An older published version than ours arrives: keep ours live.
+            status = FormVersion.Status.RETIRED
+        else:
+            current.status, current.retired_at = FormVersion.Status.RETIRED, now
+            current.save(update_fields=["status", "retired_at"])
+            report.retired_versions.append(f"{template.code} v{current.number}")
+    FormVersion.objects.create(
+        template=template,
+        number=version["number"],
+        status=status,
+        schema=version["schema"],
+        paper_sheets=sheets,
+        published_at=(_published_at(version) or now) if status != FormVersion.Status.DRAFT else None,
+        retired_at=now if status == FormVersion.Status.RETIRED else None,
+    )
+    report.created_versions.append(label)
+
+
+# --- export ------------------------------------------------------------------
+def export_pack(templates: Iterable[FormTemplate], *, published_only: bool = False, name: str = "") -> dict[str, Any]:
+    """The pack for these forms: every version, or only the published one of each."""
+    forms = []
+    for template in templates:
+        versions = template.versions.order_by("number")
+        if published_only:
+            versions = versions.filter(status=FormVersion.Status.PUBLISHED)
+        exported = [
+            {
+                "number": v.number,
+                "status": v.status,
+                "paper_sheets": v.paper_sheets,
+                "published_at": v.published_at.isoformat() if v.published_at else None,
+                "schema": v.schema,
+            }
+            for v in versions
+        ]
+        if not exported:
+            continue
+        forms.append(
+            {
+                "code": template.code,
+                **{name: getattr(template, name) for name in TEMPLATE_FIELDS},
+                "versions": exported,
+            }
+        )
+    pack: dict[str, Any] = {"format": PACK_FORMAT, "format_version": PACK_FORMAT_VERSION}
+    if name:
+        pack["name"] = name
+    pack["exported_at"] = timezone.now().isoformat()
+    pack["forms"] = forms
+    return pack
+
+
+def dump_pack(pack: dict[str, Any]) -> str:
+    return json.dumps(pack, ensure_ascii=False, indent=2) + "\n"
 
 
 def load_pack_file(path: Path) -> dict[str, Any]:

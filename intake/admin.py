@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from forms_catalog.admin import FormTemplateAdmin
+from forms_catalog.models import FormTemplate
+
 from .models import Counter, Office, Submission
 
 
@@ -38,3 +41,22 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+
+class OfferedByInline(admin.TabularInline):
+    """Which offices offer a form, edited on the form's own admin page."""
+
+    model = Office.forms.through
+    extra = 0
+    verbose_name = "제공 기관 (office offering this form)"
+    verbose_name_plural = "제공 기관 (offices offering this form)"
+
+
+# The form admin lives in forms_catalog, which must not import intake; the
+# offices inline is added from this side of the dependency.
+admin.site.unregister(FormTemplate)
+
+
+@admin.register(FormTemplate)
+class FormTemplateWithOfficesAdmin(FormTemplateAdmin):
+    inlines = [*FormTemplateAdmin.inlines, OfferedByInline]

@@ -105,6 +105,43 @@ def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter
     elif counter is not None and draft.counter_id != counter.pk:
         draft.counter = counter
         draft.save(update_fields=["counter"])
+    return _fill_shared_fields(draft)
+
+
+def shared_values(resident_key: str, *, exclude_draft: int = 0) -> dict[str, Any]:
+    """{semantic key: value} from everything this resident entered, newest last.
+
+    Covers open drafts and submitted ones, so a 위임장 started after the
+    신청서 was sent still gets the applicant's details.
+    """
+    shared: dict[str, Any] = {}
+    drafts = (
+        Draft.objects.filter(resident_key=resident_key)
+        .exclude(pk=exclude_draft)
+        .select_related("form_version", "submission__form_version")
+        .order_by("updated_at", "pk")
+    )
+    for other in drafts:
+        if other.submission is not None:
+            values, schema = submission_values(other.submission), other.submission.form_version.schema
+        else:
+            values, schema = draft_values(other), other.form_version.schema
+        shared.update(form_schema.semantic_values(schema, values))
+    return shared
+
+
+def _fill_shared_fields(draft: Draft) -> Draft:
+    """Fields shared by semantic key (성명, 주민등록번호, 주소…) are entered once across forms.
+
+    Only keys the resident has never touched in this draft are filled, so a
+    field they cleared on purpose stays clear.
+    """
+    values = draft_values(draft)
+    prefill = form_schema.prefill(draft.form_version.schema, shared_values(draft.resident_key, exclude_draft=draft.pk))
+    missing = {k: v for k, v in prefill.items() if k not in values}
+    if missing:
+        draft.data, draft.sensitive_data = split_sensitive(draft.form_version, {**values, **missing})
+        draft.save(update_fields=["data", "sensitive_data"])
     return draft
 
 
@@ -126,8 +163,26 @@ def storable(value: Any) -> Any:
 
 def save_draft(draft: Draft, raw_values: Mapping[str, Any]) -> Draft:
     """Keep exactly what the resident typed, valid or not, so nothing is lost."""
-    known = {f["key"] for f in form_schema.input_fields(draft.form_version.schema)}
+    known = form_schema.stored_keys(draft.form_version.schema)
     values = {**draft_values(draft), **{k: storable(v) for k, v in raw_values.items() if k in known}}
+    draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["data", "sensitive_data", "updated_at"])
+    return draft
+
+
+def change_rows(draft: Draft, action: str) -> Draft:
+    """Apply "add:<section>" or "remove:<section>:<index>" to a repeatable section of the draft."""
+    kind, _, rest = action.partition(":")
+    section_key, _, index = rest.partition(":")
+    values = draft_values(draft)
+    schema = draft.form_version.schema
+    if kind == "add":
+        values = form_schema.add_row(schema, values, section_key)
+    elif kind == "remove" and index.isdigit():
+        values = form_schema.remove_row(values, section_key, int(index))
+    else:
+        return draft
     draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)
     draft.updated_at = timezone.now()
     draft.save(update_fields=["data", "sensitive_data", "updated_at"])

@@ -33,15 +33,7 @@ def _counter_for(request: HtmxHttpRequest, office: Office) -> Counter | None:
 
 
 def _raw_values(request: HtmxHttpRequest, schema: form_schema.Schema) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for f in form_schema.input_fields(schema):
-        key = f["key"]
-        if f.get("type") == "multichoice":
-            if key in request.POST or f"{key}__present" in request.POST:
-                values[key] = request.POST.getlist(key)
-        elif key in request.POST:
-            values[key] = request.POST.get(key, "")
-    return values
+    return form_schema.raw_values_from_post(schema, request.POST)
 
 
 def _form_or_404(office: Office, code: str) -> services.FormContext:
@@ -86,7 +78,6 @@ def _form_page(
     alert: str = "",
 ) -> HttpResponse:
     schema = draft.form_version.schema
-    fields_by_key = {f["key"]: f for f in form_schema.input_fields(schema)}
     return render(
         request,
         "intake/form.html",
@@ -94,12 +85,10 @@ def _form_page(
             "office": form.office,
             "template": form.template,
             "version": draft.form_version,
-            "sections": form_schema.sections(schema),
-            "values": values,
+            "sections": form_schema.page_sections(schema, values),
+            "values": form_schema.page_values(schema, values),
             "errors": errors,
-            "error_list": [
-                (k, fields_by_key[k].get("label", k), msg) for k, msg in errors.items() if k in fields_by_key
-            ],
+            "error_list": [(k, form_schema.label_for(schema, k), msg) for k, msg in errors.items()],
             "warnings": warnings,
             "alert": alert,
             "draft": draft,
@@ -130,6 +119,12 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
 
     raw = _raw_values(request, draft.form_version.schema)
     services.save_draft(draft, raw)
+    row_action = request.POST.get("_row", "")
+    if row_action:
+        # Add/remove a row of a repeatable section (세대원): a plain submit
+        # button, so it works without JavaScript; the page comes back as is.
+        services.change_rows(draft, row_action)
+        return _form_page(request, form, draft, services.draft_values(draft), {}, {})
     upload_errors = services.attach_uploads(draft, request.FILES)
     if upload_errors:
         values = services.draft_values(draft)
@@ -181,13 +176,13 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
         return HttpResponse(status=404)
     services.save_draft(draft, _raw_values(request, schema))
     values = services.draft_values(draft)
-    _, error, warning = form_schema.validate_field(schema, key, values.get(key), values)
+    _, error, warning = form_schema.validate_field(schema, key, form_schema.value_at(values, key), values)
     return render(
         request,
         "intake/form.html#field",
         {
             "field": f,
-            "values": values,
+            "values": form_schema.page_values(schema, values),
             "errors": {key: error} if error else {},
             "warnings": {key: warning} if warning else {},
             "office": office,

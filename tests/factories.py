@@ -63,6 +63,12 @@ SCHEMA: dict[str, Any] = {
                     "label": "개인정보 수집·이용 동의",
                     "required": True,
                     "help": "목적: 민원 처리",
+                    "consent": {
+                        "purpose": "민원 처리",
+                        "items": "성명, 주민등록번호, 주소, 전화번호",
+                        "retention": "5년",
+                        "refusal": "거부할 수 있으나, 거부하면 창구에서 종이 서식으로 신청해야 합니다.",
+                    },
                 },
                 {"key": "signature", "type": "signature", "label": "신청인 서명", "required": True},
             ],

@@ -11,7 +11,8 @@ def fill_and_sign(phone: Page) -> None:
     phone.fill("#field-name-input", "홍길동")
     phone.fill("#field-rrn-input", "900101-1234568")
     phone.fill("#field-phone-input", "01012345678")
-    phone.fill("#field-address-input", "서울특별시 서초구 남부순환로 2584, 101호")
+    phone.fill("#field-address-input", "서울특별시 서초구 남부순환로 2584")
+    phone.fill("#field-address-detail", "101호")
     phone.fill("#field-copies-input", "2")
     phone.get_by_label("동의합니다").check()
     # Each change is checked by htmx; wait until the old messages are gone so
@@ -35,3 +36,16 @@ def log_in(page: Page, base: str, username: str, next_path: str = "/console/") -
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-for-tests-1")
     page.click("button[type=submit]")
+
+
+def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a page expression from the test side.
+
+    Playwright's wait_for_function builds its predicate with eval inside the
+    page, which the Content Security Policy (rightly) blocks.
+    """
+    for _ in range(int(timeout * 10)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{expression} did not become true within {timeout}s")

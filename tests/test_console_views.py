@@ -70,7 +70,9 @@ XSS = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
 
 def test_hostile_values_are_shown_as_text_on_console_and_ticket_pages(client, officer, office, version):
     hostile = factories.submitted(
-        office, version, {**factories.VALID_VALUES, "name": XSS[:30], "address": "서울 " + XSS}
+        office,
+        version,
+        {**factories.VALID_VALUES, "name": XSS[:30], "address": "서울특별시 서초구 남부순환로 2584, " + XSS},
     )
     client.force_login(officer)
     page = client.get(reverse("officer_console:submission", args=[hostile.pk])).text

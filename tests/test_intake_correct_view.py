@@ -18,7 +18,7 @@ def test_ticket_shows_the_fields_to_fix_and_the_correct_page_resubmits_the_same_
     url = reverse("intake:correct", args=[submission.public_token])
     page = client.get(url)
     # Only the asked fields; the personal number is typed again, never shown back.
-    assert 'name="address"' in page.text and 'name="name"' not in page.text
+    assert 'name="address__road"' in page.text and 'name="name"' not in page.text
     assert "1234568" not in page.text and 'name="rrn"' in page.text
 
     # A bad value: a Korean message, what was typed is kept, nothing changes.

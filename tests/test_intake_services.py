@@ -176,3 +176,82 @@ def test_draft_drops_control_characters_postgres_cannot_store(office, version):
     intake_services.save_draft(draft, {"name": "홍\x00길\x07동", "address": "줄1\n줄2", "copies": ["1\x00"]})
     draft.refresh_from_db()
     assert intake_services.draft_values(draft) == {"name": "홍길동", "address": "줄1\n줄2", "copies": ["1"]}
+
+
+POWER_OF_ATTORNEY = {
+    "sections": [
+        {
+            "key": "principal",
+            "title": "위임하는 사람",
+            "fields": [
+                {
+                    "key": "principal_name",
+                    "type": "text",
+                    "label": "성명",
+                    "required": True,
+                    "semantic": "applicant.name",
+                },
+                {"key": "principal_rrn", "type": "rrn", "label": "주민등록번호", "semantic": "applicant.rrn"},
+                {"key": "principal_address", "type": "address", "label": "주소", "semantic": "applicant.address"},
+                {"key": "principal_phone", "type": "phone", "label": "전화", "semantic": "applicant.phone"},
+            ],
+        }
+    ]
+}
+
+
+def _shared_schema():
+    import copy
+
+    schema = copy.deepcopy(factories.SCHEMA)
+    for f in schema["sections"][0]["fields"]:
+        f["semantic"] = {"name": "applicant.name", "rrn": "applicant.rrn", "address": "applicant.address"}.get(
+            f["key"], f.get("semantic")
+        )
+        if f["key"] == "phone":
+            f["semantic"] = "applicant.phone"
+    return schema
+
+
+def test_shared_fields_are_entered_once_across_a_form_and_its_power_of_attorney(db):
+    application = factories.form_version("application", schema=_shared_schema())
+    delegation = factories.form_version("delegation", schema=POWER_OF_ATTORNEY)
+    office = factories.office(forms=[application, delegation])
+    first = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, application), counter=None)
+    intake_services.save_draft(first, {**factories.VALID_VALUES, "phone": "12"})  # phone invalid: not shared
+
+    second = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, delegation), counter=None)
+    values = intake_services.draft_values(second)
+    assert values == {
+        "principal_name": "홍길동",
+        "principal_rrn": factories.RRN,
+        "principal_address": "서울특별시 서초구 남부순환로 2584, 101호",
+    }
+    # The number is still encrypted at rest in the new draft.
+    assert "principal_rrn" not in second.data and factories.RRN not in second.sensitive_data
+
+    # A field the resident cleared on purpose is not refilled on the next visit.
+    intake_services.save_draft(second, {"principal_address": ""})
+    again = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, delegation), counter=None)
+    assert intake_services.draft_values(again)["principal_address"] == ""
+    # Another resident gets nothing.
+    stranger = intake_services.get_or_start_draft(resident_key="r2", form=_form(office, delegation), counter=None)
+    assert intake_services.draft_values(stranger) == {}
+
+
+def test_shared_fields_come_from_a_submitted_form_too(db):
+    application = factories.form_version("application", schema=_shared_schema())
+    delegation = factories.form_version("delegation", schema=POWER_OF_ATTORNEY)
+    office = factories.office(forms=[application, delegation])
+    draft = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, application), counter=None)
+    intake_services.save_draft(draft, factories.VALID_VALUES)
+    intake_services.submit(
+        form=_form(office, application),
+        version=application,
+        raw_values=intake_services.draft_values(draft),
+        idempotency_key=draft.idempotency_key,
+        counter=None,
+        draft=draft,
+    )
+    second = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, delegation), counter=None)
+    assert intake_services.draft_values(second)["principal_phone"] == "010-1234-5678"

@@ -35,7 +35,8 @@ def test_invalid_post_keeps_every_value_and_explains_in_korean(client, office, v
     assert "생년월일" in response.text and "010-1234-5678" in response.text
     # Input kept, including the invalid value, so nothing is retyped.
     assert 'value="901301-1234567"' in response.text
-    assert 'value="서울특별시 서초구 남부순환로 2584, 101호"' in response.text
+    # The one-line address comes back split into its road and detail inputs.
+    assert 'value="서울특별시 서초구 남부순환로 2584"' in response.text and 'value="101호"' in response.text
     assert Submission.objects.count() == 0
 
 
@@ -151,7 +152,7 @@ def test_submissions_beyond_the_client_limit_get_a_clear_message_and_keep_the_in
     response = client.post(url, {**factories.VALID_VALUES, "idempotency_key": key})
     assert response.status_code == 429
     assert "너무 많이 제출" in response.text and "분 뒤에 다시" in response.text
-    assert 'value="서울특별시 서초구 남부순환로 2584, 101호"' in response.text
+    assert 'value="서울특별시 서초구 남부순환로 2584"' in response.text and 'value="101호"' in response.text
     assert Submission.objects.count() == 2
 
 
@@ -169,3 +170,50 @@ def test_counter_limit_applies_across_browsers(client, office, version, settings
             browser.post(_form_url(office, version), {**factories.VALID_VALUES, "idempotency_key": key}).status_code
         )
     assert statuses == [302, 429]
+
+
+def test_rows_are_added_and_removed_without_js_and_validated_on_submit(client, db, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    office, version = _attachment_form(db)
+    url = _form_url(office, version)
+    page = client.get(url)
+    assert 'name="_row" value="add:members"' in page.text and "members-0-member_name" not in page.text
+
+    page = client.post(url, {"name": "홍길동", "_row": "add:members"})
+    assert page.status_code == 200 and 'name="members-0-member_name"' in page.text
+    page = client.post(url, {"name": "홍길동", "members-0-member_name": "홍길순", "_row": "add:members"})
+    assert 'name="members-1-member_name"' in page.text and 'value="홍길순"' in page.text
+    assert Submission.objects.count() == 0  # row buttons never submit
+
+    photo = SimpleUploadedFile("p.jpg", _jpeg_with_exif(), content_type="image/jpeg")
+    draft = Draft.objects.get()
+    # The second row was added but left empty: it is dropped, not refused.
+    response = client.post(
+        url,
+        {
+            "name": "홍길동",
+            "photo": photo,
+            "members-0-member_name": "홍길순",
+            "members-1-member_name": "",
+            "idempotency_key": str(draft.idempotency_key),
+        },
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.data["members"] == [{"member_name": "홍길순"}]
+
+    page = client.get(url)  # a fresh draft for a second application
+    page = client.post(url, {"name": "홍길동", "members-0-member_name": "홍길순", "_row": "remove:members:0"})
+    assert "members-0-member_name" not in page.text
+
+
+def test_a_row_error_is_listed_with_the_row_number(client, db):
+    office, version = _attachment_form(db)
+    url = _form_url(office, version)
+    client.get(url)
+    response = client.post(url, {"name": "홍길동", "members-0-member_name": "가" * 300})
+    assert "세대원 1 · 세대원 성명" in response.text
+    assert "200자 이내" in response.text
+    assert 'id="field-members-0-member_name-input"' in response.text

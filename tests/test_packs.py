@@ -1,7 +1,8 @@
 import copy
+import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from forms_catalog import packs, schema
 from forms_catalog.models import FormTemplate, FormVersion
@@ -23,6 +24,11 @@ def test_demo_pack_is_valid_and_ships_the_ten_forms():
         assert form["retention_years"] >= 0
         types = [f["type"] for _, f in schema.iter_fields(version["schema"])]
         assert "consent" in types and "signature" in types
+        # What the privacy notice promises matches the form's retention period.
+        years = f"{form['retention_years']}년" if form["retention_years"] else "영구"
+        for _, f in schema.iter_fields(version["schema"]):
+            if f["type"] == "consent" and f.get("required"):
+                assert years in f["consent"]["retention"], (form["code"], f["key"])
 
 
 def test_load_demo_is_idempotent_and_gives_every_office_an_officer():
@@ -87,3 +93,91 @@ def test_pack_problems_are_reported_with_their_path():
     assert any(p.startswith("forms[0].versions[0].schema.sections[0].fields[0].type") for p in problems)
     assert any("중복" in p for p in problems)
     assert any("'zz'" in p for p in problems)
+
+
+def _strip_time(pack):
+    return {k: v for k, v in pack.items() if k != "exported_at"}
+
+
+def test_export_import_round_trip_is_equal(db):
+    from forms_catalog import services
+
+    packs.import_pack(packs.load_pack_file(DEMO_PACK))
+    first = FormVersion.objects.get(template__code="move-in-report")
+    draft = services.new_draft_from(first)
+    schema_v2 = copy.deepcopy(first.schema)
+    schema_v2["sections"][0]["title"] = "신고 내용(개정)"
+    services.publish_version(services.save_draft_schema(draft, schema_v2, paper_sheets=3))
+    exported = packs.export_pack(FormTemplate.objects.order_by("code"))
+    assert packs.validate_pack(exported) == []
+
+    FormVersion.objects.all().delete()
+    FormTemplate.objects.all().delete()
+    report = packs.import_pack(json.loads(packs.dump_pack(exported)))
+    assert len(report.created_forms) == 10 and len(report.created_versions) == 11
+    again = packs.export_pack(FormTemplate.objects.order_by("code"))
+    assert _strip_time(again) == _strip_time(exported)
+    statuses = list(FormVersion.objects.filter(template__code="move-in-report").values_list("number", "status"))
+    assert sorted(statuses) == [(1, "retired"), (2, "published")]
+
+
+def test_import_is_idempotent():
+    pack = packs.load_pack_file(DEMO_PACK)
+    assert packs.import_pack(pack).changed
+    second = packs.import_pack(pack)
+    assert not second.changed and len(second.unchanged_versions) == 10
+
+
+def test_published_only_export_carries_one_version_per_form(db):
+    from forms_catalog import services
+
+    packs.import_pack(packs.load_pack_file(DEMO_PACK))
+    v1 = FormVersion.objects.get(template__code="basic-pension")
+    services.new_draft_from(v1)  # a draft is not exported with --published-only
+    exported = packs.export_pack(FormTemplate.objects.filter(code="basic-pension"), published_only=True)
+    assert [v["number"] for v in exported["forms"][0]["versions"]] == [1]
+    everything = packs.export_pack(FormTemplate.objects.filter(code="basic-pension"))
+    assert [(v["number"], v["status"]) for v in everything["forms"][0]["versions"]] == [(1, "published"), (2, "draft")]
+
+
+def test_every_problem_is_reported_with_its_path_and_nothing_is_written():
+    pack = packs.load_pack_file(DEMO_PACK)
+    broken = copy.deepcopy(pack)
+    broken["forms"][0]["retention_years"] = -1
+    broken["forms"][1]["versions"][0]["schema"]["sections"][0]["fields"][1]["requried"] = True
+    broken["forms"][2]["versions"][0]["schema"]["sections"][1]["fields"][0]["type"] = "laser"
+    broken["forms"][3]["versions"].append(copy.deepcopy(broken["forms"][3]["versions"][0]))
+    del broken["forms"][4]["title"]
+    with pytest.raises(packs.PackError) as exc:
+        packs.import_pack(broken)
+    problems = exc.value.problems
+    for path in (
+        "forms[0].retention_years: 0 이상",
+        "forms[1].versions[0].schema.sections[0].fields[1]: 알 수 없는 속성 'requried'",
+        "forms[2].versions[0].schema.sections[1].fields[0].type: 알 수 없는 형식 'laser'",
+        "forms[3].versions[1].number: 버전 1이(가) 두 번",
+        "forms[3].versions: 게시(published) 버전은 서식마다 하나만",
+        "forms[4]: 'title' 값이 필요합니다",
+    ):
+        assert any(p.startswith(path) for p in problems), (path, problems)
+    assert FormTemplate.objects.count() == 0 and FormVersion.objects.count() == 0
+
+
+def test_import_forms_and_export_forms_commands(tmp_path):
+    out = tmp_path / "pack.json"
+    call_command("import_forms", str(DEMO_PACK))
+    call_command("export_forms", "basic-pension", "general-certificate", "--published-only", "-o", str(out))
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert [f["code"] for f in exported["forms"]] == ["basic-pension", "general-certificate"]
+    call_command("import_forms", str(out), "--check")
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "minwon-form-pack", "format_version": 2, "forms": []}', encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("import_forms", str(bad))
+    assert "format_version" in str(exc.value) and "forms: 1개 이상" in str(exc.value)
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="JSON 형식이 아닙니다"):
+        call_command("import_forms", str(bad))
+    with pytest.raises(CommandError, match="nope"):
+        call_command("export_forms", "nope")

@@ -4,6 +4,9 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from forms_catalog import schema as form_schema
+from forms_catalog import validators
+
 register = template.Library()
 
 _INPUT_TYPES = {"number": "text", "date": "date", "phone": "tel", "email": "email"}
@@ -45,6 +48,15 @@ def input_attrs(field: dict[str, Any]) -> SafeString:
         attrs.append(("autocomplete", autocomplete))
     if field.get("required"):
         attrs.append(("aria-required", "true"))
+    if field.get("type") == "date":
+        # The phone's date picker offers only the dates the server accepts.
+        for attr, bound in (("min", "min_date"), ("max", "max_date")):
+            try:
+                limit = validators.resolve_date_bound(field.get(bound))
+            except ValueError:
+                limit = None
+            if limit:
+                attrs.append((attr, limit.isoformat()))
     return format_html_join(" ", '{}="{}"', attrs)
 
 
@@ -72,10 +84,33 @@ def is_selected(choice_value: str, value: Any) -> bool:
 
 @register.filter
 def accept_of(field: dict[str, Any]) -> str:
-    default = (
-        ["image/jpeg", "image/png"] if field.get("type") == "seal" else ["image/jpeg", "image/png", "application/pdf"]
-    )
-    return ",".join(field.get("accept") or default)
+    return ",".join(validators.accepted_types(field))
+
+
+@register.filter
+def address_parts(value: Any) -> dict[str, str]:
+    """The three address inputs from a draft value (parts dict) or a stored one-line address."""
+    return validators.address_parts(value) if value else {"postcode": "", "road": "", "detail": ""}
+
+
+@register.filter
+def range_parts(value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {"start": str(value.get("start") or ""), "end": str(value.get("end") or "")}
+    start, _, end = str(value or "").partition("~")
+    return {"start": start.strip(), "end": end.strip()}
+
+
+@register.filter
+def consent_rows(field: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The four parts of a 개인정보 수집·이용 동의, labelled, in their legal order, with the English."""
+    parts = form_schema.consent_parts(field)
+    english: dict[str, Any] = field["consent_en"] if isinstance(field.get("consent_en"), dict) else {}
+    return [
+        (label, parts[key], str(english.get(key, "")))
+        for key, label in form_schema.CONSENT_PARTS.items()
+        if parts.get(key)
+    ]
 
 
 @register.filter

@@ -7,22 +7,32 @@
 
   function currentValue(name) {
     const inputs = form.querySelectorAll(`[name="${CSS.escape(name)}"]`);
+    const chosen = [];
     for (const input of inputs) {
-      if ((input.type === "radio" || input.type === "checkbox")) { if (input.checked) return input.value; }
-      else return input.value;
+      // A hidden (disabled) field counts as empty, as on the server, so
+      // conditions cascade: hiding 대리인 hides what depends on it too.
+      if (input.disabled) continue;
+      if ((input.type === "radio" || input.type === "checkbox")) { if (input.checked) chosen.push(input.value); }
+      else chosen.push(input.value);
     }
-    return "";
+    return chosen;
   }
 
   function applyConditions() {
-    form.querySelectorAll("[data-show-field]").forEach((el) => {
-      const wanted = el.dataset.showEquals.split("|");
-      const shown = wanted.includes(currentValue(el.dataset.showField));
-      el.hidden = !shown;
-      el.querySelectorAll("input, textarea, select").forEach((i) => { i.disabled = !shown; });
-    });
+    // Two passes settle a condition that depends on a field shown further down.
+    for (let pass = 0; pass < 2; pass++) {
+      form.querySelectorAll("[data-show-field]").forEach((el) => {
+        const wanted = el.dataset.showEquals.split("|");
+        const inHidden = el.parentElement && el.parentElement.closest("[data-show-field][hidden]");
+        const shown = !inHidden && currentValue(el.dataset.showField).some((v) => wanted.includes(v));
+        el.hidden = !shown;
+        el.querySelectorAll("input, textarea, select, button").forEach((i) => { i.disabled = !shown; });
+      });
+    }
   }
   form.addEventListener("change", applyConditions);
+  // Rows added or removed by htmx bring new fields and conditions.
+  document.body.addEventListener("htmx:afterSettle", applyConditions);
   applyConditions();
 
   // Signature pad: pointer events cover touch, pen and mouse.

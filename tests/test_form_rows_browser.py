@@ -1,0 +1,53 @@
+"""A resident on a phone: conditional sections and 세대원 rows added and removed with htmx."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from intake.models import Submission
+from intake.services import submission_values
+
+from . import factories
+from .test_form_schema import MOVE_IN
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_rows_and_conditions_on_a_phone(browser, stack):
+    version = factories.form_version("move-in", schema=MOVE_IN)
+    office = factories.office(forms=[version])
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True).new_page()
+    phone.goto(f"{stack}/o/{office.slug}/f/move-in/")
+
+    members = phone.locator("#section-members")
+    expect(members).to_be_hidden()
+    phone.fill("#field-name-input", "홍길동")
+    phone.get_by_label("예").check()
+    expect(members).to_be_visible()
+    expect(phone.locator("[data-row]")).to_have_count(1)  # min 1 row is always there
+
+    phone.fill("#field-members-0-member_name-input", "홍길순")
+    phone.fill("#field-members-0-member_rrn-input", "920202-2234567")
+    phone.locator("#field-members-0-relation").get_by_label("그 밖의 관계").check()
+    expect(phone.locator("#field-members-0-relation_other")).to_be_visible()
+    phone.fill("#field-members-0-relation_other-input", "조카")
+
+    phone.locator("[data-add-row]").click()
+    expect(phone.locator("[data-row]")).to_have_count(2)
+    # Only the section was swapped: what was typed elsewhere is still on the page.
+    expect(phone.locator("#field-name-input")).to_have_value("홍길동")
+    expect(phone.locator("#field-members-0-member_name-input")).to_have_value("홍길순")
+    expect(phone.locator("#field-members-1-relation_other")).to_be_hidden()
+
+    phone.fill("#field-members-1-member_name-input", "홍아기")
+    phone.fill("#field-members-1-member_rrn-input", "200505-3234568")
+    phone.locator("#field-members-1-relation").get_by_label("배우자").check()
+    phone.get_by_role("button", name=re.compile("세대원 1 삭제")).click()
+    expect(phone.locator("[data-row]")).to_have_count(1)
+    expect(phone.locator("#field-members-0-member_name-input")).to_have_value("홍아기")
+
+    phone.locator("[data-submit]").click()
+    expect(phone).to_have_url(re.compile(r"/t/"))
+    stored = submission_values(Submission.objects.get())
+    assert stored["members"] == [{"member_name": "홍아기", "member_rrn": "200505-3234568", "relation": "spouse"}]
