@@ -63,6 +63,21 @@ def test_dropped_socket_resyncs_everything_once_each(browser, stack):
     expect(console).to_have_title(re.compile(r"^\(6\) "))
     assert _kept(console)
 
+    # Filters hide rows in place; keyboard: N calls the oldest waiting resident.
+    console.select_option("#filter-status", "called")
+    expect(console.locator("#queue tbody tr:visible")).to_have_count(0)
+    expect(console.locator("#queue-empty")).to_be_visible()
+    console.select_option("#filter-status", "")
+    expect(console.locator("#queue tbody tr:visible")).to_have_count(6)
+    console.locator("body").click()
+    console.keyboard.press("n")
+    expect(console.locator("[data-status]")).to_have_attribute("data-status", "called")
+    already.refresh_from_db()
+    assert already.status == "called"
+    console.keyboard.press("q")
+    expect(console.locator("#queue tbody tr:visible")).to_have_count(6)
+    expect(console).to_have_title(re.compile(r"^\(5\) "))
+
 
 def test_call_correction_and_completion_across_phone_console_mirror_and_lobby(browser, stack):
     version = factories.form_version()

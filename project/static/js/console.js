@@ -169,6 +169,8 @@
     }
     refreshMeta();
   }, conn);
-  setInterval(() => body.querySelectorAll("td[data-since]").forEach((td) => { td.textContent = waited(td.dataset.since); }), 30000);
+  const tick = () => body.querySelectorAll("td[data-since]").forEach((td) => { td.textContent = waited(td.dataset.since); });
+  setInterval(tick, 30000);
+  tick();
   refreshMeta();
 })();
