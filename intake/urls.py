@@ -14,4 +14,5 @@ urlpatterns = [
     path("o/<slug:slug>/counter/<int:number>/qr.png", views.counter_qr, {"fmt": "png"}, name="counter_qr_png"),
     path("t/<str:token>/", views.ticket, name="ticket"),
     path("t/<str:token>/correct/", views.correct, name="correct"),
+    path("t/<str:token>/handoff.svg", views.handoff_qr, name="handoff_qr"),
 ]

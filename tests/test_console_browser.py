@@ -170,3 +170,32 @@ def test_call_correction_and_completion_across_phone_console_mirror_and_lobby(br
     expect(mirror.locator("#mirror-screen")).to_have_attribute("data-state", "idle")
     for page in (phone, mirror, lobby):
         assert _kept(page)
+
+
+def test_two_officers_on_one_submission_the_loser_sees_it_without_reload(browser, stack):
+    version = factories.form_version()
+    office = factories.office(forms=[version])
+    factories.officer(office, "kim")
+    factories.officer(office, "lee")
+    submission = factories.submitted(office, version)
+
+    pages = []
+    for name in ("kim", "lee"):
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        steps.log_in(page, stack, name, next_path=f"/console/submission/{submission.pk}/")
+        expect(page.locator("[data-status]")).to_have_attribute("data-status", "submitted")
+        pages.append(page)
+    kim, lee = pages
+    lee.wait_for_function("window.consoleSocket && window.consoleSocket.readyState === 1")
+    _keep(lee)
+
+    kim.locator("[data-action=call]").click()
+    expect(kim.locator("[data-status]")).to_have_attribute("data-status", "called")
+    # Lee's screen catches up by itself: the call button is gone, no reload.
+    expect(lee.locator("[data-status]")).to_have_attribute("data-status", "called")
+    expect(lee.locator("[data-action=call]")).to_have_count(0)
+    assert _kept(lee)
+
+    kim.locator("[data-action=complete]").click()
+    expect(lee.locator("[data-status]")).to_have_attribute("data-status", "completed")
+    assert _kept(lee)
