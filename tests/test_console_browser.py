@@ -7,6 +7,7 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 
 from intake import services as intake_services
 from intake.models import Submission
+from officer_console import services
 
 from . import factories, steps
 
@@ -199,3 +200,20 @@ def test_two_officers_on_one_submission_the_loser_sees_it_without_reload(browser
     kim.locator("[data-action=complete]").click()
     expect(lee.locator("[data-status]")).to_have_attribute("data-status", "completed")
     assert _kept(lee)
+
+
+def test_ticket_falls_back_to_polling_while_its_socket_is_down(browser, stack):
+    version = factories.form_version()
+    office = factories.office(forms=[version])
+    officer = factories.officer(office)
+    submission = factories.submitted(office, version)
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True).new_page()
+    # The mobile network lets no WebSocket through.
+    phone.route_web_socket(re.compile(r".*/ws/ticket/.*"), lambda ws: ws.close())
+    phone.goto(f"{stack}/t/{submission.public_token}/")
+    _keep(phone)
+    assert phone.evaluate("window.ticketLive") is not True
+    services.call(submission.pk, officer, office.counters.get(number=2))
+    expect(phone.locator("[data-called-counter]")).to_have_attribute("data-called-counter", "2", timeout=12000)
+    assert _kept(phone)
