@@ -13,6 +13,9 @@ from . import factories, steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Four screens and a server share two cores here and in CI: allow for a busy machine.
+expect.set_options(timeout=10_000)
+
 
 def _keep(page: Page) -> None:
     # A marker that a reload or navigation would wipe: proves a screen updated in place.
