@@ -289,6 +289,9 @@ def open_queue(office_id: int) -> list[Submission]:
             service_date__gte=today - datetime.timedelta(days=1),
         )
         .select_related("form_version__template", "called_counter")
+        # Every console pays for this on each reconnect: skip the form schema
+        # and the answers, which a queue row never shows.
+        .defer("data", "sensitive_data", "form_version__schema")
         .order_by("submitted_at")
     )
 

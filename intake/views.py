@@ -214,6 +214,15 @@ def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
     return render(request, template, _ticket_context(submission))
 
 
+@require_GET
+def handoff_qr(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The hand-off code as a QR code: a counter scanner types it into the console."""
+    submission = _submission_by_token(token)
+    response = HttpResponse(qr.svg(submission.handoff_code), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The resident fixes the fields the officer marked, in the same submission."""

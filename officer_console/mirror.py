@@ -12,6 +12,7 @@ from django.utils import timezone
 from forms_catalog import schema as form_schema
 from intake import services as intake_services
 from intake.models import Counter, Submission
+from intake.templatetags.intake_tags import choices_of
 
 from .models import MirrorState
 
@@ -45,8 +46,12 @@ def display_sections(submission: Submission, unmasked: bool = False) -> list[dic
                 value = form_schema.mask(f, value)
             if isinstance(value, dict):  # uploaded file metadata
                 value = value.get("name", "")
+            # Choices read as the paper prints them, not as stored codes.
+            labels = {c["value"]: c["label"] for c in choices_of(f)}
             if isinstance(value, list):
-                value = ", ".join(map(str, value))
+                value = ", ".join(labels.get(str(v), str(v)) for v in value)
+            elif labels and value is not None:
+                value = labels.get(str(value), value)
             rows.append(
                 {
                     "key": key,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -161,7 +162,11 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         "edits": FieldEdit.objects.filter(submission=submission),
         "history": submission.events.select_related("actor").all(),
         "prompts": mirror.PROMPTS,
-        "input_fields": form_schema.input_fields(submission.form_version.schema),
+        "input_fields": [
+            f
+            for f in form_schema.input_fields(submission.form_version.schema)
+            if f["key"] in form_schema.visible(submission.form_version.schema, submission.data)
+        ],
         "edit_fields": _edit_fields(submission),
         "correction_fields": intake_services.correction_fields(submission),
     }
@@ -370,7 +375,14 @@ def _get_office_for_manager(request: StaffRequest, office_id: int) -> Office:
 
 
 def _access_log_rows(office: Office, q: Any) -> Any:
-    rows = AccessLog.objects.filter(submission__office=office).order_by("-at")
+    # Entries about this office's submissions, and exports made by its staff.
+    rows = (
+        AccessLog.objects.filter(
+            Q(submission__office=office) | Q(submission__isnull=True, user__memberships__office=office)
+        )
+        .distinct()
+        .order_by("-at")
+    )
     if q.get("action"):
         rows = rows.filter(action=q["action"])
     if q.get("user"):
@@ -400,6 +412,14 @@ def access_log(request: StaffRequest, office_id: int) -> HttpResponse:
 @require_GET
 def access_log_csv(request: StaffRequest, office_id: int) -> HttpResponse:
     office = _get_office_for_manager(request, office_id)
+    # Exporting the log is itself an access to who-saw-whose-data: logged too.
+    services.log_access(
+        user=request.user,
+        ip=_client_ip(request),
+        action=AccessLog.Action.EXPORT,
+        submission=None,
+        reason=f"접근 기록 CSV ({office.name}) {request.GET.urlencode()}".strip(),
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="access-log-{office.slug}.csv"'
     # The BOM makes Excel, which most offices open CSVs with, read UTF-8 Korean.

@@ -7,10 +7,14 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 
 from intake import services as intake_services
 from intake.models import Submission
+from officer_console import services
 
 from . import factories, steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Four screens and a server share two cores here and in CI: allow for a busy machine.
+expect.set_options(timeout=10_000)
 
 
 def _keep(page: Page) -> None:
@@ -62,6 +66,21 @@ def test_dropped_socket_resyncs_everything_once_each(browser, stack):
     assert ids == [already.pk] + [s.pk for s in missed]
     expect(console).to_have_title(re.compile(r"^\(6\) "))
     assert _kept(console)
+
+    # Filters hide rows in place; keyboard: N calls the oldest waiting resident.
+    console.select_option("#filter-status", "called")
+    expect(console.locator("#queue tbody tr:visible")).to_have_count(0)
+    expect(console.locator("#queue-empty")).to_be_visible()
+    console.select_option("#filter-status", "")
+    expect(console.locator("#queue tbody tr:visible")).to_have_count(6)
+    console.locator("body").click()
+    console.keyboard.press("n")
+    expect(console.locator("[data-status]")).to_have_attribute("data-status", "called")
+    already.refresh_from_db()
+    assert already.status == "called"
+    console.keyboard.press("q")
+    expect(console.locator("#queue tbody tr:visible")).to_have_count(6)
+    expect(console).to_have_title(re.compile(r"^\(5\) "))
 
 
 def test_call_correction_and_completion_across_phone_console_mirror_and_lobby(browser, stack):
@@ -156,3 +175,49 @@ def test_call_correction_and_completion_across_phone_console_mirror_and_lobby(br
     expect(mirror.locator("#mirror-screen")).to_have_attribute("data-state", "idle")
     for page in (phone, mirror, lobby):
         assert _kept(page)
+
+
+def test_two_officers_on_one_submission_the_loser_sees_it_without_reload(browser, stack):
+    version = factories.form_version()
+    office = factories.office(forms=[version])
+    factories.officer(office, "kim")
+    factories.officer(office, "lee")
+    submission = factories.submitted(office, version)
+
+    pages = []
+    for name in ("kim", "lee"):
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        steps.log_in(page, stack, name, next_path=f"/console/submission/{submission.pk}/")
+        expect(page.locator("[data-status]")).to_have_attribute("data-status", "submitted")
+        pages.append(page)
+    kim, lee = pages
+    steps.wait_until(lee, "window.consoleSocket && window.consoleSocket.readyState === 1")
+    _keep(lee)
+
+    kim.locator("[data-action=call]").click()
+    expect(kim.locator("[data-status]")).to_have_attribute("data-status", "called")
+    # Lee's screen catches up by itself: the call button is gone, no reload.
+    expect(lee.locator("[data-status]")).to_have_attribute("data-status", "called")
+    expect(lee.locator("[data-action=call]")).to_have_count(0)
+    assert _kept(lee)
+
+    kim.locator("[data-action=complete]").click()
+    expect(lee.locator("[data-status]")).to_have_attribute("data-status", "completed")
+    assert _kept(lee)
+
+
+def test_ticket_falls_back_to_polling_while_its_socket_is_down(browser, stack):
+    version = factories.form_version()
+    office = factories.office(forms=[version])
+    officer = factories.officer(office)
+    submission = factories.submitted(office, version)
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True).new_page()
+    # The mobile network lets no WebSocket through.
+    phone.route_web_socket(re.compile(r".*/ws/ticket/.*"), lambda ws: ws.close())
+    phone.goto(f"{stack}/t/{submission.public_token}/")
+    _keep(phone)
+    assert phone.evaluate("window.ticketLive") is not True
+    services.call(submission.pk, officer, office.counters.get(number=2))
+    expect(phone.locator("[data-called-counter]")).to_have_attribute("data-called-counter", "2", timeout=12000)
+    assert _kept(phone)

@@ -206,6 +206,9 @@ def test_access_log_is_for_managers_and_exports_csv_with_bom(client, officer, of
     csv_response = client.get(reverse("officer_console:access_log_csv", args=[office.pk]), {"action": "view"})
     body = csv_response.content.decode("utf-8")
     assert body.startswith("\ufeff") and "officer" in body and submission.reference in body
+    export = AccessLog.objects.get(action="export")
+    assert export.username == "manager" and "action=view" in export.reason
+    assert "내보내기" in client.get(reverse("officer_console:access_log", args=[office.pk])).text
     # A manager of one office reads nothing of another's.
     assert client.get(reverse("officer_console:access_log", args=[other_office.pk])).status_code == 404
 

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from intake import qr
 from intake import services as intake_services
 from officer_console import services
 
@@ -49,3 +50,14 @@ def test_ticket_names_the_new_counter_and_officer_after_a_transfer(client, offic
     services.transfer(submission.pk, officer, counter=office.counters.get(number=2), officer=colleague)
     ticket = client.get(reverse("intake:ticket", args=[submission.public_token]))
     assert "data-handler" in ticket.text and "2번 창구" in ticket.text and "민수" in ticket.text
+
+
+def test_ticket_shows_the_hand_off_code_as_a_qr_for_the_counter_scanner(client, submission):
+    ticket = client.get(reverse("intake:ticket", args=[submission.public_token]))
+    qr_url = reverse("intake:handoff_qr", args=[submission.public_token])
+    assert qr_url in ticket.text
+    image = client.get(qr_url)
+    assert image["Content-Type"] == "image/svg+xml"
+    # It encodes the code itself (what a scanner should type), not the secret ticket link.
+    assert image.content == qr.svg(submission.handoff_code)
+    assert client.get(reverse("intake:handoff_qr", args=["nope"])).status_code == 404

@@ -27,7 +27,8 @@
   // Keyboard shortcuts: any element with data-shortcut="x" is clicked (or
   // focused, for inputs) when x is pressed outside a text field.
   document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    // A held key must not fire an action twice (complete, call next...).
+    if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
     const t = e.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     const key = e.key.toLowerCase();
@@ -72,6 +73,12 @@
   const soundOn = document.getElementById("sound-on");
   let audio = null;
   table.dataset.cues = "0";
+  // Browsers only let a page make sound after the user has touched it once.
+  const unlock = () => {
+    try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); audio.resume(); } catch (err) { /* no audio */ }
+  };
+  document.addEventListener("pointerdown", unlock, { once: true });
+  document.addEventListener("keydown", unlock, { once: true });
 
   function waited(iso) {
     const minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
@@ -169,6 +176,8 @@
     }
     refreshMeta();
   }, conn);
-  setInterval(() => body.querySelectorAll("td[data-since]").forEach((td) => { td.textContent = waited(td.dataset.since); }), 30000);
+  const tick = () => body.querySelectorAll("td[data-since]").forEach((td) => { td.textContent = waited(td.dataset.since); });
+  setInterval(tick, 30000);
+  tick();
   refreshMeta();
 })();

@@ -26,6 +26,12 @@
     list.prepend(li);
     while (list.children.length > MAX) list.lastElementChild.remove();
     empty.hidden = true;
+    // Said aloud too, for those not looking at the screen.
+    if (window.speechSynthesis && window.SpeechSynthesisUtterance) {
+      const words = new SpeechSynthesisUtterance(c.ticket + "번 고객님, " + c.counter + "번 창구로 오세요.");
+      words.lang = "ko-KR";
+      window.speechSynthesis.speak(words);
+    }
   }
 
   function connect() {

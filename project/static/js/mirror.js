@@ -26,5 +26,11 @@
       setTimeout(connect, 1000 * retry);
     };
   }
+  // The mirror lives full-screen on the counter's second monitor: one click there sets it up.
+  document.addEventListener("click", () => {
+    if (!document.fullscreenElement && document.documentElement.requestFullscreen) {
+      document.documentElement.requestFullscreen().catch(() => {});
+    }
+  });
   connect();
 })();
