@@ -28,6 +28,28 @@ PROMPTS = [
 ]
 
 
+def _fields_with_values(
+    section: dict[str, Any], values: dict[str, Any], shown: set[str]
+) -> list[tuple[dict[str, Any], str, str, Any]]:
+    """(field, key, label, value) for each shown field; a repeatable group
+    (e.g. 세대원) gives one numbered set per row, as "세대원 1 · 성명"."""
+    if form_schema.is_repeat(section):
+        if section.get("key") not in shown:
+            return []
+        out = []
+        for i, row in enumerate(values.get(section["key"]) or []):
+            for f in form_schema.row_fields(section):
+                if f.get("type") != "guidance" and isinstance(row, dict) and f["key"] in row:
+                    label = f"{section.get('title', '')} {i + 1} · {f.get('label', f['key'])}"
+                    out.append((f, form_schema.row_path(section["key"], i, f["key"]), label, row[f["key"]]))
+        return out
+    return [
+        (f, f.get("key", ""), f.get("label", f.get("key", "")), values.get(f.get("key", "")))
+        for f in section.get("fields", [])
+        if f.get("type") != "guidance" and f.get("key", "") in shown
+    ]
+
+
 def display_sections(submission: Submission, unmasked: bool = False) -> list[dict[str, Any]]:
     """The form's sections as the paper has them, sensitive values masked unless asked."""
     values = intake_services.submission_values(submission)
@@ -36,11 +58,7 @@ def display_sections(submission: Submission, unmasked: bool = False) -> list[dic
     result = []
     for section in form_schema.sections(schema):
         rows = []
-        for f in section.get("fields", []):
-            key = f.get("key", "")
-            if f.get("type") == "guidance" or key not in shown:
-                continue
-            value = values.get(key)
+        for f, key, label, value in _fields_with_values(section, values, shown):
             sensitive = form_schema.is_sensitive(f)
             if sensitive and value and not unmasked:
                 value = form_schema.mask(f, value)
@@ -55,7 +73,7 @@ def display_sections(submission: Submission, unmasked: bool = False) -> list[dic
             rows.append(
                 {
                     "key": key,
-                    "label": f.get("label", key),
+                    "label": label,
                     "label_en": f.get("label_en", ""),
                     "type": f.get("type"),
                     "value": value,

@@ -121,6 +121,25 @@ def layout(schema: dict[str, Any], values: dict[str, Any]) -> tuple[list[dict[st
     visible = form_schema.visible(schema, values)
     for section in form_schema.sections(schema):
         rows = []
+        if form_schema.is_repeat(section):
+            # A repeatable group (e.g. 세대원) prints one numbered block per row.
+            if section.get("key") in visible:
+                for i, row_values in enumerate(values.get(section["key"]) or []):
+                    for f in form_schema.row_fields(section):
+                        if f.get("type") != "guidance" and isinstance(row_values, dict):
+                            row = _row(f, row_values.get(f["key"]))
+                            row["label"] = f"{section.get('title', '')} {i + 1} · {row['label']}"
+                            rows.append(row)
+            if rows:
+                sections.append(
+                    {
+                        "key": section.get("key", ""),
+                        "title": section.get("title", ""),
+                        "rows": rows,
+                        "lines": _pair(rows),
+                    }
+                )
+            continue
         for f in section.get("fields", []):
             key = f.get("key", "")
             if f.get("type") == "guidance" or key not in visible:
