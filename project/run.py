@@ -14,14 +14,17 @@ import time
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def main() -> int:
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = os.environ.get("PORT", "8000")
+def server_command(host: str, port: int | str) -> list[str]:
     bin_dir = os.path.dirname(sys.executable)
-    commands = {
-        "server": [os.path.join(bin_dir, "daphne"), "-b", host, "-p", port, "project.asgi:application"],
-        "worker": [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
-    }
+    return [os.path.join(bin_dir, "daphne"), "-b", host, "-p", str(port), "project.asgi:application"]
+
+
+def worker_command(interval: float = 0.5) -> list[str]:
+    return [sys.executable, "manage.py", "db_worker", "--interval", str(interval)]
+
+
+def supervise(commands: dict[str, list[str]]) -> int:
+    """Run the commands until a signal or until one of them exits, then stop all."""
     procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}  # noqa: S603
     stopping = False
 
@@ -50,8 +53,14 @@ def main() -> int:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-    print("Stopped the server and the worker.")
+    print(f"Stopped {', '.join(procs)}.")
     return exit_code
+
+
+def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    return supervise({"server": server_command(host, port), "worker": worker_command()})
 
 
 if __name__ == "__main__":

@@ -71,3 +71,19 @@ def _close_stray_postgres_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture
+def services(transactional_db):
+    """The Redis URL, when this run uses PostgreSQL and Redis; otherwise skip.
+
+    Tests across real processes need both: SQLite and the in-memory channel
+    layer cannot be shared between processes. CI (REQUIRE_SERVICES=1) always
+    has them, so there these tests always run.
+    """
+    from django.db import connection
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    if connection.vendor != "postgresql" or not redis_url.startswith("redis"):
+        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); runs in CI with REQUIRE_SERVICES=1")
+    return redis_url
