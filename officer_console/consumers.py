@@ -50,5 +50,10 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.send_json({"type": "error", "message": "알 수 없는 요청입니다."})
 
+    async def layer_reconnected(self, event: dict[str, Any]) -> None:
+        # The channel layer was cut off from Redis (project/layers.py): events
+        # published meanwhile are lost, so reload the queue from the database.
+        await self.send_json({"type": "snapshot", "submissions": await _snapshot(self.office_id)})
+
     async def submission_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "submission", "submission": event["submission"]})

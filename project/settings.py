@@ -120,14 +120,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer --------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# CHANNEL_LAYER picks the Redis layer: "core" (lists, bounded per process) or
-# "pubsub" (Redis PUBLISH). docs/PRODUCTION.md and bench/layers.py say why
-# the default is what it is; consoles resync from the database either way.
-CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "core").strip().lower()
+# CHANNEL_LAYER picks the Redis layer: "pubsub" (default: Redis PUBLISH, the
+# fastest fan-out, resync after a reconnect) or "core" (sorted sets, bounded
+# per process). bench/layers.py measures both; docs/PRODUCTION.md explains.
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub").strip().lower()
 if REDIS_URL:
     if CHANNEL_LAYER == "pubsub":
         CHANNEL_LAYERS = {
-            "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+            "default": {"BACKEND": "project.layers.ResyncingPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
         }
     elif CHANNEL_LAYER == "core":
         CHANNEL_LAYERS = {

@@ -146,30 +146,45 @@ def redis_server(port: int, log_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
 
 
 class Phone:
-    """A resident's phone: one session, posting the form over real HTTP."""
+    """A resident's phone: one session, posting the form over real HTTP.
 
-    def __init__(self, base_url: str, slug: str, code: str) -> None:
-        parsed = urlparse(base_url)
-        self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
+    Given several servers it uses the first and, when a connection fails,
+    retries the same request on the next one, as a proxy with upstream
+    failover does. A retried submit carries the same idempotency key.
+    """
+
+    def __init__(self, base_urls: str | list[str], slug: str, code: str) -> None:
+        self.bases = [urlparse(u) for u in ([base_urls] if isinstance(base_urls, str) else base_urls)]
+        self.current = 0
         self.path = f"/o/{slug}/f/{code}/"
         self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=15)
+        self.conn = self._connect()
         self.csrf = ""
+        self.failovers = 0
+
+    def _connect(self) -> http.client.HTTPConnection:
+        base = self.bases[self.current % len(self.bases)]
+        return http.client.HTTPConnection(base.hostname or "127.0.0.1", base.port or 80, timeout=15)
 
     def request(self, method: str, path: str, body: str | None = None) -> http.client.HTTPResponse:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in range(2):
+        attempts = 2 * len(self.bases)
+        for attempt in range(attempts):
             try:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 break
-            except (ConnectionError, http.client.HTTPException):
-                # A kept-alive connection the server closed: reconnect once.
+            except (ConnectionError, http.client.HTTPException, TimeoutError):
+                # A closed keep-alive connection, or a dead server: reconnect,
+                # to the next server after the first failure.
                 self.conn.close()
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=15)
                 if attempt:
+                    self.current += 1
+                    self.failovers += 1
+                self.conn = self._connect()
+                if attempt == attempts - 1:
                     raise
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
@@ -305,6 +320,73 @@ class Consoles:
             await asyncio.gather(*self.tasks, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(cancel(), self.loop).result(timeout=10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
+
+
+class TcpProxy:
+    """A TCP proxy to `target` on a free local port, run by asyncio in a thread.
+
+    cut() drops every open connection and refuses new ones, as a dead server
+    or a broken network does; restore() accepts again on the same port.
+    """
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.server: asyncio.Server | None = None
+        self.transports: set[asyncio.BaseTransport] = set()
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (OSError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.transport.abort()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self.transports |= {writer.transport, up_writer.transport}
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        self.transports -= {writer.transport, up_writer.transport}
+
+    async def _listen(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
+
+    async def _cut(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for transport in list(self.transports):
+            transport.abort()
+        self.transports.clear()
+
+    def _call(self, coro: Any) -> None:
+        asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=10)
+
+    def cut(self) -> None:
+        self._call(self._cut())
+
+    def restore(self) -> None:
+        self._call(self._listen())
+
+    def __enter__(self) -> "TcpProxy":
+        self.thread.start()
+        self.restore()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cut()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
         self.loop.close()
