@@ -33,7 +33,7 @@ def main() -> int:
     )
     for name, cmd in layout.items():
         print(f"  {name}: {' '.join(cmd)}")
-    return supervise(layout)
+    return supervise(layout, frozenset(name for name in layout if name.startswith("worker")))
 
 
 if __name__ == "__main__":

@@ -66,10 +66,15 @@ class Cluster:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.ports: dict[str, int] = {}
 
-    def _spawn(self, name: str, cmd: list[str]) -> subprocess.Popen[bytes]:
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         with open(self.log_dir / f"{name}.log", "ab") as log:
             proc = subprocess.Popen(
-                cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                cmd,
+                cwd=ROOT,
+                env={**self.env, **(env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.procs[name] = proc
         return proc
@@ -81,9 +86,9 @@ class Cluster:
         self.ports[name] = port
         return name
 
-    def start_worker(self, interval: float = 0.2) -> str:
+    def start_worker(self, interval: float = 0.2, command: str = "", env: dict[str, str] | None = None) -> str:
         name = f"worker-{sum(n.startswith('worker') for n in self.procs) + 1}"
-        self._spawn(name, worker_command(interval))
+        self._spawn(name, worker_command(interval, command), env)
         return name
 
     def url(self, name: str) -> str:

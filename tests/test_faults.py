@@ -7,6 +7,7 @@ import time
 from urllib.parse import urlencode, urlparse
 
 import pytest
+from pypdf import PdfReader
 
 from intake import services as intake_services
 from intake.models import Draft, Submission
@@ -168,3 +169,30 @@ def test_the_database_down_during_a_submit_keeps_the_answers_and_the_same_submit
     assert first.headers["Location"] == again.headers["Location"] == f"/t/{submission.public_token}/"
     assert str(submission.idempotency_key) == key
     assert intake_services.submission_values(submission)["rrn"] == factories.RRN
+
+
+def test_a_worker_killed_mid_pdf_the_pdf_is_still_produced(world, services, tmp_path, settings):
+    pytest.importorskip("pdfgen.sweeper", reason="needs the PDF sweeper of issue 6 (pdfgen.sweeper, pdf_worker)")
+    from django_tasks_db.models import DBTaskResult
+
+    from pdfgen.models import ArchivedDocument
+
+    version, office, _ = world
+    settings.MEDIA_ROOT = tmp_path / "media"
+    env = {**live.test_database_env(), "REDIS_URL": services, "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    with running_cluster(env, tmp_path / "logs", servers=0) as cluster:
+        submission = factories.submitted(office, version)  # its PDF is queued with it
+        # Slow the render down (honoured only with DEBUG) so the kill lands inside it.
+        doomed = cluster.start_worker(command="pdf_worker", env={"PDFGEN_TEST_RENDER_DELAY": "3"})
+        running = DBTaskResult.objects.filter(status="RUNNING")
+        assert wait_until(running.exists, timeout=30, interval=0.01)
+        cluster.kill(doomed)
+        assert running.count() == 1  # django-tasks by itself would leave it so forever
+        assert ArchivedDocument.objects.get(submission=submission).status == "pending"
+
+        cluster.start_worker(command="pdf_worker")
+        archive = ArchivedDocument.objects.filter(submission=submission, status="done")
+        assert wait_until(archive.exists, timeout=60)
+    with archive.get().file.open("rb") as handle:
+        text = "".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert submission.reference in text
