@@ -12,9 +12,11 @@ import sys
 from .run import server_command, supervise, worker_command
 
 
-def commands(host: str, first_port: int, servers: int, workers: int) -> dict[str, list[str]]:
+def commands(host: str, first_port: int, servers: int, workers: int, nice: int = 10) -> dict[str, list[str]]:
     layout = {f"server-{first_port + i}": server_command(host, first_port + i) for i in range(servers)}
-    layout.update({f"worker-{i + 1}": worker_command() for i in range(workers)})
+    # Workers sharing a machine with the servers run niced: rendering PDFs
+    # can wait, a resident at the counter cannot.
+    layout.update({f"worker-{i + 1}": ["nice", "-n", str(nice), *worker_command()] for i in range(workers)})
     return layout
 
 
@@ -30,6 +32,7 @@ def main() -> int:
         int(os.environ.get("PORT", "8000")),
         int(os.environ.get("SERVERS", "2")),
         int(os.environ.get("WORKERS", "2")),
+        int(os.environ.get("WORKER_NICE", "10")),
     )
     for name, cmd in layout.items():
         print(f"  {name}: {' '.join(cmd)}")

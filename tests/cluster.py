@@ -86,9 +86,11 @@ class Cluster:
         self.ports[name] = port
         return name
 
-    def start_worker(self, interval: float = 0.2, command: str = "", env: dict[str, str] | None = None) -> str:
+    def start_worker(
+        self, interval: float = 0.2, command: str = "", env: dict[str, str] | None = None, nice: int = 0
+    ) -> str:
         name = f"worker-{sum(n.startswith('worker') for n in self.procs) + 1}"
-        self._spawn(name, worker_command(interval, command), env)
+        self._spawn(name, ["nice", "-n", str(nice), *worker_command(interval, command)], env)
         return name
 
     def url(self, name: str) -> str:
