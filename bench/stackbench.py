@@ -45,6 +45,9 @@ def setup_django(database_url: str) -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    # No pool in the benchmark process itself, so that the connections it
+    # counts are the stack's (the stack's processes get DATABASE_POOL=true).
+    os.environ["DATABASE_POOL"] = "false"
     import django
 
     django.setup()
@@ -79,7 +82,12 @@ def make_world() -> World:
 
 @contextmanager
 def stack(database_url: str, redis_url: str, servers: int, workers: int, log_dir: Path) -> Iterator[Any]:
-    env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "MEDIA_ROOT": str(log_dir / "media")}
+    env = {
+        "DATABASE_URL": database_url,
+        "DATABASE_POOL": "true",
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(log_dir / "media"),
+    }
     with running_cluster(env, log_dir, servers=servers, workers=0) as cluster:
         for _ in range(workers):
             cluster.start_worker(interval=0.5, nice=10)

@@ -1,11 +1,20 @@
 """Past one process: a phone posting to ASGI process A, a console on process B."""
 
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+
+import psutil
 import pytest
 
 from intake.models import Submission
 
 from . import factories, live
-from .cluster import Console, Consoles, Phone, running_cluster, session_cookie, wait_until
+from .cluster import Console, Consoles, Phone, free_port, running_cluster, session_cookie, wait_for_port, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -35,3 +44,37 @@ def test_a_submission_posted_to_one_process_reaches_a_console_on_another(cluster
         # Live: an event on the open socket, not a snapshot after a reconnect.
         assert wait_until(lambda: (submission.pk, submission.revision) in console.live_events, timeout=5)
         assert console.connects == 1 and console.current_url == cluster.url(server_b)
+
+
+def test_make_stack_runs_two_servers_and_two_workers_and_stops_them_together(services, tmp_path):
+    port = free_port()
+    env = {**os.environ, **live.test_database_env(), "REDIS_URL": services, "PORT": str(port)}
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "project.stack"], cwd=live.ROOT, env=env, stdout=subprocess.DEVNULL
+    )
+    children: list[psutil.Process] = []
+    try:
+        for p in (port, port + 1):
+            wait_for_port(p, launcher)
+            with urllib.request.urlopen(f"http://127.0.0.1:{p}/healthz", timeout=10) as response:
+                assert json.load(response)["ok"] is True
+        children = psutil.Process(launcher.pid).children(recursive=True)
+        # Direct children only: the worker's autoreloader runs it as a grandchild.
+        commands = [" ".join(c.cmdline()) for c in psutil.Process(launcher.pid).children()]
+        assert sum("daphne" in c for c in commands) == 2
+        assert sum("manage.py" in c and "worker" in c for c in commands) == 2
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=20) == 0
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert alive == []
+    finally:
+        if launcher.poll() is None:
+            launcher.send_signal(signal.SIGINT)  # it stops its children
+            try:
+                launcher.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                launcher.kill()
+                launcher.wait()
+        for child in children:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
