@@ -226,8 +226,8 @@ def main() -> None:
             f"{r['p99']:>8.1f} {r['lost']:>7} {r['dups']:>4}"
         )
     print(
-        "\nlost = deliveries missing out of events x consoles. Either way the database is the truth:"
-        "\nconsoles resync on reconnect (and periodically), see docs/PRODUCTION.md."
+        "\nlost = deliveries missing out of events x consoles. Either way the database is the truth: consoles"
+        "\nresync on every (re)connect, and with pub/sub after the layer reconnects (project/layers.py)."
     )
 
 
