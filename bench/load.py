@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import psutil
 
@@ -47,11 +48,23 @@ def main() -> None:
         urls = [cluster.url(n) for n in cluster.servers()]
         fleet = stackbench.ConsoleFleet(urls, world, args.consoles)
         fleet.start()
+        pids = cluster.pids()
+        meter = stackbench.CpuMeter(
+            {
+                "daphne (all)": [p for n, p in pids.items() if n.startswith("server")],
+                "workers (all, niced)": [p for n, p in pids.items() if n.startswith("worker")],
+                "console clients": [fleet.pid or 0],
+                "phones (this process)": [os.getpid()],
+            },
+            urlparse(database_url).path.lstrip("/"),
+        )
+        meter.start()
         cpu_before = psutil.cpu_times()
         t0 = time.monotonic()
         run = stackbench.run_phones(urls, world, args.phones, args.rate, args.seconds)
         wall = time.monotonic() - t0
         cpu_after = psutil.cpu_times()
+        meter.stop()
         from intake.models import Submission
 
         ids = set(Submission.objects.filter(office_id=world.office_id).values_list("pk", flat=True))
@@ -83,6 +96,8 @@ def main() -> None:
         ("submit -> console p99 ms", f"{stackbench.pct(lat, 99):.1f}"),
         ("HTTP submit p50 / p99 ms", f"{stackbench.pct(http, 50):.1f} / {stackbench.pct(http, 99):.1f}"),
     ]
+    submitted = max(1, result["submitted"])
+    rows += [(f"CPU ms per submission: {name}", f"{1000 * used / submitted:.1f}") for name, used in meter.used.items()]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value:>14}")

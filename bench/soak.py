@@ -97,7 +97,7 @@ def main() -> None:
         observer = threading.Thread(target=observe)
         observer.start()
         t0 = time.monotonic()
-        run = stackbench.run_phones(urls, world, args.phones, args.rate, seconds)
+        run = stackbench.run_phones(urls, world, args.phones, args.rate, seconds, stop_at_end=True)
         wall = time.monotonic() - t0
         stop.set()
         observer.join()

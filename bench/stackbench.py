@@ -160,8 +160,13 @@ class PhoneRun:
     errors: list[str] = field(default_factory=list)
 
 
-def run_phones(urls: list[str], world: World, phones: int, rate: float, seconds: float) -> PhoneRun:
-    """Open-loop: submission i is due at start + i / rate, whoever is free sends it."""
+def run_phones(
+    urls: list[str], world: World, phones: int, rate: float, seconds: float, stop_at_end: bool = False
+) -> PhoneRun:
+    """Open-loop: submission i is due at start + i / rate, whoever is free sends it.
+
+    With stop_at_end, submissions still due when the time is up are not sent
+    (a soak lasts its minutes even if the stack falls behind the rate)."""
     from tests import factories
 
     total = int(rate * seconds)
@@ -178,7 +183,7 @@ def run_phones(urls: list[str], world: World, phones: int, rate: float, seconds:
             with lock:
                 i = next_slot[0]
                 next_slot[0] += 1
-            if i >= total:
+            if i >= total or (stop_at_end and time.monotonic() > start + seconds):
                 break
             time.sleep(max(0.0, start + i / rate - time.monotonic()))
             t0 = time.monotonic()
@@ -234,3 +239,53 @@ def account(run: PhoneRun, consoles: list[dict[str, Any]], office_id: int) -> di
         "latencies": latencies,
         "http_ms": [s.elapsed * 1000 for s in ok],
     }
+
+
+# --- where the CPU goes -------------------------------------------------------
+
+
+def cpu_seconds(pid: int, children: bool = True) -> float:
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        total = 0.0
+        for p in [proc, *(proc.children(recursive=True) if children else [])]:
+            times = p.cpu_times()
+            total += times.user + times.system
+        return total
+    except Exception:
+        return 0.0
+
+
+def postgres_backends(database: str) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+class CpuMeter:
+    """CPU seconds used by each part of the stack between start() and stop()."""
+
+    def __init__(self, parts: dict[str, list[int]], database: str) -> None:
+        self.parts, self.database = parts, database
+        self.before: dict[str, float] = {}
+        self.used: dict[str, float] = {}
+
+    def _sample(self) -> dict[str, float]:
+        parts = {**self.parts, "postgres backends": postgres_backends(self.database)}
+        # The benchmark process started the stack: count only itself for it.
+        return {
+            name: sum(cpu_seconds(pid, children=pid != os.getpid()) for pid in pids) for name, pids in parts.items()
+        }
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> None:
+        # Pooled connections persist, so the backends measured at the start
+        # are the ones still there; new ones count from zero.
+        after = self._sample()
+        self.used = {name: after[name] - self.before.get(name, 0.0) for name in after}
