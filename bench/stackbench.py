@@ -45,6 +45,7 @@ def setup_django(database_url: str) -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    os.environ["DATABASE_URL"] = database_url
     # No pool in the benchmark process itself, so that the connections it
     # counts are the stack's (the stack's processes get DATABASE_POOL=true).
     os.environ["DATABASE_POOL"] = "false"
