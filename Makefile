@@ -18,7 +18,7 @@ KRDS_VERSION := 1.1.0
 KRDS_DIR := project/static/vendor/krds
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test lint install install-test migrate demo fuzz bench-pdf clean apt-packages
+.PHONY: run test lint install install-test migrate demo fuzz bench-pdf clean apt-packages stack bench-load bench-layers bench-soak
 
 # --- installation -----------------------------------------------------------
 define apt_install
@@ -80,6 +80,13 @@ run: demo
 	@echo ""
 	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m project.run
 
+# Production layout on one machine: SERVERS daphne processes on ports PORT,
+# PORT+1, ... and WORKERS workers, on the PostgreSQL and Redis that run.
+stack: install
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make stack needs DATABASE_URL and REDIS_URL (PostgreSQL and Redis)"; exit 2; }
+	$(BIN)/python manage.py migrate --noinput -v 0
+	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m project.stack
+
 # --- checks -----------------------------------------------------------------
 lint: install
 	$(BIN)/ruff check .
@@ -99,6 +106,19 @@ fuzz: install
 
 bench-pdf: install
 	$(BIN)/python bench/pdf_bench.py --explain
+
+# Past one machine (docs/PRODUCTION.md). The load and soak benchmarks create
+# and migrate their own database; each prints a table.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minwon_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/10
+bench-layers: install
+	$(BIN)/python bench/layers.py
+
+bench-load: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/load.py
+
+bench-soak: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/soak.py --minutes $${MINUTES:-10}
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles $(KRDS_DIR)

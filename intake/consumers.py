@@ -51,3 +51,7 @@ class TicketConsumer(SafeJsonWebsocketConsumer):
 
     async def submission_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "changed"})
+
+    async def layer_reconnected(self, event: dict[str, Any]) -> None:
+        # Events may have been lost while the layer was cut off: refetch.
+        await self.send_json({"type": "changed"})

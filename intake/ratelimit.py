@@ -5,6 +5,7 @@ shares them). A family filing several forms from one phone stays well under
 the client limit; a script hammering a counter does not.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,8 +35,21 @@ def _key(scope: str, ident: str, limit: Limit) -> str:
     return f"rl:{scope}:{ident}:{limit.seconds}"
 
 
+logger = logging.getLogger(__name__)
+
+
+def _count(key: str) -> int:
+    # Fail open: with Redis down a resident must still be able to submit;
+    # losing the limit for a while is the lesser harm.
+    try:
+        return int(cache.get(key) or 0)
+    except Exception:
+        logger.warning("rate-limit cache unavailable; not limiting", exc_info=True)
+        return 0
+
+
 def check(scope: str, ident: str, limit: Limit) -> None:
-    if (cache.get(_key(scope, ident, limit)) or 0) >= limit.count:
+    if _count(_key(scope, ident, limit)) >= limit.count:
         minutes = max(1, limit.seconds // 60)
         if scope == "counter":
             message = f"이 창구에 신청이 너무 많이 들어왔습니다. {minutes}분 뒤에 다시 제출하거나 창구 직원에게 말씀해 주세요. 입력한 내용은 저장되어 있습니다."
@@ -46,11 +60,14 @@ def check(scope: str, ident: str, limit: Limit) -> None:
 
 def record(scope: str, ident: str, limit: Limit) -> None:
     key = _key(scope, ident, limit)
-    cache.add(key, 0, timeout=limit.seconds)
     try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds)
+        cache.add(key, 0, timeout=limit.seconds)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=limit.seconds)
+    except Exception:
+        logger.warning("rate-limit cache unavailable; submission not counted", exc_info=True)
 
 
 def client_limit() -> Limit:

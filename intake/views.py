@@ -13,6 +13,7 @@ from project.types import HtmxHttpRequest
 
 from . import alerts, qr, ratelimit, services
 from .models import Counter, Office, Submission
+from .resilience import keep_post_when_database_down
 
 
 def _resident_key(request: HtmxHttpRequest) -> str:
@@ -99,6 +100,7 @@ def _form_page(
 
 
 @require_http_methods(["GET", "POST"])
+@keep_post_when_database_down
 def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     office = get_object_or_404(Office, slug=slug)
     form = _form_or_404(office, code)

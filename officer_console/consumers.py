@@ -51,6 +51,11 @@ class ConsoleConsumer(SafeJsonWebsocketConsumer):
         else:
             await self.send_json({"type": "error", "message": "알 수 없는 요청입니다."})
 
+    async def layer_reconnected(self, event: dict[str, Any]) -> None:
+        # The channel layer was cut off from Redis (project/layers.py): events
+        # published meanwhile are lost, so reload the queue from the database.
+        await self.send_json({"type": "snapshot", "submissions": await _snapshot(self.office_id)})
+
     async def submission_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "submission", "submission": event["submission"]})
 
@@ -74,6 +79,10 @@ class LobbyConsumer(ConsoleConsumer):
         await self.send_json({"type": "calls", "calls": await _recent_calls(self.office_id)})
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        await self.send_json({"type": "calls", "calls": await _recent_calls(self.office_id)})
+
+    async def layer_reconnected(self, event: dict[str, Any]) -> None:
+        # Calls announced while the layer was cut off: redraw from the database.
         await self.send_json({"type": "calls", "calls": await _recent_calls(self.office_id)})
 
     async def submission_changed(self, event: dict[str, Any]) -> None:
@@ -120,4 +129,7 @@ class MirrorConsumer(SafeJsonWebsocketConsumer):
         await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
 
     async def mirror_changed(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
+
+    async def layer_reconnected(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})

@@ -1,6 +1,7 @@
 """Health for the proxy and for monitoring: database, channel layer, worker backlog."""
 
 import asyncio
+import contextlib
 import uuid
 from typing import Any
 
@@ -32,6 +33,10 @@ async def _layer_roundtrip() -> None:
     token = uuid.uuid4().hex
     await layer.send(channel, {"type": "health.ping", "token": token})
     message = await asyncio.wait_for(layer.receive(channel), timeout=2)
+    # The pub/sub layer keeps a channel subscribed until a receive on it is
+    # cancelled: cancel one, or every health check leaks a subscription.
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(layer.receive(channel), timeout=0.01)
     if message.get("token") != token:
         raise RuntimeError("channel layer returned the wrong message")
 

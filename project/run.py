@@ -14,16 +14,25 @@ import time
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def main() -> int:
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = os.environ.get("PORT", "8000")
+def server_command(host: str, port: int | str) -> list[str]:
     bin_dir = os.path.dirname(sys.executable)
-    commands = {
-        "server": [os.path.join(bin_dir, "daphne"), "-b", host, "-p", port, "project.asgi:application"],
-        # pdf_worker supervises a db_worker child: recycled after --max-tasks,
-        # and it sweeps up tasks a dead worker left behind.
-        "worker": [sys.executable, "manage.py", "pdf_worker", "--interval", "0.5"],
-    }
+    return [os.path.join(bin_dir, "daphne"), "-b", host, "-p", str(port), "project.asgi:application"]
+
+
+def worker_command(interval: float = 0.5, command: str = "") -> list[str]:
+    # pdfgen's pdf_worker, where present, is db_worker plus the sweeper that
+    # re-queues renders stranded by a dead worker.
+    pdf_worker = os.path.join(os.path.dirname(__file__), "..", "pdfgen", "management", "commands", "pdf_worker.py")
+    command = command or ("pdf_worker" if os.path.exists(pdf_worker) else "db_worker")
+    return [sys.executable, "manage.py", command, "--interval", str(interval)]
+
+
+def supervise(commands: dict[str, list[str]], restart_on_success: frozenset[str] = frozenset()) -> int:
+    """Run the commands until a signal or until one of them exits, then stop all.
+
+    Processes named in `restart_on_success` that exit with 0 (a worker
+    recycling itself after N tasks) are started again instead.
+    """
     procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}  # noqa: S603
     stopping = False
 
@@ -36,7 +45,9 @@ def main() -> int:
     exit_code = 0
     while not stopping:
         for name, proc in procs.items():
-            if proc.poll() is not None:
+            if proc.poll() == 0 and name in restart_on_success and not stopping:
+                procs[name] = subprocess.Popen(commands[name], start_new_session=True)  # noqa: S603
+            elif proc.poll() is not None:
                 print(f"{name} exited with {proc.returncode}; stopping the rest.", file=sys.stderr)
                 exit_code = proc.returncode or 1
                 stopping = True
@@ -52,8 +63,14 @@ def main() -> int:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-    print("Stopped the server and the worker.")
+    print(f"Stopped {', '.join(procs)}.")
     return exit_code
+
+
+def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    return supervise({"server": server_command(host, port), "worker": worker_command()}, frozenset({"worker"}))
 
 
 if __name__ == "__main__":

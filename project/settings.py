@@ -100,6 +100,17 @@ WSGI_APPLICATION = None
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DATABASE_POOL", True):
+        # A new PostgreSQL connection per request cost ~20 ms of a ~30 ms
+        # submit on a busy 2-core machine (bench/load.py). Each process keeps
+        # a small pool instead; the health check replaces a connection that
+        # died with the server (a restart, a failover) before a request gets it.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
@@ -122,21 +133,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer --------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# CHANNEL_LAYER picks the Redis layer: "pubsub" (default: Redis PUBLISH, the
+# fastest fan-out, resync after a reconnect) or "core" (sorted sets, bounded
+# per process). bench/layers.py measures both; docs/PRODUCTION.md explains.
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub").strip().lower()
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 reads with a 5 s socket timeout by default, the same as
-            # channels_redis' blocking BZPOPMIN: every idle consumer crashed
-            # after 5 s (channels_redis#422). Wait longer than the pop, still
-            # notice a dead connection.
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-                "capacity": 1500,
-                "expiry": 30,
-            },
+    if CHANNEL_LAYER == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {"BACKEND": "project.layers.ResyncingPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
         }
-    }
+    elif CHANNEL_LAYER == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                # redis-py 8 reads with a 5 s socket timeout by default, the same as
+                # channels_redis' blocking BZPOPMIN: every idle consumer crashed
+                # after 5 s (channels_redis#422). Wait longer than the pop, still
+                # notice a dead connection.
+                "CONFIG": {
+                    "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                    "capacity": 1500,
+                    "expiry": 30,
+                },
+            }
+        }
+    else:
+        raise ImproperlyConfigured(f"CHANNEL_LAYER must be core or pubsub, not {CHANNEL_LAYER!r}.")
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

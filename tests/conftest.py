@@ -106,3 +106,19 @@ def stack(transactional_db, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     with live.running_stack(tmp_path / "media", tmp_path / "logs") as url:
         yield url
+
+
+@pytest.fixture
+def services(transactional_db):
+    """The Redis URL, when this run uses PostgreSQL and Redis; otherwise skip.
+
+    Tests across real processes need both: SQLite and the in-memory channel
+    layer cannot be shared between processes. CI (REQUIRE_SERVICES=1) always
+    has them, so there these tests always run.
+    """
+    from django.db import connection
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    if connection.vendor != "postgresql" or not redis_url.startswith("redis"):
+        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); runs in CI with REQUIRE_SERVICES=1")
+    return redis_url

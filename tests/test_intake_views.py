@@ -217,3 +217,14 @@ def test_a_row_error_is_listed_with_the_row_number(client, db):
     assert "세대원 1 · 세대원 성명" in response.text
     assert "200자 이내" in response.text
     assert 'id="field-members-0-member_name-input"' in response.text
+
+
+def test_rate_limits_fail_open_when_the_cache_is_down(client, office, version, settings, caplog):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    client.get(_form_url(office, version))
+    key = str(Draft.objects.get().idempotency_key)
+    response = client.post(_form_url(office, version), {**factories.VALID_VALUES, "idempotency_key": key})
+    assert response.status_code == 302 and Submission.objects.count() == 1
+    assert "rate-limit cache unavailable" in caplog.text

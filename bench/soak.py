@@ -1,0 +1,138 @@
+"""Soak: a steady rate for minutes; memory per process and connections must not creep.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/minwon_bench REDIS_URL=redis://127.0.0.1:6379/10 \\
+        .venv/bin/python bench/soak.py [--minutes 10] [--rate 50] [--consoles 20]
+
+The same stack as bench/load.py. Memory (RSS of each server and worker,
+with its children) and connections (PostgreSQL backends on the benchmark
+database from pg_stat_activity, Redis clients on the benchmark db number)
+are sampled once warmed up (after 10% of the run, at least 15 s) and at the
+end; /healthz is polled every 5 s throughout. Targets: each process grows
+<= 10%, connections the same at the end as after warm-up, nothing lost.
+"""
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import psutil
+import redis
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import stackbench
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        proc = psutil.Process(pid)
+        return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 2**20
+    except psutil.NoSuchProcess:
+        return float("nan")
+
+
+def connections(database: str, redis_url: str) -> tuple[int, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
+        )
+        pg = int(cursor.fetchone()[0])
+    db = int(urlparse(redis_url).path.lstrip("/") or 0)
+    clients = redis.Redis.from_url(redis_url).client_list()
+    return pg, sum(1 for c in clients if int(c.get("db", -1)) == db and c.get("cmd") != "client|list")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--consoles", type=int, default=20)
+    parser.add_argument("--phones", type=int, default=12)
+    parser.add_argument("--servers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    database_url, redis_url = stackbench.require_services()
+    stackbench.setup_django(database_url)
+    database = urlparse(database_url).path.lstrip("/")
+    world = stackbench.make_world()
+    seconds = args.minutes * 60
+    warm = max(15.0, seconds / 10)
+    samples: dict[str, Any] = {}
+    health_failures: list[int] = []
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        stackbench.stack(database_url, redis_url, args.servers, args.workers, Path(tmp)) as cluster,
+    ):
+        urls = [cluster.url(n) for n in cluster.servers()]
+        fleet = stackbench.ConsoleFleet(urls, world, args.consoles)
+        fleet.start()
+        pids = {**cluster.pids(), "consoles": fleet.pid}
+        stop = threading.Event()
+
+        def observe() -> None:
+            from django.db import connection
+
+            started = time.monotonic()
+            while not stop.wait(5):
+                for url in urls:
+                    try:
+                        with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:  # noqa: S310
+                            response.read()
+                    except Exception:
+                        health_failures.append(1)
+                if "warm" not in samples and time.monotonic() - started >= warm:
+                    samples["warm"] = ({n: rss_mb(p) for n, p in pids.items()}, connections(database, redis_url))
+            samples["end"] = ({n: rss_mb(p) for n, p in pids.items()}, connections(database, redis_url))
+            connection.close()
+
+        observer = threading.Thread(target=observe)
+        observer.start()
+        t0 = time.monotonic()
+        run = stackbench.run_phones(urls, world, args.phones, args.rate, seconds, stop_at_end=True)
+        wall = time.monotonic() - t0
+        stop.set()
+        observer.join()
+        from intake.models import Submission
+
+        ids = set(Submission.objects.filter(office_id=world.office_id).values_list("pk", flat=True))
+        consoles = fleet.finish(ids)
+        result = stackbench.account(run, consoles, world.office_id)
+    from django.db import connection
+
+    connection.close()
+    time.sleep(1)
+    after_stop = connections(database, redis_url)
+
+    (rss_warm, conn_warm), (rss_end, conn_end) = samples["warm"], samples["end"]
+    print(
+        f"\nSoak: {args.minutes:g} min at {args.rate:g}/s ({result['submitted'] / wall:.1f}/s achieved), "
+        f"{args.servers} daphne + {args.workers} workers, {args.consoles} consoles; baseline after {warm:.0f} s\n"
+    )
+    print(f"{'process':<14} {'RSS warm MB':>12} {'RSS end MB':>11} {'growth':>8}")
+    for name in pids:
+        growth = 100 * (rss_end[name] / rss_warm[name] - 1)
+        print(f"{name:<14} {rss_warm[name]:>12.1f} {rss_end[name]:>11.1f} {growth:>7.1f}%")
+    print(f"\n{'connections':<28} {'warm':>6} {'end':>6} {'stack stopped':>14}")
+    print(f"{'PostgreSQL (pg_stat_activity)':<28} {conn_warm[0]:>6} {conn_end[0]:>6} {after_stop[0]:>14}")
+    print(f"{'Redis clients (this db)':<28} {conn_warm[1]:>6} {conn_end[1]:>6} {after_stop[1]:>14}")
+    lat = result["latencies"]
+    print(
+        f"\nsubmitted {result['submitted']}, failed {result['failed']}, in db {result['in_db']}, "
+        f"lost {result['db_missing']}, duplicated {result['db_extra']}, lost on consoles {result['console_missing']}, "
+        f"duplicate events {result['duplicates']}, reconnects {result['reconnects']}, /healthz failures "
+        f"{len(health_failures)}; submit -> console p50 {stackbench.pct(lat, 50):.1f} ms, "
+        f"p99 {stackbench.pct(lat, 99):.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

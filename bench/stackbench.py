@@ -1,0 +1,292 @@
+"""Shared by bench/load.py and bench/soak.py: the multi-process stack on the
+PostgreSQL and Redis named by DATABASE_URL and REDIS_URL, phones over HTTP,
+and consoles on real WebSockets in a separate process (so the load generator
+does not steal its own consoles' time slices)."""
+
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.cluster import Console, Consoles, Phone, running_cluster, wait_until  # noqa: E402
+
+
+def require_services() -> tuple[str, str]:
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database_url.startswith("postgres") or not redis_url.startswith("redis"):
+        sys.exit(
+            "Set DATABASE_URL (PostgreSQL, a database for benchmarks: it is created and migrated) and REDIS_URL, e.g.\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/minwon_bench REDIS_URL=redis://127.0.0.1:6379/10"
+        )
+    return database_url, redis_url
+
+
+def setup_django(database_url: str) -> None:
+    """Create the benchmark database if needed, migrate it, and set Django up on it."""
+    import psycopg
+
+    parsed = urlparse(database_url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    os.environ["DATABASE_URL"] = database_url
+    # No pool in the benchmark process itself, so that the connections it
+    # counts are the stack's (the stack's processes get DATABASE_POOL=true).
+    os.environ["DATABASE_POOL"] = "false"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+@dataclass
+class World:
+    office_id: int
+    slug: str
+    code: str
+    cookie: str
+
+
+def make_world() -> World:
+    """A fresh office (empty queue) with one form and one officer."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tests import factories
+    from tests.cluster import session_cookie
+
+    # Earlier runs' PDF backlog would load the workers during this one.
+    DBTaskResult.objects.filter(status="READY").delete()
+    tag = uuid.uuid4().hex[:8]
+    version = factories.form_version(f"bench-{tag}")
+    office = factories.office(f"bench-{tag}", name="부하 시험 구청", forms=[version])
+    officer = factories.officer(office, f"bench-{tag}")
+    return World(office.pk, office.slug, version.template.code, session_cookie(officer))
+
+
+@contextmanager
+def stack(database_url: str, redis_url: str, servers: int, workers: int, log_dir: Path) -> Iterator[Any]:
+    env = {
+        "DATABASE_URL": database_url,
+        "DATABASE_POOL": "true",
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(log_dir / "media"),
+    }
+    with running_cluster(env, log_dir, servers=servers, workers=0) as cluster:
+        for _ in range(workers):
+            cluster.start_worker(interval=0.5, nice=10)
+        yield cluster
+
+
+# --- consoles, in their own process -------------------------------------------
+
+
+def _console_process(urls: list[str], office_id: int, cookie: str, count: int, control: Any, results: Any) -> None:
+    consoles = [Console(urls[i % len(urls) :] + urls[: i % len(urls)], office_id, cookie) for i in range(count)]
+    with Consoles(consoles) as pool:
+        results.put(("ready", wait_until(pool.all_connected, timeout=60)))
+        expected: set[int] = control.get()  # the submission ids in the database, once phones are done
+        wait_until(lambda: all(expected <= set(c.first_seen) for c in consoles), timeout=15, interval=0.2)
+        results.put(
+            (
+                "done",
+                [
+                    {
+                        "first_seen": {k: v for k, v in c.first_seen.items() if k in expected},
+                        "duplicates": c.duplicates,
+                        "connects": c.connects,
+                    }
+                    for c in consoles
+                ],
+            )
+        )
+
+
+class ConsoleFleet:
+    def __init__(self, urls: list[str], world: World, count: int) -> None:
+        ctx = mp.get_context("spawn")
+        self.control, self.results = ctx.Queue(), ctx.Queue()
+        self.proc = ctx.Process(
+            target=_console_process, args=(urls, world.office_id, world.cookie, count, self.control, self.results)
+        )
+
+    def start(self) -> None:
+        self.proc.start()
+        _, ok = self.results.get(timeout=120)
+        if not ok:
+            raise RuntimeError("consoles did not all connect")
+
+    def finish(self, expected: set[int]) -> list[dict[str, Any]]:
+        self.control.put(expected)
+        _, consoles = self.results.get(timeout=120)
+        self.proc.join(timeout=30)
+        return consoles
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid
+
+
+# --- phones -------------------------------------------------------------------
+
+
+@dataclass
+class Sent:
+    started: float
+    elapsed: float
+    status: int
+    token: str
+
+
+@dataclass
+class PhoneRun:
+    sent: list[Sent] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def run_phones(
+    urls: list[str], world: World, phones: int, rate: float, seconds: float, stop_at_end: bool = False
+) -> PhoneRun:
+    """Open-loop: submission i is due at start + i / rate, whoever is free sends it.
+
+    With stop_at_end, submissions still due when the time is up are not sent
+    (a soak lasts its minutes even if the stack falls behind the rate)."""
+    from tests import factories
+
+    total = int(rate * seconds)
+    run = PhoneRun()
+    lock = threading.Lock()
+    next_slot = [0]
+    start = time.monotonic() + 0.5
+
+    def phone_loop(n: int) -> None:
+        first = n % len(urls)
+        phone = Phone(urls[first:] + urls[:first], world.slug, world.code)
+        phone.open_form()
+        while True:
+            with lock:
+                i = next_slot[0]
+                next_slot[0] += 1
+            if i >= total or (stop_at_end and time.monotonic() > start + seconds):
+                break
+            time.sleep(max(0.0, start + i / rate - time.monotonic()))
+            t0 = time.monotonic()
+            try:
+                response = phone.submit(factories.VALID_VALUES, str(uuid.uuid4()))
+                token = response.headers.get("Location", "").strip("/").rpartition("/")[2]
+                sent = Sent(t0, time.monotonic() - t0, response.status, token)
+                with lock:
+                    run.sent.append(sent)
+            except Exception as exc:
+                with lock:
+                    run.errors.append(type(exc).__name__)
+        phone.close()
+
+    threads = [threading.Thread(target=phone_loop, args=(n,)) for n in range(phones)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return run
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=1000, method="inclusive")[int(p * 10) - 1]
+
+
+def account(run: PhoneRun, consoles: list[dict[str, Any]], office_id: int) -> dict[str, Any]:
+    """Every submission in the database and on every console, with latencies."""
+    from intake.models import Submission
+
+    ok = [s for s in run.sent if s.status == 302]
+    ids = dict(Submission.objects.filter(office_id=office_id).values_list("public_token", "pk"))
+    sent_at = {ids[s.token]: s.started for s in ok if s.token in ids}
+    latencies = [
+        (seen - sent_at[sid]) * 1000
+        for console in consoles
+        for sid, seen in console["first_seen"].items()
+        if sid in sent_at
+    ]
+    return {
+        "submitted": len(ok),
+        "failed": len(run.sent) - len(ok) + len(run.errors),
+        "in_db": len(ids),
+        "db_missing": len({s.token for s in ok} - set(ids)),
+        "db_extra": len(set(ids) - {s.token for s in ok}),
+        "console_missing": sum(len(set(ids.values()) - set(c["first_seen"])) for c in consoles),
+        "duplicates": sum(c["duplicates"] for c in consoles),
+        "reconnects": sum(c["connects"] - 1 for c in consoles),
+        "latencies": latencies,
+        "http_ms": [s.elapsed * 1000 for s in ok],
+    }
+
+
+# --- where the CPU goes -------------------------------------------------------
+
+
+def cpu_seconds(pid: int, children: bool = True) -> float:
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        total = 0.0
+        for p in [proc, *(proc.children(recursive=True) if children else [])]:
+            times = p.cpu_times()
+            total += times.user + times.system
+        return total
+    except Exception:
+        return 0.0
+
+
+def postgres_backends(database: str) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+class CpuMeter:
+    """CPU seconds used by each part of the stack between start() and stop()."""
+
+    def __init__(self, parts: dict[str, list[int]], database: str) -> None:
+        self.parts, self.database = parts, database
+        self.before: dict[str, float] = {}
+        self.used: dict[str, float] = {}
+
+    def _sample(self) -> dict[str, float]:
+        parts = {**self.parts, "postgres backends": postgres_backends(self.database)}
+        # The benchmark process started the stack: count only itself for it.
+        return {
+            name: sum(cpu_seconds(pid, children=pid != os.getpid()) for pid in pids) for name, pids in parts.items()
+        }
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> None:
+        # Pooled connections persist, so the backends measured at the start
+        # are the ones still there; new ones count from zero.
+        after = self._sample()
+        self.used = {name: after[name] - self.before.get(name, 0.0) for name in after}

@@ -1,0 +1,43 @@
+"""`make stack`: the production layout on one machine, for testing.
+
+N ASGI processes on consecutive ports and M background workers, all sharing
+the PostgreSQL (`DATABASE_URL`) and Redis (`REDIS_URL`) already running. Put
+nginx (docs/nginx.conf) in front to try the proxy too. As with `make run`,
+Ctrl-C stops everything and one process dying stops the rest.
+"""
+
+import os
+import sys
+
+from .run import server_command, supervise, worker_command
+
+
+def commands(host: str, first_port: int, servers: int, workers: int, nice: int = 10) -> dict[str, list[str]]:
+    layout = {f"server-{first_port + i}": server_command(host, first_port + i) for i in range(servers)}
+    # Workers sharing a machine with the servers run niced: rendering PDFs
+    # can wait, a resident at the counter cannot.
+    layout.update({f"worker-{i + 1}": ["nice", "-n", str(nice), *worker_command()] for i in range(workers)})
+    return layout
+
+
+def main() -> int:
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if missing:
+        # Several processes on SQLite and the in-memory layer would not share
+        # events: refuse rather than run something that only looks like it works.
+        print(f"make stack needs {' and '.join(missing)} (PostgreSQL and Redis).", file=sys.stderr)
+        return 2
+    layout = commands(
+        os.environ.get("HOST", "127.0.0.1"),
+        int(os.environ.get("PORT", "8000")),
+        int(os.environ.get("SERVERS", "2")),
+        int(os.environ.get("WORKERS", "2")),
+        int(os.environ.get("WORKER_NICE", "10")),
+    )
+    for name, cmd in layout.items():
+        print(f"  {name}: {' '.join(cmd)}")
+    return supervise(layout, frozenset(name for name in layout if name.startswith("worker")))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
