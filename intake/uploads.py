@@ -39,12 +39,12 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
             if image.width * image.height > MAX_PIXELS:
                 raise FieldError("사진이 너무 큽니다. 휴대전화 카메라의 기본 크기로 다시 찍어 주세요.")
             image.load()
-            image = ImageOps.exif_transpose(image)
+            upright = ImageOps.exif_transpose(image)
             out = io.BytesIO()
             if content_type == "image/jpeg":
-                image.convert("RGB").save(out, "JPEG", quality=88)
+                upright.convert("RGB").save(out, "JPEG", quality=88)
             else:
-                image.save(out, "PNG", optimize=True)
+                upright.save(out, "PNG", optimize=True)
             return out.getvalue()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise FieldError("사진이 너무 큽니다. 휴대전화 카메라의 기본 크기로 다시 찍어 주세요.") from None

@@ -13,7 +13,9 @@ class EquivalenceFactorSet(models.Model):
     name = models.CharField("이름 (name)", max_length=100, unique=True)
     description = models.TextField("설명 (description)", blank=True)
     is_default = models.BooleanField(
-        "기본값 (default)", default=False, help_text="보고서가 따로 고르지 않으면 쓰는 값 (used unless another is chosen)"
+        "기본값 (default)",
+        default=False,
+        help_text="보고서가 따로 고르지 않으면 쓰는 값 (used unless another is chosen)",
     )
     derived = models.BooleanField(
         "역산한 값 (derived)",
@@ -28,7 +30,9 @@ class EquivalenceFactorSet(models.Model):
         "A4 1매당 물 (L) (water per A4 sheet, L)", max_digits=8, decimal_places=3, default=Decimal("10")
     )
     water_source = models.CharField("물 출처 (water source)", max_length=300, blank=True)
-    sheets_per_tree = models.PositiveIntegerField("30년생 나무 1그루당 A4 매수 (A4 sheets per 30-year tree)", default=10000)
+    sheets_per_tree = models.PositiveIntegerField(
+        "30년생 나무 1그루당 A4 매수 (A4 sheets per 30-year tree)", default=10000
+    )
     tree_source = models.CharField("나무 출처 (tree source)", max_length=300, blank=True)
     pine_co2_kg_per_year = models.DecimalField(
         "30년생 소나무 1그루 연간 CO2 흡수량 (kg) (CO2 absorbed per 30-year pine per year, kg)",

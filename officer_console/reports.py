@@ -124,6 +124,10 @@ class PaperRow:
     sheets: int = 0
 
 
+def _to_minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 60
+
+
 @dataclass
 class WaitRow:
     key: Any
@@ -136,9 +140,22 @@ class WaitRow:
     handle_p90: float | None = None
     baseline_minutes: float | None = None
 
+    # Minutes for display; the seconds above are what the database computed.
     @property
-    def wait_median_minutes(self) -> float | None:
-        return None if self.wait_median is None else self.wait_median / 60
+    def wait_median_min(self) -> float | None:
+        return _to_minutes(self.wait_median)
+
+    @property
+    def wait_p90_min(self) -> float | None:
+        return _to_minutes(self.wait_p90)
+
+    @property
+    def handle_median_min(self) -> float | None:
+        return _to_minutes(self.handle_median)
+
+    @property
+    def handle_p90_min(self) -> float | None:
+        return _to_minutes(self.handle_p90)
 
     @property
     def saved_minutes(self) -> float | None:
@@ -471,7 +488,8 @@ def _weighted_baseline(rows: list[WaitRow], baselines: dict[int, int], offices: 
 
 
 def _minutes(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds / 60:.1f}"
+    minutes = _to_minutes(seconds)
+    return "" if minutes is None else f"{minutes:.1f}"
 
 
 def csv_rows(report: Report) -> list[list[Any]]:
@@ -513,11 +531,15 @@ def csv_rows(report: Report) -> list[list[Any]]:
             "종이 시절 대기(분) (paper-era wait, min)",
         ],
     ]
-    wait_sections = [("합계 (total)", [report.wait_total])] + [
-        (name, report.waits[dim])
-        for name, dim in (("기관 (office)", "office"), ("서식 (form)", "form"), ("요일 (weekday)", "weekday"))
+    wait_sections = [("대기·처리 합계 (wait total)", [report.wait_total])] + [
+        (f"대기·처리 {name}", report.waits[dim])
+        for name, dim in (
+            ("기관 (office)", "office"),
+            ("서식 (form)", "form"),
+            ("요일 (weekday)", "weekday"),
+            ("시간대 (hour)", "hour"),
+        )
     ]
-    wait_sections.append(("시간대 (hour)", report.waits["hour"]))
     for title, wait_rows in wait_sections:
         rows += [
             [

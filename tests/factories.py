@@ -1,6 +1,8 @@
 """Small factories with named states, so each test says what it needs."""
 
+import datetime
 import uuid
+import zoneinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -138,8 +140,6 @@ def timed_submission(
     sheets: int | None = None,
 ) -> Submission:
     """A submission with chosen timestamps (seconds waited, seconds handled) for report tests."""
-    import datetime
-
     from django.utils import timezone
 
     called_at = submitted_at + datetime.timedelta(seconds=wait) if wait is not None else None
@@ -158,3 +158,11 @@ def timed_submission(
         status=status,
         paper_sheets_saved=(version.paper_sheets if sheets is None else sheets) if status == "completed" else None,
     )
+
+
+KST = zoneinfo.ZoneInfo("Asia/Seoul")
+
+
+def at(day: str, hour: int) -> datetime.datetime:
+    """A Seoul wall-clock time, e.g. at("2026-01-05", 9)."""
+    return datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=KST)
