@@ -176,7 +176,8 @@ def report_pdf(request: StaffRequest) -> HttpResponse:
     form, result = _report(request)
     if result is None:
         return render(request, "officer_console/reports/report.html", _context(form, None), status=400)
-    html = render_to_string("officer_console/reports/report_pdf.html", _context(form, result), request=request)
+    context = {**_context(form, result), "for_print": True}
+    html = render_to_string("officer_console/reports/report_pdf.html", context, request=request)
     config, font_css = _fonts()
     pdf = HTML(string=html).write_pdf(stylesheets=[font_css], font_config=config)
     response = HttpResponse(pdf, content_type="application/pdf")
