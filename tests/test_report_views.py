@@ -130,3 +130,18 @@ def test_pdf_is_the_whole_report(client, manager):
         assert expected in text, expected
     # The charts are drawn in the PDF too: their reference-line labels are text only the SVG carries.
     assert "연간 추정 ÷ 12" in text and "종이 민원 시절 대기: 27.1" in text
+
+
+def test_admin_edits_factor_sets_and_their_sources(client, known):
+    admin = get_user_model().objects.create_superuser("root", password="pw-for-tests-1")
+    client.force_login(admin)
+    listing = client.get(reverse("admin:officer_console_equivalencefactorset_changelist"))
+    assert listing.status_code == 200 and "서초구 발표 역산" in listing.text
+    default = EquivalenceFactorSet.objects.get(is_default=True)
+    change = client.get(reverse("admin:officer_console_equivalencefactorset_change", args=[default.pk]))
+    assert 'name="co2_source"' in change.text
+    default.co2_grams_per_sheet = 3
+    default.co2_source = "새 출처 (new source)"
+    default.save()
+    page = client.get(reverse("reports:report"), PERIOD).text
+    assert "A4 1매 = 3 g CO2" in page and "새 출처 (new source)" in page

@@ -7,10 +7,12 @@ out by hand from the data in `known`.
 
 import datetime
 import io
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from intake import uploads
@@ -182,3 +184,19 @@ def test_later_template_edit_does_not_change_past_figures(known):
     known["x"].paper_sheets = 50
     known["x"].save()
     assert reports.build(known["filter"], reports.factor_set()).total.sheets == 19
+
+
+def test_local_hour_and_weekday_follow_the_time_zone_across_dst(known):
+    # 09:00 and 14:00 in Seoul are 01:00 and 06:00 in Berlin in winter; summer time
+    # starts there on 2026-03-29, inside the period, so no fixed offset applies.
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    f = known["filter"]
+    winter = reports.ReportFilter(f.start, datetime.date(2026, 2, 28), f.office_ids)
+    with timezone.override(berlin):
+        assert reports.fixed_utc_offset(winter) == 3600
+        assert reports.fixed_utc_offset(f) is None
+        for period in (winter, f):
+            report = reports.build(period, reports.factor_set())
+            assert [w.key for w in report.waits["hour"]] == [1, 6]
+            assert [w.key for w in report.waits["weekday"]] == [1, 2]
+    assert reports.fixed_utc_offset(f) == 9 * 3600
