@@ -145,10 +145,10 @@ def _context(form: ReportFilterForm, report: reports.Report | None) -> dict[str,
 @require_GET
 def report(request: StaffRequest) -> HttpResponse:
     form, result = _report(request)
-    template = "officer_console/reports/report.html"
     if request.htmx and not request.htmx.boosted:
-        template += "#body"
-    return render(request, template, _context(form, result), status=200 if result else 400)
+        # htmx swaps only 2xx responses; the errors are in the swapped form.
+        return render(request, "officer_console/reports/report.html#page", _context(form, result))
+    return render(request, "officer_console/reports/report.html", _context(form, result), status=200 if result else 400)
 
 
 def _filename(report: reports.Report, ext: str) -> str:

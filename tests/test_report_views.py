@@ -5,8 +5,10 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from officer_console import reports
 from officer_console.models import EquivalenceFactorSet, Membership
 
 from . import factories
@@ -95,11 +97,23 @@ def test_bad_dates_keep_the_input_and_say_how_to_fix(client, manager):
     assert "2026-01-31 처럼" in response.text and 'value="31/03/2026"' in response.text
 
 
-def test_htmx_gets_only_the_report_body(client, manager):
+def test_htmx_gets_only_the_filter_and_report(client, manager):
     client.force_login(manager)
     response = client.get(reverse("reports:report"), PERIOD, headers={"HX-Request": "true"})
-    assert response.text.lstrip().startswith('<div id="report-body"')
-    assert "<html" not in response.text
+    assert response.text.lstrip().startswith('<div id="report-page"')
+    assert "<html" not in response.text and 'id="report-body"' in response.text
+    bad = client.get(
+        reverse("reports:report"), {"start": "2026-03-31", "end": "2026-01-01"}, headers={"HX-Request": "true"}
+    )
+    assert bad.status_code == 200 and "시작일을 종료일 이전으로" in bad.text
+
+
+def test_default_view_is_the_last_twelve_months(client, manager):
+    client.force_login(manager)
+    start, end = reports.default_period(timezone.localdate())
+    page = client.get(reverse("reports:report")).text
+    assert f'value="{start.isoformat()}"' in page and f'value="{end.isoformat()}"' in page
+    assert start.day == 1 and (end.year - start.year) * 12 + end.month - start.month == 11
 
 
 def test_csv_opens_in_korean_excel(client, manager):

@@ -200,3 +200,11 @@ def test_local_hour_and_weekday_follow_the_time_zone_across_dst(known):
             assert [w.key for w in report.waits["hour"]] == [1, 6]
             assert [w.key for w in report.waits["weekday"]] == [1, 2]
     assert reports.fixed_utc_offset(f) == 9 * 3600
+
+
+def test_default_period_is_twelve_calendar_months():
+    assert reports.default_period(datetime.date(2026, 1, 15)) == (datetime.date(2025, 2, 1), datetime.date(2026, 1, 15))
+    assert reports.default_period(datetime.date(2026, 12, 31)) == (
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 12, 31),
+    )
