@@ -64,7 +64,7 @@ def bar_chart(
         v = top * tick / 4
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="{GRID}"/>'
-            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_number(v, decimals if top < 10 else 0)}</text>'
+            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_number(v, 0 if v == int(v) else 1)}</text>'
         )
     every = max(1, math.ceil(len(labels) / 12))
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):

@@ -26,3 +26,9 @@ def test_empty_chart_says_there_is_no_data():
 
 def test_axis_maximum_is_a_round_number():
     assert [charts.nice_ceiling(v) for v in (0, 0.7, 7, 19, 230, 4100)] == [1, 1, 10, 20, 250, 5000]
+
+
+def test_axis_ticks_are_not_rounded_into_wrong_numbers():
+    svg = charts.bar_chart(chart_id="c3", title="t", labels=["a"], values=[9], unit="매")
+    ticks = [t.split(">")[-1] for t in svg.split("</text>") if 'text-anchor="end">' in t]
+    assert ticks == ["0", "2.5", "5", "7.5", "10"]
