@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from forms_catalog.validators import FieldError
 
@@ -50,6 +52,14 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
         raise FieldError("사진 파일을 열 수 없습니다. 다른 사진을 골라 주세요.") from None
 
 
+def pdf_pages(data: bytes) -> int:
+    """Pages of an uploaded PDF: the photocopies the paper process would have made."""
+    try:
+        return max(1, len(PdfReader(io.BytesIO(data)).pages))
+    except (PdfReadError, ValueError, OSError):
+        raise FieldError("PDF 파일을 열 수 없습니다. 파일이 손상되지 않았는지 확인하고 다시 올려 주세요.") from None
+
+
 def store(field: dict[str, Any], upload: UploadedFile) -> dict[str, Any]:
     """Check and store one upload; return the metadata kept in the form data."""
     max_mb = float(field.get("max_size_mb", 10))
@@ -62,8 +72,11 @@ def store(field: dict[str, Any], upload: UploadedFile) -> dict[str, Any]:
     if not content_type or content_type not in accept:
         kinds = ", ".join({"image/jpeg": "JPG", "image/png": "PNG", "application/pdf": "PDF"}.get(a, a) for a in accept)
         raise FieldError(f"올릴 수 없는 파일 형식입니다. {kinds} 파일을 올려 주세요.")
+    pages = 1
     if content_type.startswith("image/"):
         data = _clean_image(data, content_type)
+    else:
+        pages = pdf_pages(data)
     ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}[content_type]
     name = default_storage.save(f"uploads/{uuid.uuid4().hex}.{ext}", ContentFile(data))
     original = (upload.name or f"file.{ext}")[-100:]
@@ -73,4 +86,5 @@ def store(field: dict[str, Any], upload: UploadedFile) -> dict[str, Any]:
         "content_type": content_type,
         "size": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
+        "pages": pages,
     }

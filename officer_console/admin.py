@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import report_admin as report_admin  # registers the report factor sets
 from .models import AccessLog, Membership
 
 

@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from intake.models import Counter, Office, Submission
 
+from .report_models import EquivalenceFactorSet as EquivalenceFactorSet  # report factors live in their own module
+
 
 class Membership(models.Model):
     """Which offices a staff account works for, and as what."""

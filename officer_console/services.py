@@ -21,6 +21,7 @@ from intake.models import Counter, Office, Submission, SubmissionEvent
 from intake.signals import submission_changed
 
 from .models import AccessLog, FieldEdit, Membership, MirrorState, Review
+from .reports import paper_sheets_for
 
 S = Submission.Status
 
@@ -272,7 +273,7 @@ def complete(submission_id: int, user: User) -> Submission:
         submission.completed_at = timezone.now()
         # Fixed now, from the exact version filed, so a later edit of the
         # template never changes the paper this submission saved.
-        submission.paper_sheets_saved = submission.form_version.paper_sheets
+        submission.paper_sheets_saved = paper_sheets_for(submission)
         _record(submission, old, user)
     return submission
 

@@ -6,6 +6,7 @@ from . import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.health, name="health"),
+    path("console/reports/", include("officer_console.report_urls")),
     path("console/", include("officer_console.urls")),
     path("pdf/", include("pdfgen.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

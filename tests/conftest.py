@@ -122,3 +122,35 @@ def services(transactional_db):
     if connection.vendor != "postgresql" or not redis_url.startswith("redis"):
         pytest.skip("needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); runs in CI with REQUIRE_SERVICES=1")
     return redis_url
+
+
+@pytest.fixture
+def known(db):
+    """Report data with hand-computed figures (see tests/test_reports.py)."""
+    import datetime
+
+    from officer_console import reports
+
+    at = factories.at
+    x = factories.form_version("form-x", paper_sheets=3)
+    y = factories.form_version("form-y", paper_sheets=2)
+    y.template.title = "전입신고서"
+    y.template.save()
+    a = factories.office("office-a", name="가 구청", forms=[x])
+    b = factories.office("office-b", name="나 주민센터", forms=[y])
+    b.paper_wait_baseline_minutes = 20
+    b.save()
+    # Office A, form X: waits 60,120,180,240,600 s; handling 30,60,90,120,150 s.
+    factories.timed_submission(a, x, at("2025-12-15", 9), wait=60, handle=30)  # Mon, December
+    factories.timed_submission(a, x, at("2026-01-05", 9), wait=120, handle=60)  # Mon
+    factories.timed_submission(a, x, at("2026-01-06", 9), wait=180, handle=90)  # Tue
+    factories.timed_submission(a, x, at("2026-02-02", 14), wait=240, handle=120)  # Mon
+    factories.timed_submission(a, x, at("2026-02-03", 14), wait=600, handle=150, sheets=5)  # Tue, 2 attachment pages
+    # Office B, form Y: one completed, one rejected after a call, one still waiting.
+    factories.timed_submission(b, y, at("2026-03-02", 9), wait=300, handle=200)  # Mon
+    factories.timed_submission(b, y, at("2026-03-03", 9), wait=900, handle=60, status="rejected")  # Tue
+    factories.timed_submission(b, y, at("2026-03-04", 9))  # Wed
+    # Outside the period: must not count.
+    factories.timed_submission(a, x, at("2026-04-01", 9), wait=5, handle=5)
+    f = reports.ReportFilter(datetime.date(2025, 12, 1), datetime.date(2026, 3, 31), (a.pk, b.pk))
+    return {"a": a, "b": b, "x": x, "y": y, "filter": f}

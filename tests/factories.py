@@ -1,6 +1,8 @@
 """Small factories with named states, so each test says what it needs."""
 
+import datetime
 import uuid
+import zoneinfo
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -131,3 +133,42 @@ def submitted(o: Office, version: FormVersion, values: dict[str, Any] | None = N
         counter=o.counters.first(),
     )
     return submission
+
+
+def timed_submission(
+    o: Office,
+    version: FormVersion,
+    submitted_at: Any,
+    *,
+    wait: float | None = None,
+    handle: float | None = None,
+    status: str | None = None,
+    sheets: int | None = None,
+) -> Submission:
+    """A submission with chosen timestamps (seconds waited, seconds handled) for report tests."""
+    from django.utils import timezone
+
+    called_at = submitted_at + datetime.timedelta(seconds=wait) if wait is not None else None
+    completed_at = called_at + datetime.timedelta(seconds=handle) if called_at and handle is not None else None
+    status = status or ("completed" if completed_at else "called" if called_at else "submitted")
+    day = timezone.localdate(submitted_at)
+    return Submission.objects.create(
+        idempotency_key=uuid.uuid4(),
+        office=o,
+        form_version=version,
+        service_date=day,
+        ticket_number=Submission.objects.filter(office=o, service_date=day).count() + 1,
+        submitted_at=submitted_at,
+        called_at=called_at,
+        completed_at=completed_at,
+        status=status,
+        paper_sheets_saved=(version.paper_sheets if sheets is None else sheets) if status == "completed" else None,
+    )
+
+
+KST = zoneinfo.ZoneInfo("Asia/Seoul")
+
+
+def at(day: str, hour: int) -> datetime.datetime:
+    """A Seoul wall-clock time, e.g. at("2026-01-05", 9)."""
+    return datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=KST)
