@@ -13,7 +13,14 @@ class PasswordChangeRequiredMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
+    # Only staff areas: resident pages must not load the session or touch the
+    # database before their own view runs (its database-down handling relies
+    # on catching the first failure itself).
+    STAFF_PREFIXES = ("/console/", "/admin/", "/pdf/")
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(self.STAFF_PREFIXES):
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if (
             user is not None
