@@ -74,3 +74,16 @@ def test_a_resident_token_opens_only_its_own_ticket(client, submission, office, 
     assert client.get(reverse("intake:ticket", args=[submission.public_token[:-1] + "x"])).status_code == 404
     response = client.get(reverse("intake:ticket", args=[other.public_token]))
     assert other.reference in response.text and submission.reference not in response.text
+
+
+def test_an_officer_cannot_open_what_only_managers_may(client, office, officer):
+    client.force_login(officer)  # an officer of this very office, not a manager
+    for url in (
+        reverse("officer_console:access_log", args=[office.pk]),
+        reverse("officer_console:access_log_csv", args=[office.pk]),
+        reverse("reports:report"),
+        reverse("reports:csv"),
+        reverse("pdfgen:bundle") + f"?office={office.pk}",
+    ):
+        response = client.get(url)
+        assert response.status_code in (403, 404), (url, response.status_code)
