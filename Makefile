@@ -18,7 +18,7 @@ KRDS_VERSION := 1.1.0
 KRDS_DIR := project/static/vendor/krds
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test lint install install-test migrate demo fuzz bench-pdf clean apt-packages stack bench-load bench-layers bench-soak
+.PHONY: run test lint install install-test migrate demo fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak
 
 # --- installation -----------------------------------------------------------
 define apt_install
@@ -103,6 +103,9 @@ test: install-test lint
 
 fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} FUZZ_FRAMES=$${FUZZ_FRAMES:-10000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py tests/test_ws_fuzz.py
+
+bench-form: install
+	$(BIN)/python bench/form_page.py
 
 bench-pdf: install
 	$(BIN)/python bench/pdf_bench.py --explain
