@@ -38,7 +38,11 @@ class ConsoleConsumer(SafeJsonWebsocketConsumer):
             return
         await self.channel_layer.group_add(events.office_group(self.office_id), self.channel_name)
         await self.accept()
-        await self.send_json({"type": "snapshot", "submissions": await _snapshot(self.office_id)})
+        await self.send_json(await self.current_state())
+
+    async def current_state(self) -> dict[str, Any]:
+        """What this screen shows, read from the database: sent on connect and after a layer reconnect."""
+        return {"type": "snapshot", "submissions": await _snapshot(self.office_id)}
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "office_id"):
@@ -47,14 +51,14 @@ class ConsoleConsumer(SafeJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # The only request a console makes: "resync me" after it suspects a gap.
         if isinstance(content, dict) and content.get("type") == "resync":
-            await self.send_json({"type": "snapshot", "submissions": await _snapshot(self.office_id)})
+            await self.send_json(await self.current_state())
         else:
             await self.send_json({"type": "error", "message": "알 수 없는 요청입니다."})
 
     async def layer_reconnected(self, event: dict[str, Any]) -> None:
         # The channel layer was cut off from Redis (project/layers.py): events
-        # published meanwhile are lost, so reload the queue from the database.
-        await self.send_json({"type": "snapshot", "submissions": await _snapshot(self.office_id)})
+        # published meanwhile are lost, so reload the screen from the database.
+        await self.send_json(await self.current_state())
 
     async def submission_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "submission", "submission": event["submission"]})
@@ -68,22 +72,11 @@ def _recent_calls(office_id: int) -> list[dict[str, Any]]:
 class LobbyConsumer(ConsoleConsumer):
     """The office's lobby TV: recent calls only ("23번 → 3번 창구"), no personal data."""
 
-    async def connect(self) -> None:
-        self.office_id = int(self.scope["url_route"]["kwargs"]["office_id"])
-        user = self.scope.get("user")
-        if user is None or not await _allowed(user, self.office_id):
-            await self.close(code=4403)
-            return
-        await self.channel_layer.group_add(events.office_group(self.office_id), self.channel_name)
-        await self.accept()
-        await self.send_json({"type": "calls", "calls": await _recent_calls(self.office_id)})
+    async def current_state(self) -> dict[str, Any]:
+        return {"type": "calls", "calls": await _recent_calls(self.office_id)}
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        await self.send_json({"type": "calls", "calls": await _recent_calls(self.office_id)})
-
-    async def layer_reconnected(self, event: dict[str, Any]) -> None:
-        # Calls announced while the layer was cut off: redraw from the database.
-        await self.send_json({"type": "calls", "calls": await _recent_calls(self.office_id)})
+        await self.send_json(await self.current_state())
 
     async def submission_changed(self, event: dict[str, Any]) -> None:
         s = event["submission"]
@@ -118,18 +111,17 @@ class MirrorConsumer(SafeJsonWebsocketConsumer):
             return
         await self.channel_layer.group_add(services.mirror_group(self.counter_id), self.channel_name)
         await self.accept()
+        await self.redraw()
+
+    async def redraw(self, *args: Any, **kwargs: Any) -> None:
         await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "counter_id"):
             await self.channel_layer.group_discard(services.mirror_group(self.counter_id), self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        # The mirror only listens; anything it sends is answered with a redraw.
-        await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
-
-    async def mirror_changed(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
-
-    async def layer_reconnected(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
+    # The mirror only listens: anything it sends, any change and a layer
+    # reconnect are all answered with a redraw from MirrorState.
+    receive_json = redraw
+    mirror_changed = redraw
+    layer_reconnected = redraw

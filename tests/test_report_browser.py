@@ -1,10 +1,9 @@
 """A manager reads the report in a real browser, filters it and takes it away as CSV and PDF."""
 
-import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from officer_console.models import Membership
@@ -14,17 +13,7 @@ from . import factories, live
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not os.path.exists(live.CHROMIUM):
-        pytest.fail(f"{live.CHROMIUM} is missing: `make test` installs Debian's chromium package.")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=live.CHROMIUM, args=live.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
+# The `browser` fixture comes from conftest; the report needs no worker.
 @pytest.fixture
 def stack(transactional_db, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
