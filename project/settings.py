@@ -137,10 +137,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # fastest fan-out, resync after a reconnect) or "core" (sorted sets, bounded
 # per process). bench/layers.py measures both; docs/PRODUCTION.md explains.
 CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub").strip().lower()
+# Redis PUBLISH channels ignore the database number, so deployments (or test
+# runs) sharing one Redis keep apart only by prefix.
+CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")
 if REDIS_URL:
     if CHANNEL_LAYER == "pubsub":
         CHANNEL_LAYERS = {
-            "default": {"BACKEND": "project.layers.ResyncingPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+            "default": {
+                "BACKEND": "project.layers.ResyncingPubSubChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
+            }
         }
     elif CHANNEL_LAYER == "core":
         CHANNEL_LAYERS = {
@@ -152,6 +158,7 @@ if REDIS_URL:
                 # notice a dead connection.
                 "CONFIG": {
                     "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                    "prefix": CHANNEL_LAYER_PREFIX,
                     "capacity": 1500,
                     "expiry": 30,
                 },
