@@ -16,9 +16,12 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-na
 # the Pretendard GOV web fonts, served from project/static/vendor/krds.
 KRDS_VERSION := 1.1.0
 KRDS_DIR := project/static/vendor/krds
-TEST_SYSTEM_PACKAGES := chromium
+# GNU gettext: `make messages` and the test that the English catalog is in step with the code.
+TEST_SYSTEM_PACKAGES := chromium gettext
+MAKEMESSAGES := $(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file \
+	--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=media
 
-.PHONY: run test lint install install-test migrate demo fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak
+.PHONY: run test lint install install-test migrate demo messages fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak
 
 # --- installation -----------------------------------------------------------
 define apt_install
@@ -86,6 +89,14 @@ stack: install
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make stack needs DATABASE_URL and REDIS_URL (PostgreSQL and Redis)"; exit 2; }
 	$(BIN)/python manage.py migrate --noinput -v 0
 	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m project.stack
+
+# --- translations -----------------------------------------------------------
+# Korean is the source language. This extracts new strings into
+# locale/en/LC_MESSAGES/django.po (translate them there) and compiles django.mo,
+# which is committed so that running the project needs no gettext.
+messages: install-test
+	$(MAKEMESSAGES)
+	$(BIN)/python manage.py compilemessages -l en
 
 # --- checks -----------------------------------------------------------------
 lint: install

@@ -19,6 +19,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
 from .validators import (
     ATTACHMENT_TYPES,
     CHOICE_VALUES,
@@ -32,8 +35,9 @@ from .validators import (
 Schema = Mapping[str, Any]
 Field = dict[str, Any]
 
-REQUIRED_MESSAGE = "필수 항목입니다. 값을 입력해 주세요."
-UNKNOWN_FIELD_MESSAGE = "알 수 없는 항목입니다."
+# Shown to residents, so in their language (resolved when a form is checked).
+REQUIRED_MESSAGE = gettext_lazy("필수 항목입니다. 값을 입력해 주세요.")
+UNKNOWN_FIELD_MESSAGE = gettext_lazy("알 수 없는 항목입니다.")
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 ROW_PATH = re.compile(r"([a-z][a-z0-9_]*)-(\d{1,3})-([a-z][a-z0-9_]*)")
 # Types that cannot sit in a repeatable row: uploads and the signature are
@@ -123,18 +127,26 @@ def get_field(schema: Schema, key: str) -> Field | None:
     return None
 
 
-def label_for(schema: Schema, key: str) -> str:
-    """The label an error summary shows for a key: a field, a row field or a repeatable section."""
+def _text_in(item: Mapping[str, Any], attr: str, english: bool, default: str) -> str:
+    return str((english and item.get(f"{attr}_en")) or item.get(attr, default))
+
+
+def label_for(schema: Schema, key: str, *, english: bool = False) -> str:
+    """The label an error summary shows for a key: a field, a row field or a repeatable section.
+
+    english=True takes the *_en texts where the form has them, Korean where not.
+    """
     f = get_field(schema, key)
     if f is not None:
+        label = _text_in(f, "label", english, key)
         match = ROW_PATH.fullmatch(key)
         if match:
             section = next(s for s in sections(schema) if s.get("key") == match.group(1))
-            return f"{section.get('title', match.group(1))} {int(match.group(2)) + 1} · {f.get('label', key)}"
-        return str(f.get("label", key))
+            return f"{_text_in(section, 'title', english, match.group(1))} {int(match.group(2)) + 1} · {label}"
+        return label
     for section in sections(schema):
         if section.get("key") == key:
-            return str(section.get("title", key))
+            return _text_in(section, "title", english, key)
     return key
 
 
@@ -200,7 +212,7 @@ def visible(schema: Schema, values: Mapping[str, Any]) -> set[str]:
     shown = set(fields) | {s["key"] for s in repeat_sections(schema)}
     # Conditions may point forwards; a few passes reach the fixed point
     # (check_schema refuses cycles, and the pass count bounds a bad schema).
-    for _ in range(len(shown) + 1):
+    for _pass in range(len(shown) + 1):
         current = {k: v for k, v in values.items() if k in shown}
         now: set[str] = set()
         for section in sections(schema):
@@ -263,13 +275,15 @@ def _validate_rows(
     minimum, maximum = repeat_bounds(section)
     fields = row_fields(section)
     filled = [(i, row) for i, row in enumerate(_rows(values, key)) if not _is_blank(list(row.values()))]
-    title = section.get("title", key)
+    title = _text_in(section, "title", get_language() != "ko", key)
     if len(filled) < minimum:
-        result.errors[key] = f"{title}을(를) {minimum}명(건) 이상 입력해 주세요. '줄 추가'를 누르면 칸이 생깁니다."
+        result.errors[key] = _(
+            "%(title)s을(를) %(min)s명(건) 이상 입력해 주세요. '줄 추가'를 누르면 칸이 생깁니다."
+        ) % {"title": title, "min": minimum}
     if len(filled) > maximum:
-        result.errors[key] = (
-            f"{title}은(는) {maximum}명(건)까지 입력할 수 있습니다. 남는 줄은 '삭제'를 눌러 지워 주세요."
-        )
+        result.errors[key] = _(
+            "%(title)s은(는) %(max)s명(건)까지 입력할 수 있습니다. 남는 줄은 '삭제'를 눌러 지워 주세요."
+        ) % {"title": title, "max": maximum}
     cleaned_rows = []
     for index, row in filled[:maximum]:
         scope = {**shown_values, **row}
@@ -282,7 +296,7 @@ def _validate_rows(
             if error:
                 result.errors[path] = error
             elif value is None and f.get("required"):
-                result.errors[path] = REQUIRED_MESSAGE
+                result.errors[path] = str(REQUIRED_MESSAGE)
             elif value is not None:
                 cleaned_row[f["key"]] = value
             if warning:
@@ -296,7 +310,7 @@ def validate_field(schema: Schema, key: str, raw: Any, values: Mapping[str, Any]
     """The per-field (htmx) check: the same rules as validate(), for one field or row field."""
     f = get_field(schema, key)
     if f is None:
-        return None, UNKNOWN_FIELD_MESSAGE, ""
+        return None, str(UNKNOWN_FIELD_MESSAGE), ""
     value, error, warning = validate_value(f, raw)
     if error or value is not None or not f.get("required"):
         return value, error, warning
@@ -315,10 +329,10 @@ def validate_field(schema: Schema, key: str, raw: Any, values: Mapping[str, Any]
         original = next(g for g in row_fields(section) if g["key"] == match.group(3))
         scope = {**{k: v for k, v in values.items() if k in shown}, **row}
         if _condition_met(original.get("show_if"), scope, _fields_for_rows(schema, section)):
-            return value, REQUIRED_MESSAGE, warning
+            return value, str(REQUIRED_MESSAGE), warning
         return value, "", warning
     if key in visible(schema, values):
-        error = REQUIRED_MESSAGE
+        error = str(REQUIRED_MESSAGE)
     return value, error, warning
 
 
@@ -347,7 +361,7 @@ def validate(schema: Schema, raw_values: Mapping[str, Any]) -> Result:
                 continue
             if value is None:
                 if f.get("required"):
-                    result.errors[key] = REQUIRED_MESSAGE
+                    result.errors[key] = str(REQUIRED_MESSAGE)
                 continue
             result.cleaned[key] = value
             if warning:

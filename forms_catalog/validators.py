@@ -1,8 +1,8 @@
 """Server-side validation for each field type of a form schema.
 
 Every validator takes the field definition and the raw submitted value and
-returns the cleaned value, or raises FieldError with a Korean message that
-says how to fix the value. The same functions drive the htmx per-field check
+returns the cleaned value, or raises FieldError with a message that says how
+to fix the value (Korean, the source language, or the resident's language). The same functions drive the htmx per-field check
 and the final submit, so the two can never disagree.
 
 Cleaned values are plain JSON (strings, numbers, lists, small dicts) and
@@ -20,6 +20,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 Field = dict[str, Any]
 
@@ -69,7 +71,10 @@ def _max_length(field: Field) -> int | None:
 def _check_length(field: Field, value: str) -> None:
     limit = _max_length(field)
     if limit and len(value) > limit:
-        raise FieldError(f"{limit}자 이내로 입력해 주세요. 지금 {len(value)}자입니다. 줄여서 다시 입력해 주세요.")
+        raise FieldError(
+            _("%(limit)s자 이내로 입력해 주세요. 지금 %(length)s자입니다. 줄여서 다시 입력해 주세요.")
+            % {"limit": limit, "length": len(value)}
+        )
 
 
 def clean_text(field: Field, raw: Any) -> Cleaned:
@@ -86,15 +91,19 @@ def clean_textarea(field: Field, raw: Any) -> Cleaned:
 
 def clean_number(field: Field, raw: Any) -> Cleaned:
     if isinstance(raw, bool):
-        raise FieldError("숫자만 입력해 주세요. 예: 2")
+        raise FieldError(_("숫자만 입력해 주세요. 예: 2"))
     text = _digits_text(raw).replace(",", "").replace(" ", "")
     if not re.fullmatch(r"-?\d{1,15}", text, flags=re.ASCII):
-        raise FieldError("숫자만 입력해 주세요. 쉼표(,)는 넣어도 됩니다. 예: 2")
+        raise FieldError(_("숫자만 입력해 주세요. 쉼표(,)는 넣어도 됩니다. 예: 2"))
     value = int(text)
     if field.get("min") is not None and value < int(field["min"]):
-        raise FieldError(f"{field['min']} 이상으로 입력해 주세요. 지금 {value}입니다.")
+        raise FieldError(
+            _("%(min)s 이상으로 입력해 주세요. 지금 %(value)s입니다.") % {"min": field["min"], "value": value}
+        )
     if field.get("max") is not None and value > int(field["max"]):
-        raise FieldError(f"{field['max']} 이하로 입력해 주세요. 지금 {value}입니다.")
+        raise FieldError(
+            _("%(max)s 이하로 입력해 주세요. 지금 %(value)s입니다.") % {"max": field["max"], "value": value}
+        )
     return Cleaned(value)
 
 
@@ -116,27 +125,54 @@ def resolve_date_bound(bound: Any, today: datetime.date | None = None) -> dateti
     return datetime.date.fromisoformat(text)
 
 
-def _parse_date(raw: Any, what: str = "날짜") -> datetime.date:
+# Whole sentences per date ("date", "start", "end"): Korean particles
+# (를/을, 는/은) and English word order both depend on the word.
+_DATE_MESSAGES = {
+    "date": {
+        "format": gettext_lazy("날짜를 YYYY-MM-DD 형식으로 입력해 주세요. 예: 2024-04-30"),
+        "missing": gettext_lazy("없는 날짜입니다. 연·월·일을 확인해 주세요. 예: 2월은 28일이나 29일까지입니다."),
+        "years": gettext_lazy("날짜는 1900년부터 2100년 사이로 입력해 주세요."),
+        "after": gettext_lazy("날짜는 %(date)s 이후로 입력해 주세요."),
+        "before": gettext_lazy("날짜는 %(date)s 이전으로 입력해 주세요."),
+    },
+    "start": {
+        "format": gettext_lazy("시작일을 YYYY-MM-DD 형식으로 입력해 주세요. 예: 2024-04-30"),
+        "missing": gettext_lazy("없는 시작일입니다. 연·월·일을 확인해 주세요. 예: 2월은 28일이나 29일까지입니다."),
+        "years": gettext_lazy("시작일은 1900년부터 2100년 사이로 입력해 주세요."),
+        "after": gettext_lazy("시작일은 %(date)s 이후로 입력해 주세요."),
+        "before": gettext_lazy("시작일은 %(date)s 이전으로 입력해 주세요."),
+    },
+    "end": {
+        "format": gettext_lazy("종료일을 YYYY-MM-DD 형식으로 입력해 주세요. 예: 2024-04-30"),
+        "missing": gettext_lazy("없는 종료일입니다. 연·월·일을 확인해 주세요. 예: 2월은 28일이나 29일까지입니다."),
+        "years": gettext_lazy("종료일은 1900년부터 2100년 사이로 입력해 주세요."),
+        "after": gettext_lazy("종료일은 %(date)s 이후로 입력해 주세요."),
+        "before": gettext_lazy("종료일은 %(date)s 이전으로 입력해 주세요."),
+    },
+}
+
+
+def _parse_date(raw: Any, what: str = "date") -> datetime.date:
     text = _digits_text(raw).replace(".", "-").replace("/", "-").replace(" ", "").rstrip("-")
     match = re.fullmatch(r"(\d{4})-?(\d{1,2})-?(\d{1,2})", text, flags=re.ASCII)
     if not match:
-        raise FieldError(f"{what}를 YYYY-MM-DD 형식으로 입력해 주세요. 예: 2024-04-30")
+        raise FieldError(str(_DATE_MESSAGES[what]["format"]))
     try:
         value = datetime.date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise FieldError(f"없는 {what}입니다. 연·월·일을 확인해 주세요. 예: 2월은 28일이나 29일까지입니다.") from None
+        raise FieldError(str(_DATE_MESSAGES[what]["missing"])) from None
     if value.year < 1900 or value.year > 2100:
-        raise FieldError(f"{what}는 1900년부터 2100년 사이로 입력해 주세요.")
+        raise FieldError(str(_DATE_MESSAGES[what]["years"]))
     return value
 
 
-def _check_date_bounds(field: Field, value: datetime.date, what: str = "날짜") -> None:
+def _check_date_bounds(field: Field, value: datetime.date, what: str = "date") -> None:
     earliest = resolve_date_bound(field.get("min_date"))
     latest = resolve_date_bound(field.get("max_date"))
     if earliest and value < earliest:
-        raise FieldError(f"{what}는 {earliest.isoformat()} 이후로 입력해 주세요.")
+        raise FieldError(str(_DATE_MESSAGES[what]["after"]) % {"date": earliest.isoformat()})
     if latest and value > latest:
-        raise FieldError(f"{what}는 {latest.isoformat()} 이전으로 입력해 주세요.")
+        raise FieldError(str(_DATE_MESSAGES[what]["before"]) % {"date": latest.isoformat()})
 
 
 def clean_date(field: Field, raw: Any) -> Cleaned:
@@ -155,7 +191,7 @@ def _range_parts(raw: Any) -> tuple[Any, Any]:
         return raw[0], raw[1]
     parts = _RANGE_SPLIT.split(_text(raw).removesuffix("까지"), maxsplit=1)
     if len(parts) != 2:
-        raise FieldError("기간을 시작일 ~ 종료일로 입력해 주세요. 예: 2024-01-01 ~ 2024-01-31")
+        raise FieldError(_("기간을 시작일 ~ 종료일로 입력해 주세요. 예: 2024-01-01 ~ 2024-01-31"))
     return parts[0], parts[1]
 
 
@@ -163,16 +199,19 @@ def clean_daterange(field: Field, raw: Any) -> Cleaned:
     """A period such as 임대차 기간: stored as "YYYY-MM-DD ~ YYYY-MM-DD"."""
     start_raw, end_raw = _range_parts(raw)
     if not _text(start_raw) or not _text(end_raw):
-        raise FieldError("시작일과 종료일을 모두 입력해 주세요. 예: 2024-01-01 ~ 2024-01-31")
-    start = _parse_date(start_raw, "시작일")
-    end = _parse_date(end_raw, "종료일")
-    _check_date_bounds(field, start, "시작일")
-    _check_date_bounds(field, end, "종료일")
+        raise FieldError(_("시작일과 종료일을 모두 입력해 주세요. 예: 2024-01-01 ~ 2024-01-31"))
+    start = _parse_date(start_raw, "start")
+    end = _parse_date(end_raw, "end")
+    _check_date_bounds(field, start, "start")
+    _check_date_bounds(field, end, "end")
     if end < start:
-        raise FieldError("종료일이 시작일보다 빠릅니다. 두 날짜를 바꿔 입력해 주세요.")
+        raise FieldError(_("종료일이 시작일보다 빠릅니다. 두 날짜를 바꿔 입력해 주세요."))
     max_days = field.get("max_days")
     if max_days is not None and (end - start).days + 1 > int(max_days):
-        raise FieldError(f"기간은 {max_days}일 이내로 입력해 주세요. 지금 {(end - start).days + 1}일입니다.")
+        raise FieldError(
+            _("기간은 %(max)s일 이내로 입력해 주세요. 지금 %(days)s일입니다.")
+            % {"max": max_days, "days": (end - start).days + 1}
+        )
     return Cleaned(f"{start.isoformat()} ~ {end.isoformat()}")
 
 
@@ -181,7 +220,7 @@ _SEOUL = re.compile(r"02\d{7,8}")
 _AREA = re.compile(r"0(3[1-3]|4[1-4]|5[1-5]|6[1-4])\d{7,8}")
 _NATIONAL = re.compile(r"(15|16|18)\d{6}")
 _VOIP = re.compile(r"070\d{8}")
-_PHONE_HELP = "휴대전화는 010-1234-5678, 일반전화는 02-123-4567 형식입니다."
+_PHONE_HELP = gettext_lazy("휴대전화는 010-1234-5678, 일반전화는 02-123-4567 형식입니다.")
 
 
 def clean_phone(field: Field, raw: Any) -> Cleaned:
@@ -189,7 +228,7 @@ def clean_phone(field: Field, raw: Any) -> Cleaned:
     if digits.startswith("+82"):
         digits = "0" + digits[3:].removeprefix("0")
     if not digits or not digits.isascii() or not digits.isdigit():
-        raise FieldError(f"전화번호는 숫자와 - 만 입력해 주세요. 예: 010-1234-5678. {_PHONE_HELP}")
+        raise FieldError(_("전화번호는 숫자와 - 만 입력해 주세요. 예: 010-1234-5678.") + f" {_PHONE_HELP}")
     if _MOBILE.fullmatch(digits):
         head, rest = digits[:3], digits[3:]
     elif _SEOUL.fullmatch(digits):
@@ -199,9 +238,9 @@ def clean_phone(field: Field, raw: Any) -> Cleaned:
     elif _NATIONAL.fullmatch(digits):
         return Cleaned(f"{digits[:4]}-{digits[4:]}")
     else:
-        raise FieldError(f"전화번호를 확인해 주세요. 지역번호나 자릿수가 맞지 않습니다. {_PHONE_HELP}")
+        raise FieldError(_("전화번호를 확인해 주세요. 지역번호나 자릿수가 맞지 않습니다.") + f" {_PHONE_HELP}")
     if field.get("mobile_only") and head not in {"010", "011", "016", "017", "018", "019"}:
-        raise FieldError("문자를 받을 수 있는 휴대전화 번호를 입력해 주세요. 예: 010-1234-5678")
+        raise FieldError(_("문자를 받을 수 있는 휴대전화 번호를 입력해 주세요. 예: 010-1234-5678"))
     middle_len = len(rest) - 4
     return Cleaned(f"{head}-{rest[:middle_len]}-{rest[middle_len:]}")
 
@@ -215,7 +254,9 @@ def clean_email(field: Field, raw: Any) -> Cleaned:
     try:
         _email_validator(value)
     except ValidationError:
-        raise FieldError("전자우편 주소를 확인해 주세요. @ 앞뒤를 빠짐없이 적어 주세요. 예: hong@example.kr") from None
+        raise FieldError(
+            _("전자우편 주소를 확인해 주세요. @ 앞뒤를 빠짐없이 적어 주세요. 예: hong@example.kr")
+        ) from None
     return Cleaned(value)
 
 
@@ -237,20 +278,25 @@ _CENTURY = {
 def _registration_number(raw: Any, allowed_digits: str, kind: str, example: str) -> tuple[str, str]:
     digits = re.sub(r"[\s\-]", "", _digits_text(raw))
     if not re.fullmatch(r"\d{13}", digits, flags=re.ASCII):
-        raise FieldError(f"{kind} 13자리를 숫자로 입력해 주세요. 가운데 '-'는 넣지 않아도 됩니다. 예: {example}")
-    if digits[6] not in allowed_digits:
-        hint = "내국인은 1·2·3·4" if allowed_digits == "1234" else "외국인은 5·6·7·8"
         raise FieldError(
-            f"{kind} 뒷자리 첫 숫자를 확인해 주세요. {hint} 중 하나입니다."
-            + (" 외국인이면 외국인등록번호 칸을 쓰세요." if allowed_digits == "1234" else "")
+            _("%(kind)s 13자리를 숫자로 입력해 주세요. 가운데 '-'는 넣지 않아도 됩니다. 예: %(example)s")
+            % {"kind": kind, "example": example}
+        )
+    if digits[6] not in allowed_digits:
+        hint = _("내국인은 1·2·3·4") if allowed_digits == "1234" else _("외국인은 5·6·7·8")
+        raise FieldError(
+            _("%(kind)s 뒷자리 첫 숫자를 확인해 주세요. %(hint)s 중 하나입니다.") % {"kind": kind, "hint": hint}
+            + (" " + _("외국인이면 외국인등록번호 칸을 쓰세요.") if allowed_digits == "1234" else "")
         )
     year = _CENTURY[digits[6]] + int(digits[:2])
     try:
         birth = datetime.date(year, int(digits[2:4]), int(digits[4:6]))
     except ValueError:
-        raise FieldError(f"{kind} 앞 6자리는 생년월일(YYMMDD)입니다. 날짜를 확인해 주세요.") from None
+        raise FieldError(
+            _("%(kind)s 앞 6자리는 생년월일(YYMMDD)입니다. 날짜를 확인해 주세요.") % {"kind": kind}
+        ) from None
     if birth > timezone.localdate():
-        raise FieldError(f"{kind} 앞 6자리의 생년월일이 미래입니다. 확인해 주세요.")
+        raise FieldError(_("%(kind)s 앞 6자리의 생년월일이 미래입니다. 확인해 주세요.") % {"kind": kind})
     return digits, f"{digits[:6]}-{digits[6:]}"
 
 
@@ -259,35 +305,35 @@ def _weighted_sum(digits: str) -> int:
 
 
 def clean_rrn(field: Field, raw: Any) -> Cleaned:
-    digits, value = _registration_number(raw, "1234", "주민등록번호", "900101-1234568")
+    digits, value = _registration_number(raw, "1234", _("주민등록번호"), "900101-1234568")
     warning = ""
     # Numbers issued from October 2020 no longer follow the check digit, so a
     # mismatch is only worth a second look, never a refusal.
     if (11 - _weighted_sum(digits) % 11) % 10 != int(digits[12]):
-        warning = "주민등록번호를 한 번 더 확인해 주세요. 맞다면 그대로 제출하셔도 됩니다."
+        warning = _("주민등록번호를 한 번 더 확인해 주세요. 맞다면 그대로 제출하셔도 됩니다.")
     return Cleaned(value, warning)
 
 
 def clean_frn(field: Field, raw: Any) -> Cleaned:
     """외국인등록번호: the same shape as a 주민등록번호, with 5–8 as the gender/century digit."""
-    digits, value = _registration_number(raw, "5678", "외국인등록번호", "900101-5234567")
+    digits, value = _registration_number(raw, "5678", _("외국인등록번호"), "900101-5234567")
     warning = ""
     # The old foreigner check digit is (13 - sum % 11) % 10; numbers issued
     # from October 2020 do not follow it either, so it only warns.
     if (13 - _weighted_sum(digits) % 11) % 10 != int(digits[12]):
-        warning = "외국인등록번호를 외국인등록증과 한 번 더 대조해 주세요. 맞다면 그대로 제출하셔도 됩니다."
+        warning = _("외국인등록번호를 외국인등록증과 한 번 더 대조해 주세요. 맞다면 그대로 제출하셔도 됩니다.")
     return Cleaned(value, warning)
 
 
 def clean_brn(field: Field, raw: Any) -> Cleaned:
     digits = re.sub(r"[\s\-]", "", _digits_text(raw))
     if not re.fullmatch(r"\d{10}", digits, flags=re.ASCII):
-        raise FieldError("사업자등록번호 10자리를 숫자로 입력해 주세요. 예: 123-45-67890")
+        raise FieldError(_("사업자등록번호 10자리를 숫자로 입력해 주세요. 예: 123-45-67890"))
     weights = (1, 3, 7, 1, 3, 7, 1, 3, 5)
     total = sum(int(d) * w for d, w in zip(digits[:9], weights, strict=True))
     total += int(digits[8]) * 5 // 10
     if (10 - total % 10) % 10 != int(digits[9]):
-        raise FieldError("사업자등록번호가 올바르지 않습니다. 사업자등록증에 적힌 10자리를 다시 확인해 주세요.")
+        raise FieldError(_("사업자등록번호가 올바르지 않습니다. 사업자등록증에 적힌 10자리를 다시 확인해 주세요."))
     return Cleaned(f"{digits[:3]}-{digits[3:5]}-{digits[5:]}")
 
 
@@ -301,7 +347,6 @@ _DISTRICT = re.compile(r"[가-힣]+(?:시|도|군|구)(?![가-힣])")
 # At the start, "(06750)" or "06750 "; at the end only in brackets, so a
 # detail line ending in digits ("B동 10101") is never read as a postcode.
 _POSTCODE_AT_EDGE = re.compile(r"^\s*(?:[\[(](\d{5})[\])]|(\d{5})(?=\s))\s*|\s*[\[(](\d{5})[\])]\s*$")
-_ADDRESS_EXAMPLE = "예: 서울특별시 서초구 남부순환로 2584"
 
 
 def address_parts(raw: Any) -> dict[str, str]:
@@ -331,23 +376,25 @@ def clean_address(field: Field, raw: Any) -> Cleaned:
     """Stored as one line, "(06750) 서울특별시 서초구 남부순환로 2584, 101호", readable everywhere."""
     parts = address_parts(raw)
     if parts["postcode"] and not re.fullmatch(r"\d{5}", parts["postcode"], flags=re.ASCII):
-        raise FieldError("우편번호는 숫자 5자리입니다. 예: 06750. 모르면 비워 두세요.")
+        raise FieldError(_("우편번호는 숫자 5자리입니다. 예: 06750. 모르면 비워 두세요."))
     if parts["postcode"] and not "01000" <= parts["postcode"] <= "63999":
-        raise FieldError("없는 우편번호입니다. 우편번호 5자리를 다시 확인해 주세요. 예: 06750")
+        raise FieldError(_("없는 우편번호입니다. 우편번호 5자리를 다시 확인해 주세요. 예: 06750"))
     if field.get("require_postcode") and not parts["postcode"]:
-        raise FieldError("우편번호 5자리를 입력해 주세요. 예: 06750. 우편물이 이 주소로 갑니다.")
+        raise FieldError(_("우편번호 5자리를 입력해 주세요. 예: 06750. 우편물이 이 주소로 갑니다."))
     road = parts["road"]
     if field.get("address_level") == "district":
         # Some forms only need 시·도 and 시·군·구 (e.g. 대상자 주소, if known).
         if len(road) < 2 or not _DISTRICT.search(road):
-            raise FieldError("시·도와 시·군·구를 입력해 주세요. 예: 서울특별시 서초구")
+            raise FieldError(_("시·도와 시·군·구를 입력해 주세요. 예: 서울특별시 서초구"))
     elif not _ROAD.search(road):
         raise FieldError(
-            f"도로명 주소를 도로명과 건물번호까지 입력해 주세요. {_ADDRESS_EXAMPLE}. "
-            "동·호수는 상세 주소 칸(또는 쉼표 뒤)에 적어 주세요."
+            _(
+                "도로명 주소를 도로명과 건물번호까지 입력해 주세요. 예: 서울특별시 서초구 남부순환로 2584. "
+                "동·호수는 상세 주소 칸(또는 쉼표 뒤)에 적어 주세요."
+            )
         )
     if field.get("require_detail") and not parts["detail"]:
-        raise FieldError("상세 주소(동·호수)를 입력해 주세요. 예: 101동 1203호. 없으면 '없음'이라고 적어 주세요.")
+        raise FieldError(_("상세 주소(동·호수)를 입력해 주세요. 예: 101동 1203호. 없으면 '없음'이라고 적어 주세요."))
     value = format_address(parts)
     _check_length(field, value)
     return Cleaned(value)
@@ -361,7 +408,7 @@ def _choice_values(field: Field) -> dict[str, str]:
 def clean_choice(field: Field, raw: Any) -> Cleaned:
     value = _text(raw)
     if value not in _choice_values(field):
-        raise FieldError("목록에서 하나를 골라 주세요.")
+        raise FieldError(_("목록에서 하나를 골라 주세요."))
     return Cleaned(value)
 
 
@@ -370,12 +417,14 @@ def clean_multichoice(field: Field, raw: Any) -> Cleaned:
     values = [_text(item) for item in items if _text(item)]
     allowed = _choice_values(field)
     if any(v not in allowed for v in values):
-        raise FieldError("목록에 있는 항목만 골라 주세요.")
+        raise FieldError(_("목록에 있는 항목만 골라 주세요."))
     chosen = [v for v in allowed if v in values]
     if field.get("min_choices") and len(chosen) < int(field["min_choices"]):
-        raise FieldError(f"{field['min_choices']}개 이상 골라 주세요.")
+        raise FieldError(_("%(min)s개 이상 골라 주세요.") % {"min": field["min_choices"]})
     if field.get("max_choices") and len(chosen) > int(field["max_choices"]):
-        raise FieldError(f"{field['max_choices']}개까지만 고를 수 있습니다. 나머지는 선택을 풀어 주세요.")
+        raise FieldError(
+            _("%(max)s개까지만 고를 수 있습니다. 나머지는 선택을 풀어 주세요.") % {"max": field["max_choices"]}
+        )
     return Cleaned(chosen)
 
 
@@ -385,12 +434,21 @@ def clean_yesno(field: Field, raw: Any) -> Cleaned:
         return Cleaned("yes")
     if value in {"no", "n", "false", "0", "아니오", "아니요"}:
         return Cleaned("no")
-    raise FieldError("예 또는 아니오 중 하나를 골라 주세요.")
+    raise FieldError(_("예 또는 아니오 중 하나를 골라 주세요."))
 
 
-REFUSED_CONSENT_MESSAGE = (
+REFUSED_CONSENT_MESSAGE = gettext_lazy(
     "동의하셔야 이 화면으로 신청할 수 있습니다. 동의하지 않으시면 창구에서 종이 서식으로 신청해 주세요."
 )
+
+
+def _consent_refusal(field: Field) -> str:
+    """The consent's stated consequence of refusing, in English on an English page where the form has it."""
+    consent: dict[str, Any] = field["consent"] if isinstance(field.get("consent"), dict) else {}
+    english: dict[str, Any] = field["consent_en"] if isinstance(field.get("consent_en"), dict) else {}
+    if get_language() != "ko" and english.get("refusal"):
+        return str(english["refusal"])
+    return str(consent.get("refusal") or "")
 
 
 def clean_consent(field: Field, raw: Any) -> Cleaned:
@@ -402,12 +460,14 @@ def clean_consent(field: Field, raw: Any) -> Cleaned:
             # A required consent refused: the right to refuse is real, and the
             # consent block itself states its consequence (usually the paper
             # counter; for 금융정보 제공 동의, no application at all).
-            refusal = (field.get("consent") or {}).get("refusal") if isinstance(field.get("consent"), dict) else ""
+            refusal = _consent_refusal(field)
             raise FieldError(
-                f"동의하셔야 이 화면으로 신청할 수 있습니다. {refusal}" if refusal else REFUSED_CONSENT_MESSAGE
+                _("동의하셔야 이 화면으로 신청할 수 있습니다.") + f" {refusal}"
+                if refusal
+                else str(REFUSED_CONSENT_MESSAGE)
             )
         return Cleaned("disagree")
-    raise FieldError("동의 여부를 골라 주세요. '동의합니다' 또는 '동의하지 않습니다'를 누르세요.")
+    raise FieldError(_("동의 여부를 골라 주세요. '동의합니다' 또는 '동의하지 않습니다'를 누르세요."))
 
 
 # --- drawn and uploaded images -------------------------------------------
@@ -418,9 +478,9 @@ MAX_SIGNATURE_CHARS = 300_000
 def clean_signature(field: Field, raw: Any) -> Cleaned:
     value = _text(raw)
     if len(value) > MAX_SIGNATURE_CHARS:
-        raise FieldError("서명이 너무 큽니다. '다시 쓰기'를 누르고 한 번만 서명해 주세요.")
+        raise FieldError(_("서명이 너무 큽니다. '다시 쓰기'를 누르고 한 번만 서명해 주세요."))
     if not _SIGNATURE.fullmatch(value):
-        raise FieldError("서명란에 손가락이나 마우스로 서명해 주세요.")
+        raise FieldError(_("서명란에 손가락이나 마우스로 서명해 주세요."))
     return Cleaned(value)
 
 
@@ -441,19 +501,21 @@ def clean_attachment(field: Field, raw: Any) -> Cleaned:
     the reference is one the upload step made and still fits the field, so a
     forged or stale reference never reaches a submission.
     """
-    what = "도장(인감) 사진" if field.get("type") == "seal" else "파일"
+    again = _("도장(인감) 사진을 다시 올려 주세요.") if field.get("type") == "seal" else _("파일을 다시 올려 주세요.")
     if not (isinstance(raw, dict) and isinstance(raw.get("file"), str)):
-        raise FieldError(f"{what}을 다시 올려 주세요.")
+        raise FieldError(again)
     name = raw["file"]
     if not re.fullmatch(r"uploads/[0-9a-f]{32}\.(jpg|png|pdf)", name):
-        raise FieldError(f"{what}을 다시 올려 주세요.")
+        raise FieldError(again)
     accept = accepted_types(field)
     if raw.get("content_type") not in accept:
-        raise FieldError(f"올릴 수 없는 파일 형식입니다. {type_names(accept)} 파일로 다시 올려 주세요.")
+        raise FieldError(
+            _("올릴 수 없는 파일 형식입니다. %(types)s 파일로 다시 올려 주세요.") % {"types": type_names(accept)}
+        )
     max_mb = float(field.get("max_size_mb", DEFAULT_MAX_SIZE_MB))
     size = raw.get("size")
     if not isinstance(size, int) or isinstance(size, bool) or size < 0 or size > max_mb * 1024 * 1024:
-        raise FieldError(f"파일이 너무 큽니다. {max_mb:g}MB 이하로 다시 올려 주세요.")
+        raise FieldError(_("파일이 너무 큽니다. %(mb)sMB 이하로 다시 올려 주세요.") % {"mb": f"{max_mb:g}"})
     cleaned = {k: raw[k] for k in ("file", "name", "content_type", "size", "sha256") if k in raw}
     cleaned["name"] = _text(cleaned.get("name", ""))[-100:]
     return Cleaned(cleaned)

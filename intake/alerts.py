@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from forms_catalog.validators import FieldError, clean_phone
@@ -37,7 +38,7 @@ def register_phone(submission: Submission, raw: str) -> None:
     except FieldError as exc:
         raise AlertPhoneInvalid(exc.message) from None
     if not phone.startswith("01"):
-        raise AlertPhoneInvalid("알림은 휴대전화로만 보낼 수 있습니다. 010으로 시작하는 번호를 입력해 주세요.")
+        raise AlertPhoneInvalid(_("알림은 휴대전화로만 보낼 수 있습니다. 010으로 시작하는 번호를 입력해 주세요."))
     Submission.objects.filter(pk=submission.pk).update(alert_phone=crypto.encrypt_json({"phone": phone}))
 
 

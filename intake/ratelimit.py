@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,14 @@ def check(scope: str, ident: str, limit: Limit) -> None:
     if _count(_key(scope, ident, limit)) >= limit.count:
         minutes = max(1, limit.seconds // 60)
         if scope == "counter":
-            message = f"이 창구에 신청이 너무 많이 들어왔습니다. {minutes}분 뒤에 다시 제출하거나 창구 직원에게 말씀해 주세요. 입력한 내용은 저장되어 있습니다."
+            message = _(
+                "이 창구에 신청이 너무 많이 들어왔습니다. %(minutes)s분 뒤에 다시 제출하거나 "
+                "창구 직원에게 말씀해 주세요. 입력한 내용은 저장되어 있습니다."
+            ) % {"minutes": minutes}
         else:
-            message = f"짧은 시간에 너무 많이 제출하셨습니다. {minutes}분 뒤에 다시 제출해 주세요. 입력한 내용은 저장되어 있습니다."
+            message = _(
+                "짧은 시간에 너무 많이 제출하셨습니다. %(minutes)s분 뒤에 다시 제출해 주세요. 입력한 내용은 저장되어 있습니다."
+            ) % {"minutes": minutes}
         raise RateLimited(message)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
@@ -25,22 +27,22 @@ from .signals import submission_changed
 
 class IntakeError(Exception):
     code = "intake_error"
-    message = "요청을 처리하지 못했습니다."
+    message: str | Promise = gettext_lazy("요청을 처리하지 못했습니다.")
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
+        # Resolved now, in the language of the request that raised it.
+        self.message = str(message or self.message)
+        super().__init__(self.message)
 
 
 class FormUnavailable(IntakeError):
     code = "form_unavailable"
-    message = "이 기관에서 지금 신청할 수 없는 서식입니다. 창구 직원에게 문의해 주세요."
+    message = gettext_lazy("이 기관에서 지금 신청할 수 없는 서식입니다. 창구 직원에게 문의해 주세요.")
 
 
 class InvalidSubmission(IntakeError):
     code = "invalid"
-    message = "입력한 내용에 고칠 곳이 있습니다."
+    message = gettext_lazy("입력한 내용에 고칠 곳이 있습니다.")
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__()
@@ -308,7 +310,7 @@ def people_ahead(submission: Submission) -> int:
 
 class NotAwaitingCorrection(IntakeError):
     code = "not_awaiting_correction"
-    message = "지금은 고칠 수 있는 상태가 아닙니다. 창구 직원에게 문의해 주세요."
+    message = gettext_lazy("지금은 고칠 수 있는 상태가 아닙니다. 창구 직원에게 문의해 주세요.")
 
 
 def correction_fields(submission: Submission) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -37,7 +38,7 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_PIXELS:
-                raise FieldError("사진이 너무 큽니다. 휴대전화 카메라의 기본 크기로 다시 찍어 주세요.")
+                raise FieldError(_("사진이 너무 큽니다. 휴대전화 카메라의 기본 크기로 다시 찍어 주세요."))
             image.load()
             upright = ImageOps.exif_transpose(image)
             out = io.BytesIO()
@@ -47,9 +48,9 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
                 upright.save(out, "PNG", optimize=True)
             return out.getvalue()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise FieldError("사진이 너무 큽니다. 휴대전화 카메라의 기본 크기로 다시 찍어 주세요.") from None
+        raise FieldError(_("사진이 너무 큽니다. 휴대전화 카메라의 기본 크기로 다시 찍어 주세요.")) from None
     except (OSError, ValueError, SyntaxError):
-        raise FieldError("사진 파일을 열 수 없습니다. 다른 사진을 골라 주세요.") from None
+        raise FieldError(_("사진 파일을 열 수 없습니다. 다른 사진을 골라 주세요.")) from None
 
 
 def pdf_pages(data: bytes) -> int:
@@ -57,7 +58,7 @@ def pdf_pages(data: bytes) -> int:
     try:
         return max(1, len(PdfReader(io.BytesIO(data)).pages))
     except (PdfReadError, ValueError, OSError):
-        raise FieldError("PDF 파일을 열 수 없습니다. 파일이 손상되지 않았는지 확인하고 다시 올려 주세요.") from None
+        raise FieldError(_("PDF 파일을 열 수 없습니다. 파일이 손상되지 않았는지 확인하고 다시 올려 주세요.")) from None
 
 
 def store(field: dict[str, Any], upload: UploadedFile) -> dict[str, Any]:
@@ -65,13 +66,16 @@ def store(field: dict[str, Any], upload: UploadedFile) -> dict[str, Any]:
     max_mb = float(field.get("max_size_mb", 10))
     size = upload.size or 0
     if size > max_mb * 1024 * 1024:
-        raise FieldError(f"파일이 너무 큽니다. {max_mb:g}MB 이하로 올려 주세요. (지금 {size / 1048576:.1f}MB)")
+        raise FieldError(
+            _("파일이 너무 큽니다. %(max)sMB 이하로 올려 주세요. (지금 %(size)sMB)")
+            % {"max": f"{max_mb:g}", "size": f"{size / 1048576:.1f}"}
+        )
     data = upload.read()
     accept = field.get("accept") or (SEAL_ACCEPT if field.get("type") == "seal" else DEFAULT_ACCEPT)
     content_type = _sniff(data[:16])
     if not content_type or content_type not in accept:
         kinds = ", ".join({"image/jpeg": "JPG", "image/png": "PNG", "application/pdf": "PDF"}.get(a, a) for a in accept)
-        raise FieldError(f"올릴 수 없는 파일 형식입니다. {kinds} 파일을 올려 주세요.")
+        raise FieldError(_("올릴 수 없는 파일 형식입니다. %(kinds)s 파일을 올려 주세요.") % {"kinds": kinds})
     pages = 1
     if content_type.startswith("image/"):
         data = _clean_image(data, content_type)

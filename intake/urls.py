@@ -6,6 +6,7 @@ app_name = "intake"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("preferences/", views.set_preferences, name="preferences"),
     path("q/<str:qr_token>/", views.counter_entry, name="counter_entry"),
     path("o/<slug:slug>/", views.office_forms, name="office"),
     path("o/<slug:slug>/f/<slug:code>/", views.form_page, name="form"),

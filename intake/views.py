@@ -6,12 +6,16 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
 
-from . import alerts, qr, ratelimit, services
+from . import alerts, i18n, preferences, qr, ratelimit, services
 from .models import Counter, Office, Submission
 from .resilience import keep_post_when_database_down
 
@@ -37,13 +41,19 @@ def _raw_values(request: HtmxHttpRequest, schema: form_schema.Schema) -> dict[st
     return form_schema.raw_values_from_post(schema, request.POST)
 
 
+def _error_list(schema: form_schema.Schema, errors: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(key, label, message) for the error summary, labels in the page's language."""
+    english = not i18n.is_korean_page()
+    return [(k, i18n.marked(form_schema.label_for(schema, k, english=english)), msg) for k, msg in errors.items()]
+
+
 def _form_or_404(office: Office, code: str) -> services.FormContext:
     try:
         return services.resolve_form(office, code)
     except services.FormUnavailable:
         from django.http import Http404
 
-        raise Http404(services.FormUnavailable.message) from None
+        raise Http404(services.FormUnavailable().message) from None
 
 
 @require_GET
@@ -60,7 +70,11 @@ def office_forms(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     forms = office.forms.filter(versions__status="published").distinct().order_by("category", "title")
     if query:
-        forms = forms.filter(title__icontains=query) | forms.filter(category__icontains=query)
+        forms = (
+            forms.filter(title__icontains=query)
+            | forms.filter(title_en__icontains=query)
+            | forms.filter(category__icontains=query)
+        )
     return render(
         request,
         "intake/office.html",
@@ -89,7 +103,7 @@ def _form_page(
             "sections": form_schema.page_sections(schema, values),
             "values": form_schema.page_values(schema, values),
             "errors": errors,
-            "error_list": [(k, form_schema.label_for(schema, k), msg) for k, msg in errors.items()],
+            "error_list": _error_list(schema, errors),
             "warnings": warnings,
             "alert": alert,
             "draft": draft,
@@ -193,9 +207,24 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
     )
 
 
+# The statuses as a resident reads them (the model's labels are the console's).
+STATUS_LABELS: dict[str, str | Promise] = {
+    Submission.Status.SUBMITTED: gettext_lazy("접수"),
+    Submission.Status.CALLED: gettext_lazy("호출"),
+    Submission.Status.CORRECTION: gettext_lazy("보완 요청"),
+    Submission.Status.COMPLETED: gettext_lazy("처리 완료"),
+    Submission.Status.REJECTED: gettext_lazy("반려"),
+    Submission.Status.NO_SHOW: gettext_lazy("부재"),
+    Submission.Status.WITHDRAWN: gettext_lazy("취하"),
+}
+
+
 def _ticket_context(submission: Submission) -> dict[str, Any]:
     return {
         "submission": submission,
+        "status_label": STATUS_LABELS.get(submission.status, submission.status),
+        # The language switch comes back to the ticket, also from the alerts POST.
+        "preferences_next": reverse("intake:ticket", args=[submission.public_token]),
         "people_ahead": services.people_ahead(submission),
         "office": submission.office,
         "correction_fields": services.correction_fields(submission),
@@ -230,7 +259,7 @@ def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The resident fixes the fields the officer marked, in the same submission."""
     submission = _submission_by_token(token)
     if submission.status != Submission.Status.CORRECTION:
-        messages.info(request, services.NotAwaitingCorrection.message)
+        messages.info(request, services.NotAwaitingCorrection().message)
         return redirect("intake:ticket", token=token)
     fields = services.correction_fields(submission)
     current = services.submission_values(submission)
@@ -249,7 +278,6 @@ def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
             return redirect("intake:ticket", token=token)
         else:
             return redirect("intake:ticket", token=token)
-    labels = {f["key"]: f.get("label", f["key"]) for f in form_schema.input_fields(submission.form_version.schema)}
     return render(
         request,
         "intake/correct.html",
@@ -261,7 +289,7 @@ def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "values": values,
             "errors": errors,
             "warnings": {},
-            "error_list": [(k, labels.get(k, k), msg) for k, msg in errors.items()],
+            "error_list": _error_list(submission.form_version.schema, errors),
         },
         status=422 if errors and request.htmx else 200,
     )
@@ -280,7 +308,7 @@ def counter_qr(request: HtmxHttpRequest, slug: str, number: int, fmt: str) -> Ht
 def home(request: HtmxHttpRequest) -> HttpResponse:
     offices = Office.objects.prefetch_related("counters").all()
     if request.user.is_authenticated:
-        messages.info(request, "직원용 콘솔은 위쪽 메뉴에 있습니다. (Staff console in the menu above.)")
+        messages.info(request, _("직원용 콘솔은 위쪽 메뉴에 있습니다."))
     return render(request, "intake/home.html", {"offices": offices, "console_url": reverse("officer_console:home")})
 
 
@@ -296,3 +324,19 @@ def ticket_alerts(request: HtmxHttpRequest, token: str) -> HttpResponse:
         context = {**_ticket_context(submission), "alert_error": exc.message, "alert_input": raw}
         return render(request, "intake/ticket.html", context, status=422)
     return redirect("intake:ticket", token=submission.public_token)
+
+
+@require_POST
+def set_preferences(request: HtmxHttpRequest) -> HttpResponse:
+    """The language, contrast and text-size switches on every resident page:
+    a plain POST form, so it works without JavaScript, back to the same page."""
+    preferences.save(
+        request,
+        language=request.POST.get("language", ""),
+        contrast=request.POST.get("contrast", ""),
+        text_size=request.POST.get("text_size", ""),
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("intake:home")
+    return redirect(back)

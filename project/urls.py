@@ -9,6 +9,5 @@ urlpatterns = [
     path("console/reports/", include("officer_console.report_urls")),
     path("console/", include("officer_console.urls")),
     path("pdf/", include("pdfgen.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("intake.urls")),
 ]

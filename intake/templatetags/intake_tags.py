@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 
 from forms_catalog import schema as form_schema
 from forms_catalog import validators
+from intake import i18n
 
 register = template.Library()
 
@@ -24,6 +25,19 @@ _AUTOCOMPLETE = {
     "applicant.email": "email",
     "applicant.address": "street-address",
 }
+
+
+@register.filter
+def in_language(obj: Any, attr: str) -> SafeString:
+    """`{{ field|in_language:"label" }}`: label_en on an English page, else the
+    Korean label, marked lang="ko" (intake.i18n)."""
+    return i18n.html_in_language(obj, attr)
+
+
+@register.filter
+def in_language_text(obj: Any, attr: str) -> str:
+    """The same as plain text, for attributes and <title>."""
+    return i18n.text_in_language(obj, attr)
 
 
 @register.filter
