@@ -31,6 +31,14 @@ def text_in_language(obj: Any, attr: str) -> str:
     return str(_attr(obj, f"{attr}_en") or "") or korean
 
 
+def text_if_in_language(obj: Any, attr: str) -> str:
+    """The text only if the page's language has it ("" for Korean on an English
+    page): for places that cannot mark a language, such as <title>."""
+    if is_korean_page():
+        return str(_attr(obj, attr) or "")
+    return str(_attr(obj, f"{attr}_en") or "")
+
+
 def marked(text: str) -> SafeString:
     """Escaped text, wrapped in <span lang="ko"> when it is Korean on a page that is not."""
     if not is_korean_page() and HANGUL.search(text):

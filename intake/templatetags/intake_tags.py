@@ -35,9 +35,9 @@ def in_language(obj: Any, attr: str) -> SafeString:
 
 
 @register.filter
-def in_language_text(obj: Any, attr: str) -> str:
-    """The same as plain text, for attributes and <title>."""
-    return i18n.text_in_language(obj, attr)
+def in_language_only(obj: Any, attr: str) -> str:
+    """The text only where the page's language has it, for <title> (no markup there)."""
+    return i18n.text_if_in_language(obj, attr)
 
 
 @register.filter
