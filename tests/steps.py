@@ -49,3 +49,34 @@ def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"{expression} did not become true within {timeout}s")
+
+
+_AXE = None
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """axe-core's violations on the page as it is now, one line per rule and element."""
+    global _AXE
+    from axe_playwright_python.sync_playwright import Axe
+
+    _AXE = _AXE or Axe()
+    # WCAG 2.x A/AA and axe's best practices (landmarks, headings, regions).
+    results = _AXE.run(page, options={"resultTypes": ["violations"]})
+    return [
+        f"{page.url} {v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node.get('failureSummary', '')}"
+        for v in results.response["violations"]
+        for node in v["nodes"]
+    ]
+
+
+def choose_display(page: Page, *, language: str = "", contrast: bool = False, text_size: str = "") -> None:
+    """Use the switches on a resident page, as a resident would (a plain form, no JavaScript needed)."""
+    if language:
+        page.locator(f'[data-preferences] button[name="language"][value="{language}"]').click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+    if contrast:
+        page.locator("[data-preferences] [data-contrast]").click()
+        expect(page.locator("html")).to_have_class(re.compile("contrast-high"))
+    if text_size:
+        page.locator(f'[data-preferences] button[name="text_size"][value="{text_size}"]').click()
+        expect(page.locator("html")).to_have_class(re.compile(f"text-{text_size}"))
