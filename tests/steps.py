@@ -74,9 +74,15 @@ def choose_display(page: Page, *, language: str = "", contrast: bool = False, te
     if language:
         page.locator(f'[data-preferences] button[name="language"][value="{language}"]').click()
         expect(page.locator("html")).to_have_attribute("lang", language)
+    if contrast or text_size:
+        settings = page.locator("[data-preferences] details")
+        if settings.get_attribute("open") is None:
+            settings.locator("summary").click()
     if contrast:
         page.locator("[data-preferences] [data-contrast]").click()
         expect(page.locator("html")).to_have_class(re.compile("contrast-high"))
     if text_size:
+        if page.locator("[data-preferences] details").get_attribute("open") is None:
+            page.locator("[data-preferences] summary").click()
         page.locator(f'[data-preferences] button[name="text_size"][value="{text_size}"]').click()
         expect(page.locator("html")).to_have_class(re.compile(f"text-{text_size}"))

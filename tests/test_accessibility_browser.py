@@ -114,3 +114,50 @@ def test_no_resident_page_has_an_accessibility_violation(browser, stack):
             _check(phone, problems, f"{mode}: {path}")
         phone.close()
     assert problems == [], "\n".join(problems)
+
+
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return [el.tagName + (el.id ? '#' + el.id : '') + ' ' + (el.textContent || '').trim().slice(0, 20),
+          style.outlineStyle, parseFloat(style.outlineWidth)];
+}"""
+
+
+def test_keyboard_focus_is_always_visible_and_the_switches_work_without_javascript(browser, stack):
+    version = factories.form_version()
+    office = factories.office(forms=[version])
+    submission = factories.submitted(office, version)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, java_script_enabled=False
+    )
+    phone = context.new_page()
+    phone.goto(stack + reverse("intake:ticket", args=[submission.public_token]))
+    body_size = "() => getComputedStyle(document.body).fontSize"
+    assert phone.evaluate(body_size) == "17px"
+
+    # Plain form posts, no JavaScript: the page comes back in English, larger, in high contrast.
+    phone.get_by_role("button", name="English").click()
+    expect(phone.locator("h1")).to_have_text("Submitted")
+    phone.get_by_text("Text size · contrast").click()
+    phone.get_by_role("button", name="Extra large").click()
+    assert phone.evaluate(body_size) == "25.5px"
+    phone.get_by_role("button", name="High contrast").click()
+    expect(phone.locator("html")).to_have_class("contrast-high text-xlarge")
+    expect(phone.get_by_role("button", name="High contrast")).to_have_attribute("aria-pressed", "true")
+    assert phone.url == stack + reverse("intake:ticket", args=[submission.public_token])
+    assert phone.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+
+    # Every stop of the Tab key shows a focus ring (KRDS: at least 2px, here 4px).
+    unseen = []
+    stops = set()
+    for _ in range(14):
+        phone.keyboard.press("Tab")
+        what, style, width = phone.evaluate(FOCUS_RING)
+        if what.startswith("BODY"):
+            break  # past the last control
+        stops.add(what)
+        if style == "none" or width < 2:
+            unseen.append(what)
+    assert unseen == [] and len(stops) >= 8, (unseen, stops)
+    context.close()
