@@ -486,12 +486,20 @@ def _repeat_keys(schema: Schema) -> set[str]:
     return {s["key"] for s in repeat_sections(schema)}
 
 
-def choice_label(f: Field, value: Any) -> Any:
-    """A stored value as a person reads it: choice labels, 예/아니오, 동의함."""
+_FIXED_LABELS = {"yesno": {"yes": "예", "no": "아니오"}, "consent": {"agree": "동의함", "disagree": "동의하지 않음"}}
+_FIXED_LABELS_EN = {"yesno": {"yes": "Yes", "no": "No"}, "consent": {"agree": "Agreed", "disagree": "Not agreed"}}
+
+
+def choice_label(f: Field, value: Any, *, english: bool = False) -> Any:
+    """A stored value as a person reads it: choice labels, 예/아니오, 동의함.
+
+    english=True (the resident's review page) takes the English labels where
+    the form has them; archives and the console stay Korean.
+    """
     if value is None:
         return None
-    fixed = {"yesno": {"yes": "예", "no": "아니오"}, "consent": {"agree": "동의함", "disagree": "동의하지 않음"}}
-    labels = fixed.get(f.get("type", ""), {str(c["value"]): c.get("label", c["value"]) for c in f.get("choices", [])})
+    fixed = (_FIXED_LABELS_EN if english else _FIXED_LABELS).get(f.get("type", ""))
+    labels = fixed or {str(c["value"]): _text_in(c, "label", english, str(c["value"])) for c in f.get("choices", [])}
     if isinstance(value, list):
         return ", ".join(str(labels.get(str(v), v)) for v in value)
     if isinstance(value, dict):
@@ -509,11 +517,15 @@ def mask(f: Field, value: Any) -> str:
     return text[:1] + "*" * (len(text) - 1)
 
 
-def display_sections(schema: Schema, values: Mapping[str, Any], *, masked: bool = True) -> list[dict[str, Any]]:
+def display_sections(
+    schema: Schema, values: Mapping[str, Any], *, masked: bool = True, english: bool = False
+) -> list[dict[str, Any]]:
     """Visible sections as rows of (label, readable value), repeatable rows flattened.
 
     Offered to the console and the PDF so a 세대원 list shows as
     "세대원 1 · 성명" rows; sensitive values are masked unless masked=False.
+    english=True takes the form's English texts where it has them (the
+    resident's review page); the console and the archived PDF stay Korean.
     """
     shown = visible(schema, values)
     out = []
@@ -529,9 +541,12 @@ def display_sections(schema: Schema, values: Mapping[str, Any], *, masked: bool 
                         rows.append(
                             {
                                 "key": row_path(section["key"], i, f["key"]),
-                                "label": f"{section.get('title', '')} {i + 1} · {f.get('label', f['key'])}",
+                                "label": f"{_text_in(section, 'title', english, '')} {i + 1} · "
+                                f"{_text_in(f, 'label', english, f['key'])}",
                                 "type": f.get("type"),
-                                "value": mask(f, value) if masked and is_sensitive(f) else choice_label(f, value),
+                                "value": mask(f, value)
+                                if masked and is_sensitive(f)
+                                else choice_label(f, value, english=english),
                             }
                         )
         else:
@@ -543,13 +558,15 @@ def display_sections(schema: Schema, values: Mapping[str, Any], *, masked: bool 
                 rows.append(
                     {
                         "key": key,
-                        "label": f.get("label", key),
+                        "label": _text_in(f, "label", english, key),
                         "type": f.get("type"),
-                        "value": mask(f, value) if masked and is_sensitive(f) else choice_label(f, value),
+                        "value": mask(f, value)
+                        if masked and is_sensitive(f)
+                        else choice_label(f, value, english=english),
                     }
                 )
         if rows:
-            out.append({"title": section.get("title", ""), "rows": rows})
+            out.append({"title": _text_in(section, "title", english, ""), "rows": rows})
     return out
 
 

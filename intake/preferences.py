@@ -8,8 +8,10 @@ office, and English is something a resident asks for on the page.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -47,12 +49,7 @@ def _languages() -> set[str]:
 
 
 def read(request: HttpRequest) -> Preferences:
-    try:
-        session = dict(request.session.items())
-    except DatabaseError:
-        # The session lives in the database; while that is down (the
-        # "unavailable" page) the page is shown in Korean, the default.
-        return DEFAULT
+    session = dict(request.session.items())
     language = session.get(LANGUAGE_KEY)
     contrast = session.get(CONTRAST_KEY)
     text_size = session.get(TEXT_SIZE_KEY)
@@ -73,6 +70,21 @@ def save(request: HttpRequest, *, language: str = "", contrast: str = "", text_s
         request.session[TEXT_SIZE_KEY] = text_size
 
 
+class UnreadableSession(SessionBase):
+    """Stands in for a session the database could not load: every later read
+    fails at once with the same error instead of waiting for the database
+    again (keep_post_when_database_down answers the POST from it at once)."""
+
+    def __init__(self, error: DatabaseError, session_key: str | None) -> None:
+        super().__init__(session_key)
+        self.error = error
+
+    def _get_session(self, no_load: bool = False) -> dict[str, Any]:
+        raise self.error
+
+    _session = property(_get_session)
+
+
 class PreferencesMiddleware:
     """Activates the session's language (instead of LocaleMiddleware) and
     leaves the display preferences on the request for the templates."""
@@ -81,7 +93,13 @@ class PreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        preferences = read(request)
+        try:
+            preferences = read(request)
+        except DatabaseError as error:
+            # The session lives in the database: while that is down (the
+            # "unavailable" page) pages are in Korean, the default.
+            request.session = UnreadableSession(error, request.session.session_key)
+            preferences = DEFAULT
         translation.activate(preferences.language)
         request.LANGUAGE_CODE = translation.get_language()
         request.preferences = preferences  # type: ignore[attr-defined]

@@ -9,6 +9,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .preferences import UnreadableSession
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,6 +24,11 @@ def keep_post_when_database_down(view: Callable[..., HttpResponse]) -> Callable[
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
+            session = getattr(request, "session", None)
+            if isinstance(session, UnreadableSession):
+                # The session could not be loaded a moment ago: the database
+                # is down. Answer now rather than wait for it a second time.
+                raise session.error
             return view(request, *args, **kwargs)
         except (OperationalError, InterfaceError):
             if request.method != "POST":

@@ -215,6 +215,22 @@ def test_display_rows_flatten_members_and_mask_numbers():
     assert any(row["value"] == "배우자" for row in rows)
 
 
+def test_display_rows_in_english_for_the_residents_review_korean_where_the_form_has_no_english():
+    english = copy.deepcopy(MOVE_IN)
+    english["sections"][1]["title_en"] = "Household member"
+    english["sections"][1]["fields"][2]["label_en"] = "Relationship"
+    english["sections"][1]["fields"][2]["choices"][0]["label_en"] = "Spouse"
+    values = {"name": "홍길동", "has_members": "yes", "members": [MEMBER]}
+    rows = {row["key"]: row for s in schema.display_sections(english, values, english=True) for row in s["rows"]}
+    assert rows["members-0-relation"]["label"] == "Household member 1 · Relationship"
+    assert rows["members-0-relation"]["value"] == "Spouse"
+    assert rows["has_members"]["value"] == "Yes" and rows["name"]["label"] == "성명"
+    assert schema.label_for(english, "members-0-relation", english=True) == "Household member 1 · Relationship"
+    # The console and the archived PDF stay Korean.
+    korean = {row["key"]: row for s in schema.display_sections(english, values) for row in s["rows"]}
+    assert korean["members-0-relation"]["value"] == "배우자" and korean["has_members"]["value"] == "예"
+
+
 # --- schema checks -------------------------------------------------------------------
 def test_schema_problems_have_paths_and_say_how_to_fix():
     bad = copy.deepcopy(MOVE_IN)

@@ -103,3 +103,24 @@ def test_staff_pages_are_left_in_korean(client, office):
     client.login(username="officer.lang", password="pw-for-tests-1")
     page = client.get(reverse("officer_console:home"), follow=True)
     assert 'name="language"' not in page.text
+
+
+def test_with_the_database_down_the_session_is_tried_once_and_the_answers_come_back(client, office, version):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    url = reverse("intake:form", args=[office.slug, version.template.code])
+    client.get(url)  # a session exists
+    tries = []
+
+    def unreachable(self):
+        tries.append(1)
+        raise OperationalError("connection timed out")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SessionStore, "load", unreachable)
+        page = client.post(url, {"name": "홍길동", "idempotency_key": "x"})
+    # One wait for the database, not one in the middleware and another in the view.
+    assert tries == [1]
+    assert page.status_code == 503 and "아직 접수되지 않았습니다" in page.text
+    assert '<input type="hidden" name="name" value="홍길동">' in page.text
