@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from forms_catalog import schema as form_schema
 from forms_catalog import validators
@@ -76,16 +77,12 @@ def input_attrs(field: dict[str, Any]) -> SafeString:
 
 @register.filter
 def choices_of(field: dict[str, Any]) -> list[dict[str, str]]:
+    # The fixed answers are page text (the English catalog); a form's own
+    # choices carry their English as label_en.
     if field.get("type") == "yesno":
-        return [
-            {"value": "yes", "label": "예", "label_en": "Yes"},
-            {"value": "no", "label": "아니오", "label_en": "No"},
-        ]
+        return [{"value": "yes", "label": _("예")}, {"value": "no", "label": _("아니오")}]
     if field.get("type") == "consent":
-        return [
-            {"value": "agree", "label": "동의합니다", "label_en": "I agree"},
-            {"value": "disagree", "label": "동의하지 않습니다", "label_en": "I do not agree"},
-        ]
+        return [{"value": "agree", "label": _("동의합니다")}, {"value": "disagree", "label": _("동의하지 않습니다")}]
     return [{**c, "value": str(c["value"])} for c in field.get("choices", [])]
 
 
