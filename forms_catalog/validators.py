@@ -443,12 +443,10 @@ REFUSED_CONSENT_MESSAGE = gettext_lazy(
 
 
 def _consent_refusal(field: Field) -> str:
-    """The consent's stated consequence of refusing, in English on an English page where the form has it."""
-    consent: dict[str, Any] = field["consent"] if isinstance(field.get("consent"), dict) else {}
-    english: dict[str, Any] = field["consent_en"] if isinstance(field.get("consent_en"), dict) else {}
-    if get_language() != "ko" and english.get("refusal"):
-        return str(english["refusal"])
-    return str(consent.get("refusal") or "")
+    """The consent's stated consequence of refusing, in the page's language; "" where the
+    form has none in that language (the general message then says it)."""
+    source = field.get("consent") if get_language() == "ko" else field.get("consent_en")
+    return str(source.get("refusal") or "") if isinstance(source, dict) else ""
 
 
 def clean_consent(field: Field, raw: Any) -> Cleaned:

@@ -100,10 +100,12 @@ class PreferencesMiddleware:
             # "unavailable" page) pages are in Korean, the default.
             request.session = UnreadableSession(error, request.session.session_key)
             preferences = DEFAULT
-        translation.activate(preferences.language)
-        request.LANGUAGE_CODE = translation.get_language()
         request.preferences = preferences  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        # For this request only: the worker thread goes back to the default
+        # language afterwards, not to the last resident's.
+        with translation.override(preferences.language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", preferences.language)
         return response
 

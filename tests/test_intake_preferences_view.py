@@ -124,3 +124,12 @@ def test_with_the_database_down_the_session_is_tried_once_and_the_answers_come_b
     assert tries == [1]
     assert page.status_code == 503 and "아직 접수되지 않았습니다" in page.text
     assert '<input type="hidden" name="name" value="홍길동">' in page.text
+
+
+def test_the_language_is_for_that_request_only(client, office):
+    from django.utils import translation
+
+    _switch(client, "/", language="en")
+    assert "Apply for a civil service" in client.get(reverse("intake:home")).text
+    # Work done afterwards in the same thread (a task, a test) is back in Korean.
+    assert translation.get_language() == "ko"
