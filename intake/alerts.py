@@ -3,14 +3,16 @@
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from forms_catalog.validators import FieldError, clean_phone
 
-from . import crypto, notify
+from . import crypto, i18n, notify
 from .models import Submission
 from .signals import submission_changed
 
@@ -39,7 +41,9 @@ def register_phone(submission: Submission, raw: str) -> None:
         raise AlertPhoneInvalid(exc.message) from None
     if not phone.startswith("01"):
         raise AlertPhoneInvalid(_("알림은 휴대전화로만 보낼 수 있습니다. 010으로 시작하는 번호를 입력해 주세요."))
-    Submission.objects.filter(pk=submission.pk).update(alert_phone=crypto.encrypt_json({"phone": phone}))
+    # The alerts go out later from the worker, in the language of this page.
+    stored = {"phone": phone, "language": translation.get_language() or settings.LANGUAGE_CODE}
+    Submission.objects.filter(pk=submission.pk).update(alert_phone=crypto.encrypt_json(stored))
 
 
 def _due(office_id: int, changed: Submission) -> list[tuple[int, str]]:
@@ -76,13 +80,15 @@ def send_alert(submission_id: int, stage: str) -> str:
             return "skipped"
         submission.alerts_sent = [*submission.alerts_sent, stage]
         submission.save(update_fields=["alerts_sent"])
-        phone = crypto.decrypt_json(submission.alert_phone)["phone"]
-        text = notify.compose(
-            stage,
-            office=submission.office.name,
-            ticket=submission.ticket_number,
-            counter=submission.called_counter.number if submission.called_counter else None,
-        )
+        stored = crypto.decrypt_json(submission.alert_phone)
+        phone = stored["phone"]
+        with translation.override(stored.get("language", settings.LANGUAGE_CODE)):
+            text = notify.compose(
+                stage,
+                office=i18n.text_in_language(submission.office, "name"),
+                ticket=submission.ticket_number,
+                counter=submission.called_counter.number if submission.called_counter else None,
+            )
     try:
         notify.backend().send(phone, text)
     except Exception:

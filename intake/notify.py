@@ -12,13 +12,18 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
 
+# In the language the resident used when asking for alerts (alerts.send_alert).
 MESSAGES = {
-    "three_ahead": "[{office}] {ticket}번 고객님, 앞에 3명이 남았습니다. 민원실 근처에서 기다려 주세요.",
-    "next": "[{office}] {ticket}번 고객님, 다음 차례입니다. 창구 앞으로 와 주세요.",
-    "your_turn": "[{office}] {ticket}번 고객님 차례입니다. {counter}번 창구로 오세요.",
+    "three_ahead": gettext_lazy(
+        "[%(office)s] %(ticket)s번 고객님, 앞에 3명이 남았습니다. 민원실 근처에서 기다려 주세요."
+    ),
+    "next": gettext_lazy("[%(office)s] %(ticket)s번 고객님, 다음 차례입니다. 창구 앞으로 와 주세요."),
+    "your_turn": gettext_lazy("[%(office)s] %(ticket)s번 고객님 차례입니다. %(counter)s번 창구로 오세요."),
 }
 
 
@@ -60,4 +65,4 @@ def backend() -> AlertBackend:
 
 
 def compose(stage: str, *, office: str, ticket: int, counter: int | None) -> str:
-    return MESSAGES[stage].format(office=office, ticket=ticket, counter=counter or "안내")
+    return str(MESSAGES[stage]) % {"office": office, "ticket": ticket, "counter": counter or _("안내")}

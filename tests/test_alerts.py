@@ -91,7 +91,7 @@ def test_phone_is_validated_and_stored_encrypted(client, submission):
     client.post(url, {"phone": "010 9876 5432"})
     submission.refresh_from_db()
     assert "9876" not in submission.alert_phone
-    assert crypto.decrypt_json(submission.alert_phone) == {"phone": "010-9876-5432"}
+    assert crypto.decrypt_json(submission.alert_phone) == {"phone": "010-9876-5432", "language": "ko"}
 
 
 def test_alerts_at_three_ahead_next_and_your_turn_each_once(office, version, officer, fake_solapi):
@@ -125,3 +125,15 @@ def test_a_failing_provider_never_fails_the_officer(office, version, officer, se
     called = staff.call(submission.pk, officer, None)
     assert called.status == Submission.Status.CALLED
     assert _run_alert_tasks() == ["failed"]
+
+
+def test_a_resident_who_asked_in_english_gets_english_alerts(client, office, version, officer, fake_solapi):
+    office.name_en = "Seocho-gu Office"
+    office.save()
+    submission = factories.submitted(office, version)
+    client.post(reverse("intake:preferences"), {"language": "en", "next": "/"})
+    client.post(reverse("intake:ticket_alerts", args=[submission.public_token]), {"phone": "010-9876-5432"})
+    staff.call(submission.pk, officer, office.counters.get(number=2))
+    assert _run_alert_tasks() == ["sent"]
+    text = fake_solapi[0]["body"]["messages"][0]["text"]
+    assert text == f"[Seocho-gu Office] Ticket {submission.ticket_number}: it is your turn. Please come to counter 2."
