@@ -352,3 +352,39 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
         submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
         events.publish_submission_on_commit(submission)
     return submission
+
+
+# --- setting up an office (the adoption kit) -----------------------------------
+
+
+class OfficeSetupError(IntakeError):
+    code = "office_setup"
+
+
+def set_counters(office: Office, count: int) -> None:
+    """Counters 1..count: missing ones are made, higher numbers removed (their posters stop working)."""
+    if not 1 <= count <= 99:
+        raise OfficeSetupError("창구 수는 1에서 99 사이로 적어 주세요.")
+    with transaction.atomic():
+        have = set(office.counters.values_list("number", flat=True))
+        Counter.objects.bulk_create([Counter(office=office, number=n) for n in range(1, count + 1) if n not in have])
+        office.counters.filter(number__gt=count).delete()
+
+
+def offer_forms(office: Office, templates: list[FormTemplate]) -> None:
+    """The forms this office offers residents: exactly these (only published ones can be filled)."""
+    office.forms.set(templates)
+
+
+def publishable_forms() -> list[FormTemplate]:
+    """Forms an office can offer today: those with a published version."""
+    return list(FormTemplate.objects.filter(versions__status=FormVersion.Status.PUBLISHED).distinct())
+
+
+def store_logo(office: Office, data: bytes, extension: str) -> None:
+    from django.core.files.base import ContentFile
+
+    old = office.logo.name if office.logo else ""
+    office.logo.save(f"{office.slug}.{extension}", ContentFile(data), save=True)
+    if old and old != office.logo.name:
+        office.logo.storage.delete(old)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("q/<str:qr_token>/", views.counter_entry, name="counter_entry"),
     path("o/<slug:slug>/", views.office_forms, name="office"),
+    path("o/<slug:slug>/logo", views.office_logo, name="office_logo"),
     path("o/<slug:slug>/f/<slug:code>/", views.form_page, name="form"),
     path("o/<slug:slug>/f/<slug:code>/check/<str:key>/", views.field_check, name="field_check"),
     path("o/<slug:slug>/counter/<int:number>/qr.svg", views.counter_qr, {"fmt": "svg"}, name="counter_qr_svg"),

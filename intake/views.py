@@ -3,7 +3,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,8 +41,6 @@ def _form_or_404(office: Office, code: str) -> services.FormContext:
     try:
         return services.resolve_form(office, code)
     except services.FormUnavailable:
-        from django.http import Http404
-
         raise Http404(services.FormUnavailable.message) from None
 
 
@@ -274,6 +272,20 @@ def counter_qr(request: HtmxHttpRequest, slug: str, number: int, fmt: str) -> Ht
     if fmt == "svg":
         return HttpResponse(qr.svg(url), content_type="image/svg+xml")
     return HttpResponse(qr.png(url), content_type="image/png")
+
+
+@require_GET
+def office_logo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The office's logo (public, like its name): checked and re-encoded when uploaded."""
+    office = get_object_or_404(Office.objects.only("logo"), slug=slug)
+    if not office.logo:
+        raise Http404("This office has no logo.")
+    # Small by construction (at most 800 px, re-encoded on upload): read whole, no file left open.
+    with office.logo.open("rb") as f:
+        response = HttpResponse(f.read(), content_type=office.logo_content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET
