@@ -301,7 +301,7 @@ _DISTRICT = re.compile(r"[가-힣]+(?:시|도|군|구)(?![가-힣])")
 # At the start, "(06750)" or "06750 "; at the end only in brackets, so a
 # detail line ending in digits ("B동 10101") is never read as a postcode.
 _POSTCODE_AT_EDGE = re.compile(r"^\s*(?:[\[(](\d{5})[\])]|(\d{5})(?=\s))\s*|\s*[\[(](\d{5})[\])]\s*$")
-_ADDRESS_EXAMPLE = "예: 서울특별시 서초구 남부순환로 2584"
+_ADDRESS_EXAMPLE = "예: 세종특별자치시 한누리대로 2130"
 
 
 def address_parts(raw: Any) -> dict[str, str]:
@@ -340,7 +340,7 @@ def clean_address(field: Field, raw: Any) -> Cleaned:
     if field.get("address_level") == "district":
         # Some forms only need 시·도 and 시·군·구 (e.g. 대상자 주소, if known).
         if len(road) < 2 or not _DISTRICT.search(road):
-            raise FieldError("시·도와 시·군·구를 입력해 주세요. 예: 서울특별시 서초구")
+            raise FieldError("시·도와 시·군·구를 입력해 주세요. 예: 경기도 수원시")
     elif not _ROAD.search(road):
         raise FieldError(
             f"도로명 주소를 도로명과 건물번호까지 입력해 주세요. {_ADDRESS_EXAMPLE}. "
