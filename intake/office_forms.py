@@ -28,7 +28,10 @@ class OfficeProfileForm(forms.ModelForm):
     """Name, hours, notice, logo and paper-era baseline: everything a resident page shows about an office."""
 
     open_days = forms.MultipleChoiceField(
-        label="여는 요일 (open days)", choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple
+        label="여는 요일 (open days)",
+        choices=WEEKDAYS,
+        # The admin's own classes: the days in one row.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "radiolist inline"}),
     )
     logo_upload = forms.FileField(
         label="로고 (logo, PNG/JPG)",

@@ -107,13 +107,14 @@ def test_new_office_goes_live_through_the_setup_guide_alone(browser, stack, tmp_
     admin.fill("#id_slug", "hanbit-gu")
     admin.fill("#id_hours_note", "공휴일 휴무")
     admin.fill("#id_notice", "주차장은 지하 2층입니다.")
+    admin.fill("#id_paper_sheets_baseline_per_year", "48000")
     admin.upload("#id_logo_upload", files["logo"])
     admin.fill("#id_counters", "3")
     _screenshot(admin.page, "02-office-form")
     admin.click("input[type=submit]")
     office = Office.objects.get(slug="hanbit-gu")
     assert list(office.counters.values_list("number", flat=True)) == [1, 2, 3]
-    assert office.logo and office.open_days == "12345"
+    assert office.logo and office.open_days == "12345" and office.paper_sheets_baseline_per_year == 48000
     expect(admin.page.locator("[data-step=office]")).to_have_attribute("data-done", "1")
     expect(admin.page.locator("[data-step=officers]")).to_have_attribute("data-done", "0")
     _screenshot(admin.page, "03-checklist")
