@@ -90,6 +90,8 @@ def test_new_office_goes_live_through_the_setup_guide_alone(browser, stack, tmp_
 
     desk = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     admin = Admin(desk.new_page(), stack)
+    blocked: list[str] = []
+    admin.page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
 
     # Log in to the admin and open the guide from its front page.
     admin.goto("/admin/")
@@ -188,6 +190,7 @@ def test_new_office_goes_live_through_the_setup_guide_alone(browser, stack, tmp_
     assert submission.office == office and submission.counter == Counter.objects.get(office=office, number=2)
     _screenshot(console, "07-officer-console")
 
+    assert blocked == []
     estimate = admin.estimate(csv_text=OFFICERS_CSV)
     print(estimate.report())
     assert estimate.total_minutes < 30

@@ -96,6 +96,13 @@ def test_step_one_creates_the_office_with_counters_and_a_checked_logo(client, in
     client.post(reverse("setup:edit", args=[office.pk]), _office_form(counters="2"))
     assert list(office.counters.values_list("number", flat=True)) == [1, 2]
 
+    # The logo on the lobby TV and on every poster, beside the name.
+    client.force_login(factories.officer(office, "officer.hanbit"))
+    lobby = client.get(reverse("officer_console:lobby", args=[office.pk])).text
+    assert reverse("intake:office_logo", args=["hanbit-gu"]) in lobby
+    posters = client.get(reverse("pdfgen:posters", args=[office.pk])).content
+    assert all(len(page.images) == 1 for page in PdfReader(io.BytesIO(posters)).pages)  # the QR is vector
+
 
 def test_step_one_explains_bad_input_and_keeps_it(client, installer):
     fake = SimpleUploadedFile("logo.png", b"<svg>not a picture</svg>", content_type="image/png")
