@@ -7,6 +7,7 @@ app_name = "setup"
 urlpatterns = [
     path("", v.index, name="index"),
     path("new/", v.office_form, name="new"),
+    path("officers-sample.csv", v.officers_sample, name="officers_sample"),
     path("<int:office_id>/", v.office, name="office"),
     path("<int:office_id>/edit/", v.office_form, name="edit"),
     path("<int:office_id>/officers/", v.officers, name="officers"),

@@ -13,7 +13,8 @@ from functools import wraps
 from typing import Any
 
 from django import forms
-from django.contrib import messages
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -25,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import packs
+from intake import qr
 from intake import services as intake_services
 from intake.models import Office
 from intake.office_forms import OfficeProfileForm
@@ -80,8 +82,6 @@ def _office_for_setup(request: StaffRequest, office_id: int) -> Office:
 
 
 def _admin_context(request: StaffRequest, title: str) -> dict[str, Any]:
-    from django.contrib import admin
-
     return {**admin.site.each_context(request), "title": title}
 
 
@@ -95,18 +95,22 @@ def index(request: StaffRequest) -> HttpResponse:
 
 
 def _decode_csv(raw: bytes) -> str:
-    # Korean Excel saves "CSV" as CP949 unless told UTF-8; accept both.
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp949", errors="replace")
+    # Korean Excel saves "CSV" as CP949 unless told "CSV UTF-8"; accept both, guess nothing else.
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise adoption.OfficerImportError(
+        ["파일을 읽을 수 없습니다. 엑셀에서 '다른 이름으로 저장 → CSV UTF-8(쉼표로 분리)'로 저장해 올려 주세요."]
+    )
 
 
 @setup_view
 @require_http_methods(["GET", "POST"])
 def office_form(request: StaffRequest, office_id: int | None = None) -> HttpResponse:
     """Step 1: the office's profile and how many counters it has."""
-    office = get_object_or_404(Office, pk=office_id) if office_id else None
+    office = _office_for_setup(request, office_id) if office_id else None
     form = OfficeSetupForm(request.POST or None, request.FILES or None, instance=office)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
@@ -128,15 +132,34 @@ def _office_page(request: StaffRequest, office: Office, status: int = 200, **ext
         "pack_form": extra.pop("pack_form", None) or PackUploadForm(),
         "choices": [(t, t.pk in offered) for t in intake_services.publishable_forms()],
         "resident_url": request.build_absolute_uri(reverse("intake:office", args=[office.slug])),
+        "qr_url": _sample_qr_url(request, office),
+        "qr_origin_fixed": bool(settings.PUBLIC_BASE_URL),
         **extra,
     }
     return render(request, "officer_console/setup/office.html", context, status=status)
+
+
+def _sample_qr_url(request: StaffRequest, office: Office) -> str:
+    counter = office.counters.order_by("number").first()
+    return qr.counter_url(request, counter) if counter else ""
 
 
 @setup_view
 @require_GET
 def office(request: StaffRequest, office_id: int) -> HttpResponse:
     return _office_page(request, _office_for_setup(request, office_id))
+
+
+OFFICERS_SAMPLE = "이름,아이디,역할\n홍길동,hong.gildong,officer\n김관리,kim.gwanri,manager\n"
+
+
+@setup_view
+@require_GET
+def officers_sample(request: StaffRequest) -> HttpResponse:
+    """A CSV to fill in: Excel opens it with the right columns (UTF-8 with BOM)."""
+    response = HttpResponse("\ufeff" + OFFICERS_SAMPLE, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="officers-sample.csv"'
+    return response
 
 
 @setup_view
@@ -148,7 +171,8 @@ def officers(request: StaffRequest, office_id: int) -> HttpResponse:
     if not form.is_valid():
         return _office_page(request, office, 400, officers_form=form)
     try:
-        accounts = adoption.import_officers(_decode_csv(form.cleaned_data["csv_file"].read()), default_office=office)
+        text = _decode_csv(form.cleaned_data["csv_file"].read())
+        accounts = adoption.import_officers(text, default_office=office)
     except adoption.OfficerImportError as exc:
         return _office_page(request, office, 400, officers_form=form, officer_problems=exc.problems)
     rows = [

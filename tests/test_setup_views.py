@@ -124,6 +124,13 @@ def test_step_two_imports_officers_all_or_nothing_and_shows_passwords_once(clien
     assert "3행: 이름이 비어 있습니다." in response.text
     assert not get_user_model().objects.filter(username="kim.minwon").exists()
 
+    spreadsheet = SimpleUploadedFile("staff.xlsx", b"PK\x03\x04\x14\x00\x06\x00\xff\xfe")
+    response = client.post(reverse("setup:officers", args=[office.pk]), {"csv_file": spreadsheet})
+    assert response.status_code == 400 and "CSV UTF-8" in response.text
+
+    sample = client.get(reverse("setup:officers_sample")).content.decode("utf-8-sig")
+    assert sample.startswith("이름,아이디,역할\n")
+
     good = SimpleUploadedFile("staff.csv", "\ufeff이름,아이디,역할\n김민원,kim.minwon,manager\n".encode())
     response = client.post(reverse("setup:officers", args=[office.pk]), {"csv_file": good})
     assert response.status_code == 200
@@ -169,6 +176,8 @@ def test_steps_three_to_five_pack_forms_and_posters(client, installer):
     client.post(reverse("setup:forms", args=[office.pk]), {"all": "1"})
     assert office.forms.count() == 2
 
+    page = client.get(reverse("setup:office", args=[office.pk])).text
+    assert "http://testserver/q/" in page and "data-qr-origin-warning" in page
     posters = client.get(reverse("setup:posters", args=[office.pk]))
     assert len(PdfReader(io.BytesIO(posters.content)).pages) == 2
     page = client.get(reverse("setup:office", args=[office.pk])).text
