@@ -130,6 +130,9 @@ class Draft(models.Model):
     data = models.JSONField(default=dict)
     sensitive_data = models.TextField(blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
+    # The step the resident was last on (a section key, or "review"), so a
+    # reload or a re-scanned QR code resumes exactly there.
+    step = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     submission = models.OneToOneField(

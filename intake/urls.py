@@ -10,6 +10,7 @@ urlpatterns = [
     path("o/<slug:slug>/", views.office_forms, name="office"),
     path("o/<slug:slug>/logo", views.office_logo, name="office_logo"),
     path("o/<slug:slug>/f/<slug:code>/", views.form_page, name="form"),
+    path("o/<slug:slug>/f/<slug:code>/autosave/", views.autosave, name="autosave"),
     path("o/<slug:slug>/f/<slug:code>/check/<str:key>/", views.field_check, name="field_check"),
     path("o/<slug:slug>/counter/<int:number>/qr.svg", views.counter_qr, {"fmt": "svg"}, name="counter_qr_svg"),
     path("o/<slug:slug>/counter/<int:number>/qr.png", views.counter_qr, {"fmt": "png"}, name="counter_qr_png"),

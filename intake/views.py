@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
 
-from . import alerts, qr, ratelimit, services
+from . import alerts, flow, qr, ratelimit, services
 from .models import Counter, Office, Submission
 from .resilience import keep_post_when_database_down
 
@@ -34,7 +34,14 @@ def _counter_for(request: HtmxHttpRequest, office: Office) -> Counter | None:
 
 
 def _raw_values(request: HtmxHttpRequest, schema: form_schema.Schema) -> dict[str, Any]:
-    return form_schema.raw_values_from_post(schema, request.POST)
+    raw = form_schema.raw_values_from_post(schema, request.POST)
+    for f in form_schema.input_fields(schema):
+        # The typed alternative to drawing (keyboard, no JavaScript); a drawn
+        # signature wins when both are there.
+        typed = request.POST.get(f"{f['key']}__typed", "").strip()
+        if f.get("type") == "signature" and typed and not raw.get(f["key"]):
+            raw[f["key"]] = services.typed_signature(typed)
+    return raw
 
 
 def _form_or_404(office: Office, code: str) -> services.FormContext:
@@ -75,8 +82,16 @@ def _form_page(
     warnings: dict[str, str],
     status: int = 200,
     alert: str = "",
+    step: str = "",
 ) -> HttpResponse:
     schema = draft.form_version.schema
+    all_steps = flow.steps(schema, values)
+    index = flow.find(all_steps, step or draft.step)
+    if index is None:
+        index = 0
+    current = all_steps[index] if index < len(all_steps) else None
+    services.set_step(draft, current.key if current else flow.REVIEW)
+    url = reverse("intake:form", args=[form.office.slug, form.template.code])
     return render(
         request,
         "intake/form.html",
@@ -84,10 +99,21 @@ def _form_page(
             "office": form.office,
             "template": form.template,
             "version": draft.form_version,
-            "sections": form_schema.page_sections(schema, values),
+            "step": current,
+            "review_page": current is None,
+            "step_number": index + 1,
+            "step_count": len(all_steps) + 1,
+            "steps": all_steps,
+            "form_url": url,
+            "sections": flow.page_sections(schema, values, current),
+            "review": flow.review_sections(schema, values, all_steps) if current is None else [],
+            "sign_off": flow.sign_off_fields(schema, values) if current is None else [],
             "values": form_schema.page_values(schema, values),
             "errors": errors,
-            "error_list": [(k, form_schema.label_for(schema, k), msg) for k, msg in errors.items()],
+            "error_list": [
+                (k, form_schema.label_for(schema, k), msg, _field_href(schema, all_steps, current, url, k))
+                for k, msg in errors.items()
+            ],
             "warnings": warnings,
             "alert": alert,
             "draft": draft,
@@ -95,6 +121,22 @@ def _form_page(
         },
         status=status,
     )
+
+
+def _field_href(
+    schema: form_schema.Schema, all_steps: list[flow.Step], current: flow.Step | None, url: str, key: str
+) -> str:
+    """A link to a field: on this page an anchor, on another step that step's page."""
+    step = flow.step_of(schema, all_steps, key)
+    if step == (current.key if current else flow.REVIEW):
+        return f"#field-{key}-input"
+    return f"{url}?step={step}#field-{key}-input"
+
+
+def _step_redirect(form: services.FormContext, draft: Any, step: str) -> HttpResponse:
+    services.set_step(draft, step)
+    url = reverse("intake:form", args=[form.office.slug, form.template.code])
+    return redirect(f"{url}?step={step}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,31 +147,30 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     counter = _counter_for(request, office)
     draft = services.get_or_start_draft(resident_key=_resident_key(request), form=form, counter=counter)
     if request.method == "GET":
-        return _form_page(request, form, draft, services.draft_values(draft), {}, {})
+        return _form_page(request, form, draft, services.draft_values(draft), {}, {}, step=request.GET.get("step", ""))
 
-    try:
-        idempotency_key = uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
-        idempotency_key = draft.idempotency_key
+    idempotency_key = _posted_key(request) or draft.idempotency_key
     # The key from the page, not the current draft: a resubmit of an old page
     # (back button, retry) must find the submission that page already made.
     existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return redirect("intake:ticket", token=existing.public_token)
 
-    raw = _raw_values(request, draft.form_version.schema)
+    schema = draft.form_version.schema
+    posted_step = request.POST.get("_step", "")
+    raw = _raw_values(request, schema)
     services.save_draft(draft, raw)
     row_action = request.POST.get("_row", "")
     if row_action:
         # Add/remove a row of a repeatable section (세대원): a plain submit
         # button, so it works without JavaScript; the page comes back as is.
         services.change_rows(draft, row_action)
-        return _form_page(request, form, draft, services.draft_values(draft), {}, {})
+        return _form_page(request, form, draft, services.draft_values(draft), {}, {}, step=posted_step)
     upload_errors = services.attach_uploads(draft, request.FILES)
-    if upload_errors:
-        values = services.draft_values(draft)
-        result = form_schema.validate(draft.form_version.schema, values)
-        return _form_page(request, form, draft, values, {**result.errors, **upload_errors}, result.warnings)
+    values = services.draft_values(draft)
+    nav = request.POST.get("_nav", "")
+    if nav in ("next", "prev") or upload_errors:
+        return _navigate(request, form, draft, values, posted_step, nav, upload_errors)
     limits = [
         ("client", _resident_key(request), ratelimit.client_limit()),
         ("address", str(request.META.get("REMOTE_ADDR", "")), ratelimit.address_limit()),
@@ -140,26 +181,90 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         for scope, ident, limit in limits:
             ratelimit.check(scope, ident, limit)
     except ratelimit.RateLimited as exc:
-        return _form_page(request, form, draft, services.draft_values(draft), {}, {}, status=429, alert=exc.message)
+        return _form_page(request, form, draft, values, {}, {}, status=429, alert=exc.message, step=posted_step)
     try:
         submission, created = services.submit(
             form=form,
             version=draft.form_version,
-            raw_values=services.draft_values(draft),
+            raw_values=values,
             idempotency_key=draft.idempotency_key,
             counter=counter,
             draft=draft,
         )
     except services.InvalidSubmission as exc:
-        values = services.draft_values(draft)
-        result = form_schema.validate(draft.form_version.schema, values)
+        # Back to the first step with something to fix, showing that step's errors.
+        all_steps = flow.steps(schema, values)
+        first = min((flow.find(all_steps, flow.step_of(schema, all_steps, k)) or 0 for k in exc.errors), default=0)
+        step = all_steps[first].key if first < len(all_steps) else flow.REVIEW
+        result = form_schema.validate(schema, values)
         return _form_page(
-            request, form, draft, values, exc.errors, result.warnings, status=422 if request.htmx else 200
+            request,
+            form,
+            draft,
+            values,
+            # Every problem in the summary, each linked to its step.
+            exc.errors,
+            result.warnings,
+            status=422 if request.htmx else 200,
+            step=step,
         )
     if created:
         for scope, ident, limit in limits:
             ratelimit.record(scope, ident, limit)
     return redirect("intake:ticket", token=submission.public_token)
+
+
+def _navigate(
+    request: HtmxHttpRequest,
+    form: services.FormContext,
+    draft: Any,
+    values: dict[str, Any],
+    posted_step: str,
+    nav: str,
+    upload_errors: dict[str, str],
+) -> HttpResponse:
+    """다음/이전: the answers are already saved; 다음 goes on only when this step is right."""
+    schema = draft.form_version.schema
+    all_steps = flow.steps(schema, values)
+    index = flow.find(all_steps, posted_step)
+    if index is None:
+        # The step disappeared (대리인 no longer chosen): start again from the top.
+        index = 0
+    result = form_schema.validate(schema, values)
+    key = all_steps[index].key if index < len(all_steps) else flow.REVIEW
+    errors = {**flow.errors_in(schema, all_steps, key, result.errors), **upload_errors}
+    if nav == "prev":
+        if upload_errors:
+            return _form_page(request, form, draft, values, upload_errors, result.warnings, step=key)
+        return _step_redirect(form, draft, all_steps[max(index - 1, 0)].key if all_steps else flow.REVIEW)
+    if errors:
+        return _form_page(
+            request, form, draft, values, errors, result.warnings, status=422 if request.htmx else 200, step=key
+        )
+    return _step_redirect(form, draft, all_steps[index + 1].key if index + 1 < len(all_steps) else flow.REVIEW)
+
+
+@require_POST
+def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
+    """Save the whole page as the draft: typing pauses, leaving the page, and retries after a dropped connection."""
+    office = get_object_or_404(Office, slug=slug)
+    form = _form_or_404(office, code)
+    key = _posted_key(request)
+    if key is not None and Submission.objects.filter(idempotency_key=key).exists():
+        # A late save from a page already submitted must not start a new draft.
+        return HttpResponse(status=204)
+    draft = services.get_or_start_draft(
+        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office)
+    )
+    services.save_draft(draft, _raw_values(request, draft.form_version.schema))
+    return HttpResponse(status=204)
+
+
+def _posted_key(request: HtmxHttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return None
 
 
 @require_POST
