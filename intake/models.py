@@ -133,6 +133,10 @@ class Draft(models.Model):
     # The step the resident was last on (a section key, or "review"), so a
     # reload or a re-scanned QR code resumes exactly there.
     step = models.CharField(max_length=64, blank=True)
+    # The page's clock (ms) of the newest save applied: autosaves, field
+    # checks and 다음 can cross on a slow network, and an older snapshot of
+    # the page must never overwrite a newer one.
+    saved_seq = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     submission = models.OneToOneField(

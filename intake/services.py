@@ -165,13 +165,25 @@ def storable(value: Any) -> Any:
     return value
 
 
-def save_draft(draft: Draft, raw_values: Mapping[str, Any]) -> Draft:
-    """Keep exactly what the resident typed, valid or not, so nothing is lost."""
+def save_draft(draft: Draft, raw_values: Mapping[str, Any], seq: int | None = None) -> Draft:
+    """Keep exactly what the resident typed, valid or not, so nothing is lost.
+
+    `seq` is when the page sent it (its clock): a save older than one already
+    applied is dropped, in the same UPDATE that would write it, so requests
+    that crossed on the network land in the order they were made.
+    """
     known = form_schema.stored_keys(draft.form_version.schema)
     values = {**draft_values(draft), **{k: storable(v) for k, v in raw_values.items() if k in known}}
-    draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)
-    draft.updated_at = timezone.now()
-    draft.save(update_fields=["data", "sensitive_data", "updated_at"])
+    data, sensitive = split_sensitive(draft.form_version, values)
+    now = timezone.now()
+    if seq is None:
+        Draft.objects.filter(pk=draft.pk).update(data=data, sensitive_data=sensitive, updated_at=now)
+    elif not Draft.objects.filter(pk=draft.pk, saved_seq__lt=seq).update(
+        data=data, sensitive_data=sensitive, updated_at=now, saved_seq=seq
+    ):
+        draft.refresh_from_db()
+        return draft
+    draft.data, draft.sensitive_data, draft.updated_at = data, sensitive, now
     return draft
 
 

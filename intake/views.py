@@ -159,7 +159,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     schema = draft.form_version.schema
     posted_step = request.POST.get("_step", "")
     raw = _raw_values(request, schema)
-    services.save_draft(draft, raw)
+    services.save_draft(draft, raw, _seq(request))
     row_action = request.POST.get("_row", "")
     if row_action:
         # Add/remove a row of a repeatable section (세대원): a plain submit
@@ -256,8 +256,14 @@ def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     draft = services.get_or_start_draft(
         resident_key=_resident_key(request), form=form, counter=_counter_for(request, office)
     )
-    services.save_draft(draft, _raw_values(request, draft.form_version.schema))
+    services.save_draft(draft, _raw_values(request, draft.form_version.schema), _seq(request))
     return HttpResponse(status=204)
+
+
+def _seq(request: HtmxHttpRequest) -> int | None:
+    """The page's clock when it sent this save (form.js adds it; a plain POST has none)."""
+    raw = request.POST.get("_seq", "")
+    return int(raw) if raw.isdigit() and len(raw) <= 16 else None
 
 
 def _posted_key(request: HtmxHttpRequest) -> uuid.UUID | None:
@@ -279,7 +285,7 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
     f = form_schema.get_field(schema, key)
     if f is None:
         return HttpResponse(status=404)
-    services.save_draft(draft, _raw_values(request, schema))
+    services.save_draft(draft, _raw_values(request, schema), _seq(request))
     values = services.draft_values(draft)
     _, error, warning = form_schema.validate_field(schema, key, form_schema.value_at(values, key), values)
     return render(

@@ -35,17 +35,24 @@ def next_step(phone: Page) -> None:
     expect(phone.locator("#step-count")).not_to_have_text(before or "")
 
 
-def sign(phone: Page) -> None:
-    """Draw a signature with the pointer (mouse here; the pad takes touch the same way)."""
+def sign(phone: Page, touch: bool = False) -> None:
+    """Draw a signature on the pad with the mouse, or with a finger (touch events through CDP)."""
     canvas = phone.locator(".signature-pad canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     assert box is not None
-    phone.mouse.move(box["x"] + 20, box["y"] + 40)
-    phone.mouse.down()
-    for step in range(1, 12):
-        phone.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
-    phone.mouse.up()
+    points = [(box["x"] + 20 + i * 20, box["y"] + 40 + (i % 3) * 25) for i in range(12)]
+    if touch:
+        cdp = phone.context.new_cdp_session(phone)
+        for kind, (x, y) in [("touchStart", points[0])] + [("touchMove", p) for p in points[1:]]:
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    else:
+        phone.mouse.move(*points[0])
+        phone.mouse.down()
+        for x, y in points[1:]:
+            phone.mouse.move(x, y)
+        phone.mouse.up()
     expect(phone.locator(".signature-pad input[type=hidden]")).to_have_value(re.compile(r"^data:image/png;base64,"))
 
 

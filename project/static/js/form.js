@@ -40,6 +40,7 @@
 
   // Signature pad: pointer events cover touch, pen and mouse.
   form.querySelectorAll("[data-signature]").forEach((pad) => {
+    pad.hidden = false;
     const canvas = pad.querySelector("canvas");
     const input = pad.querySelector("input[type=hidden]");
     const ctx = canvas.getContext("2d");
@@ -94,6 +95,7 @@
     const data = new FormData(form);
     // Files go up with 다음/제출 only, not with every pause in typing.
     for (const [name, value] of [...data.entries()]) if (value instanceof File) data.delete(name);
+    data.set("_seq", String(Date.now()));
     return data;
   }
   function lost(kind) {
@@ -126,6 +128,8 @@
     }
   }
   form.addEventListener("input", () => { clearTimeout(saveTimer); saveTimer = setTimeout(save, 1200); });
+  // Every save carries the page's clock, so the server applies the newest last.
+  document.body.addEventListener("htmx:configRequest", (e) => { e.detail.parameters._seq = String(Date.now()); });
   // A per-field check (htmx) that could not be sent is an autosave that did not happen.
   document.body.addEventListener("htmx:sendError", () => lost("save"));
   document.body.addEventListener("htmx:afterRequest", (e) => { if (e.detail.successful && pending === "save") reached(); });
@@ -135,6 +139,7 @@
   async function send() {
     const data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    data.set("_seq", String(Date.now()));
     let response;
     try {
       response = await fetch(form.action, { method: "POST", body: data, credentials: "same-origin" });
