@@ -166,3 +166,15 @@ def test_autosave_keeps_the_page_and_ignores_a_page_already_submitted(client, of
     client.post(url, {**factories.VALID_VALUES, "idempotency_key": key})
     assert client.post(autosave, {"name": "늦은 저장", "idempotency_key": key}).status_code == 204
     assert Draft.objects.count() == 1  # no new draft started by a late save
+
+
+def test_a_save_that_arrives_late_never_overwrites_a_newer_one(client, office, version):
+    client.get(reverse("intake:form", args=[office.slug, version.template.code]))
+    autosave = reverse("intake:autosave", args=[office.slug, version.template.code])
+    # The page sent "홍길동" at 2000 ms, and before that "홍" at 1000 ms; the network delivered them crossed.
+    client.post(autosave, {"name": "홍길동", "_seq": "2000"})
+    client.post(autosave, {"name": "홍", "phone": "010", "_seq": "1000"})
+    values = services.draft_values(Draft.objects.get())
+    assert values["name"] == "홍길동" and "phone" not in values
+    client.post(autosave, {"name": "홍길동전", "_seq": "3000"})
+    assert services.draft_values(Draft.objects.get())["name"] == "홍길동전"
