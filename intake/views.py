@@ -86,9 +86,10 @@ def _form_page(
 ) -> HttpResponse:
     schema = draft.form_version.schema
     all_steps = flow.steps(schema, values)
-    index = flow.find(all_steps, step or draft.step)
+    index = flow.find(all_steps, step)
     if index is None:
-        index = 0
+        # No step asked for, or one these answers no longer have: where the resident was.
+        index = flow.find(all_steps, draft.step) or 0
     current = all_steps[index] if index < len(all_steps) else None
     services.set_step(draft, current.key if current else flow.REVIEW)
     url = reverse("intake:form", args=[form.office.slug, form.template.code])

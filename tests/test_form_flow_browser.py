@@ -257,3 +257,19 @@ def test_without_javascript_the_steps_still_post_and_submit(browser, seal_path):
     phone.locator("[data-submit]").click()
     expect(phone.locator("[data-ticket]")).to_have_text("1")
     assert Submission.objects.count() == 1
+
+
+def test_enter_in_a_text_box_goes_to_the_next_step_not_a_row_button(browser, stack):
+    from .test_form_schema import MOVE_IN
+
+    version = factories.form_version("move-in", schema=MOVE_IN)
+    office = factories.office(forms=[version])
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{stack}/o/{office.slug}/f/move-in/")
+    phone.get_by_label("예").check()
+    phone.fill("#field-members-0-member_name-input", "홍길순")
+    phone.fill("#field-name-input", "홍길동")
+    phone.locator("#field-name-input").press("Enter")
+    # The first step is checked (the row is incomplete), the row is still there.
+    expect(phone.locator("#error-summary")).to_be_visible()
+    expect(phone.locator("#field-members-0-member_name-input")).to_have_value("홍길순")
