@@ -102,6 +102,8 @@ def _form_page(
             "version": draft.form_version,
             "step": current,
             "review_page": current is None,
+            # Came to change one answer from the review page: 다음 goes straight back there.
+            "returning": flow.REVIEW in (request.GET.get("from"), request.POST.get("_return")),
             "step_number": index + 1,
             "step_count": len(all_steps) + 1,
             "steps": all_steps,
@@ -242,6 +244,9 @@ def _navigate(
         return _form_page(
             request, form, draft, values, errors, result.warnings, status=422 if request.htmx else 200, step=key
         )
+    if request.POST.get("_return") == flow.REVIEW:
+        # Steps this change added (대리인 chosen) are still checked: submit sends the resident there.
+        return _step_redirect(form, draft, flow.REVIEW)
     return _step_redirect(form, draft, all_steps[index + 1].key if index + 1 < len(all_steps) else flow.REVIEW)
 
 

@@ -83,7 +83,15 @@ def test_review_shows_every_answer_masked_with_change_links_then_submits_once(cl
     assert "4/4단계" in review.text and "입력 내용 확인" in review.text
     assert "900101-1******" in review.text and RRN not in review.text
     row = re.search(r'data-review="applicant_rrn">(.*?)</div>', review.text, re.S)
-    assert row and f'href="{seal_url}?step=applicant#field-applicant_rrn-input"' in row.group(1)
+    change = f"{seal_url}?step=applicant&amp;from=review#field-applicant_rrn-input"
+    assert row and f'href="{change}"' in row.group(1)
+    # Changing one answer: 다음 goes straight back to the review page.
+    assert 'name="_return" value="review"' in client.get(seal_url, {"step": "applicant", "from": "review"}).text
+    back = client.post(
+        seal_url, {**APPLICANT, "applicant_name": "홍길순", "_step": "applicant", "_nav": "next", "_return": "review"}
+    )
+    assert back["Location"] == f"{seal_url}?step=review"
+    assert "홍길순" in client.get(back["Location"]).text
     assert "서울특별시 서초구 남부순환로 2584, 101호" in review.text
     assert 'id="field-privacy_consent"' in review.text and 'id="field-applicant_signature"' in review.text
 
@@ -134,7 +142,7 @@ def test_the_proxy_path_adds_the_delegation_steps_and_the_principal(client, seal
     assert response.status_code == 302, response.content.decode()[:2000]
     review = client.get(response["Location"])
     assert "김대리" in review.text and "850505-1******" in review.text and "scan.png" in review.text
-    assert f"{seal_url}?step=delegation#field-principal_rrn-input" in review.text
+    assert f"{seal_url}?step=delegation&amp;from=review#field-principal_rrn-input" in review.text
 
     # Back to 본인: the 대리인 steps go, and what they held is not filed.
     _next(client, seal_url, "request", REQUEST)
