@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0003_submission_alert_phone'),
+        ('intake', '0004_office_profile'),
     ]
 
     operations = [
