@@ -204,7 +204,7 @@ def _sample_values(schema: form_schema.Schema) -> dict[str, Any]:
         "rrn": "900101-1234568",
         "frn": "900101-5234564",
         "brn": "124-81-00998",
-        "address": "(06750) 서울특별시 서초구 남부순환로 2584, 101호",
+        "address": "(30151) 세종특별자치시 한누리대로 2130, 101호",
         "yesno": "yes",
         "consent": "agree",
     }

@@ -385,11 +385,11 @@ def clean_address(field: Field, raw: Any) -> Cleaned:
     if field.get("address_level") == "district":
         # Some forms only need 시·도 and 시·군·구 (e.g. 대상자 주소, if known).
         if len(road) < 2 or not _DISTRICT.search(road):
-            raise FieldError(_("시·도와 시·군·구를 입력해 주세요. 예: 서울특별시 서초구"))
+            raise FieldError(_("시·도와 시·군·구를 입력해 주세요. 예: 경기도 수원시"))
     elif not _ROAD.search(road):
         raise FieldError(
             _(
-                "도로명 주소를 도로명과 건물번호까지 입력해 주세요. 예: 서울특별시 서초구 남부순환로 2584. "
+                "도로명 주소를 도로명과 건물번호까지 입력해 주세요. 예: 세종특별자치시 한누리대로 2130. "
                 "동·호수는 상세 주소 칸(또는 쉼표 뒤)에 적어 주세요."
             )
         )

@@ -4,6 +4,7 @@ from forms_catalog.admin import FormTemplateAdmin
 from forms_catalog.models import FormTemplate
 
 from .models import Counter, Office, Submission
+from .office_forms import PROFILE_FIELDS, OfficeProfileForm
 
 
 class CounterInline(admin.TabularInline):
@@ -14,8 +15,10 @@ class CounterInline(admin.TabularInline):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
+    form = OfficeProfileForm
     list_display = ("name", "kind", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    fields = [*PROFILE_FIELDS, "logo_upload", "forms"]
+    prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("forms",)
     inlines = [CounterInline]
 

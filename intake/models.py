@@ -1,9 +1,11 @@
+import datetime
 import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from forms_catalog.models import FormTemplate, FormVersion
 
@@ -25,6 +27,20 @@ def new_public_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# ISO weekdays (Monday = 1), as Office.open_days stores them.
+# Page text on the resident's pages (opening days), so translated there.
+WEEKDAYS = [
+    ("1", pgettext_lazy("weekday", "월")),
+    ("2", pgettext_lazy("weekday", "화")),
+    ("3", pgettext_lazy("weekday", "수")),
+    ("4", pgettext_lazy("weekday", "목")),
+    ("5", pgettext_lazy("weekday", "금")),
+    ("6", pgettext_lazy("weekday", "토")),
+    ("7", pgettext_lazy("weekday", "일")),
+]
+WEEKDAY_NAMES = dict(WEEKDAYS)
+
+
 class Office(models.Model):
     class Kind(models.TextChoices):
         WARD = "ward", "구청 (district office)"
@@ -36,20 +52,63 @@ class Office(models.Model):
     name_en = models.CharField("영문 기관명 (English name)", max_length=100, blank=True)
     kind = models.CharField("기관 종류 (kind)", max_length=16, choices=Kind.choices, default=Kind.WARD)
     notice = models.TextField("안내 문구 (notice)", blank=True)
+    # Checked by content and re-encoded on upload (intake.uploads.clean_logo);
+    # served by intake:office_logo, never from a media URL.
+    logo = models.FileField("로고 (logo, PNG/JPG)", upload_to="office-logos/", blank=True)
+    opens_at = models.TimeField("여는 시각 (opens at)", default=datetime.time(9, 0))
+    closes_at = models.TimeField("닫는 시각 (closes at)", default=datetime.time(18, 0))
+    open_days = models.CharField(
+        "여는 요일 (open days)", max_length=7, default="12345", help_text="1=월 … 7=일 (1 = Monday … 7 = Sunday)"
+    )
+    hours_note = models.CharField(
+        "운영 시간 덧붙임 (opening hours note)",
+        max_length=200,
+        blank=True,
+        help_text="예: 공휴일 휴무, 매주 목요일 20시까지 야간 민원 (e.g. closed on public holidays)",
+    )
     paper_wait_baseline_minutes = models.PositiveSmallIntegerField(
         "종이 민원 시절 평균 대기(분) (paper-era wait baseline, minutes)", default=30
+    )
+    paper_sheets_baseline_per_year = models.PositiveIntegerField(
+        "종이 민원 시절 연간 종이 사용량(매) (paper-era sheets a year)",
+        null=True,
+        blank=True,
+        help_text="보고서에 절감 목표의 기준으로 나옵니다 (shown in the report as the paper-era reference)",
     )
     forms = models.ManyToManyField(
         FormTemplate, blank=True, related_name="offices", verbose_name="제공 서식 (forms offered)"
     )
+    # The last time the setup guide printed the counter posters (its checklist's last step).
+    posters_printed_at = models.DateTimeField("QR 안내문 인쇄 (posters printed)", null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = "기관 (office)"
         verbose_name_plural = "기관 (offices)"
+        permissions = [("setup_office", "새 기관 개설 안내 사용 (may use the new office setup guide)")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_content_type(self) -> str:
+        return "image/png" if (self.logo.name or "").endswith(".png") else "image/jpeg"
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        return str(day.isoweekday()) in self.open_days
+
+    @property
+    def closed_days_label(self) -> str:
+        """e.g. "토·일" for a Monday-to-Friday office."""
+        return "·".join(str(name) for number, name in WEEKDAYS if number not in self.open_days)
+
+    @property
+    def open_today(self) -> bool:
+        return self.is_open_on(timezone.localdate())
+
+    @property
+    def open_days_label(self) -> str:
+        return "·".join(str(name) for number, name in WEEKDAYS if number in self.open_days)
 
 
 class Counter(models.Model):
@@ -81,6 +140,13 @@ class Draft(models.Model):
     data = models.JSONField(default=dict)
     sensitive_data = models.TextField(blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True)
+    # The step the resident was last on (a section key, or "review"), so a
+    # reload or a re-scanned QR code resumes exactly there.
+    step = models.CharField(max_length=64, blank=True)
+    # The page's clock (ms) of the newest save applied: autosaves, field
+    # checks and 다음 can cross on a slow network, and an older snapshot of
+    # the page must never overwrite a newer one.
+    saved_seq = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     submission = models.OneToOneField(

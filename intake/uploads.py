@@ -53,6 +53,27 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
         raise FieldError(_("사진 파일을 열 수 없습니다. 다른 사진을 골라 주세요.")) from None
 
 
+LOGO_MAX_SIDE = 800
+
+
+def clean_logo(upload: UploadedFile) -> tuple[bytes, str]:
+    """An office logo checked by content like any upload, shrunk for screens and posters: (PNG/JPEG bytes, extension)."""
+    if (upload.size or 0) > 5 * 1024 * 1024:
+        raise FieldError("로고 파일이 너무 큽니다. 5MB 이하의 PNG나 JPG로 올려 주세요.")
+    data = upload.read()
+    content_type = _sniff(data[:16])
+    if content_type not in SEAL_ACCEPT:
+        raise FieldError("로고는 PNG나 JPG 그림 파일만 올릴 수 있습니다. 파일 형식을 확인해 주세요.")
+    data = _clean_image(data, content_type)
+    with Image.open(io.BytesIO(data)) as image:
+        if max(image.size) > LOGO_MAX_SIDE:
+            image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
+            out = io.BytesIO()
+            image.save(out, "PNG" if content_type == "image/png" else "JPEG", optimize=True)
+            data = out.getvalue()
+    return data, "png" if content_type == "image/png" else "jpg"
+
+
 def pdf_pages(data: bytes) -> int:
     """Pages of an uploaded PDF: the photocopies the paper process would have made."""
     try:

@@ -3,7 +3,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
 
-from . import alerts, i18n, preferences, qr, ratelimit, services
+from . import alerts, flow, i18n, preferences, qr, ratelimit, services
 from .models import Counter, Office, Submission
 from .resilience import keep_post_when_database_down
 
@@ -38,7 +38,14 @@ def _counter_for(request: HtmxHttpRequest, office: Office) -> Counter | None:
 
 
 def _raw_values(request: HtmxHttpRequest, schema: form_schema.Schema) -> dict[str, Any]:
-    return form_schema.raw_values_from_post(schema, request.POST)
+    raw = form_schema.raw_values_from_post(schema, request.POST)
+    for f in form_schema.input_fields(schema):
+        # The typed alternative to drawing (keyboard, no JavaScript); a drawn
+        # signature wins when both are there.
+        typed = request.POST.get(f"{f['key']}__typed", "").strip()
+        if f.get("type") == "signature" and typed and not raw.get(f["key"]):
+            raw[f["key"]] = services.typed_signature(typed)
+    return raw
 
 
 def _error_list(schema: form_schema.Schema, errors: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -51,8 +58,6 @@ def _form_or_404(office: Office, code: str) -> services.FormContext:
     try:
         return services.resolve_form(office, code)
     except services.FormUnavailable:
-        from django.http import Http404
-
         raise Http404(services.FormUnavailable().message) from None
 
 
@@ -91,8 +96,17 @@ def _form_page(
     warnings: dict[str, str],
     status: int = 200,
     alert: str = "",
+    step: str = "",
 ) -> HttpResponse:
     schema = draft.form_version.schema
+    all_steps = flow.steps(schema, values)
+    index = flow.find(all_steps, step)
+    if index is None:
+        # No step asked for, or one these answers no longer have: where the resident was.
+        index = flow.find(all_steps, draft.step) or 0
+    current = all_steps[index] if index < len(all_steps) else None
+    services.set_step(draft, current.key if current else flow.REVIEW)
+    url = reverse("intake:form", args=[form.office.slug, form.template.code])
     return render(
         request,
         "intake/form.html",
@@ -100,10 +114,27 @@ def _form_page(
             "office": form.office,
             "template": form.template,
             "version": draft.form_version,
-            "sections": form_schema.page_sections(schema, values),
+            "step": current,
+            "review_page": current is None,
+            # Came to change one answer from the review page: 다음 goes straight back there.
+            "returning": flow.REVIEW in (request.GET.get("from"), request.POST.get("_return")),
+            "step_number": index + 1,
+            "step_count": len(all_steps) + 1,
+            "steps": all_steps,
+            "form_url": url,
+            "sections": flow.page_sections(schema, values, current),
+            "review": (
+                flow.review_sections(schema, values, all_steps, english=not i18n.is_korean_page())
+                if current is None
+                else []
+            ),
+            "sign_off": flow.sign_off_fields(schema, values) if current is None else [],
             "values": form_schema.page_values(schema, values),
             "errors": errors,
-            "error_list": _error_list(schema, errors),
+            "error_list": [
+                (k, label, msg, _field_href(schema, all_steps, current, url, k))
+                for k, label, msg in _error_list(schema, errors)
+            ],
             "warnings": warnings,
             "alert": alert,
             "draft": draft,
@@ -111,6 +142,22 @@ def _form_page(
         },
         status=status,
     )
+
+
+def _field_href(
+    schema: form_schema.Schema, all_steps: list[flow.Step], current: flow.Step | None, url: str, key: str
+) -> str:
+    """A link to a field: on this page an anchor, on another step that step's page."""
+    step = flow.step_of(schema, all_steps, key)
+    if step == (current.key if current else flow.REVIEW):
+        return f"#field-{key}-input"
+    return f"{url}?step={step}#field-{key}-input"
+
+
+def _step_redirect(form: services.FormContext, draft: Any, step: str) -> HttpResponse:
+    services.set_step(draft, step)
+    url = reverse("intake:form", args=[form.office.slug, form.template.code])
+    return redirect(f"{url}?step={step}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,31 +168,30 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     counter = _counter_for(request, office)
     draft = services.get_or_start_draft(resident_key=_resident_key(request), form=form, counter=counter)
     if request.method == "GET":
-        return _form_page(request, form, draft, services.draft_values(draft), {}, {})
+        return _form_page(request, form, draft, services.draft_values(draft), {}, {}, step=request.GET.get("step", ""))
 
-    try:
-        idempotency_key = uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
-        idempotency_key = draft.idempotency_key
+    idempotency_key = _posted_key(request) or draft.idempotency_key
     # The key from the page, not the current draft: a resubmit of an old page
     # (back button, retry) must find the submission that page already made.
     existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return redirect("intake:ticket", token=existing.public_token)
 
-    raw = _raw_values(request, draft.form_version.schema)
-    services.save_draft(draft, raw)
+    schema = draft.form_version.schema
+    posted_step = request.POST.get("_step", "")
+    raw = _raw_values(request, schema)
+    services.save_draft(draft, raw, _seq(request))
     row_action = request.POST.get("_row", "")
     if row_action:
         # Add/remove a row of a repeatable section (세대원): a plain submit
         # button, so it works without JavaScript; the page comes back as is.
         services.change_rows(draft, row_action)
-        return _form_page(request, form, draft, services.draft_values(draft), {}, {})
+        return _form_page(request, form, draft, services.draft_values(draft), {}, {}, step=posted_step)
     upload_errors = services.attach_uploads(draft, request.FILES)
-    if upload_errors:
-        values = services.draft_values(draft)
-        result = form_schema.validate(draft.form_version.schema, values)
-        return _form_page(request, form, draft, values, {**result.errors, **upload_errors}, result.warnings)
+    values = services.draft_values(draft)
+    nav = request.POST.get("_nav", "")
+    if nav in ("next", "prev") or upload_errors:
+        return _navigate(request, form, draft, values, posted_step, nav, upload_errors)
     limits = [
         ("client", _resident_key(request), ratelimit.client_limit()),
         ("address", str(request.META.get("REMOTE_ADDR", "")), ratelimit.address_limit()),
@@ -156,26 +202,99 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         for scope, ident, limit in limits:
             ratelimit.check(scope, ident, limit)
     except ratelimit.RateLimited as exc:
-        return _form_page(request, form, draft, services.draft_values(draft), {}, {}, status=429, alert=exc.message)
+        return _form_page(request, form, draft, values, {}, {}, status=429, alert=exc.message, step=posted_step)
     try:
         submission, created = services.submit(
             form=form,
             version=draft.form_version,
-            raw_values=services.draft_values(draft),
+            raw_values=values,
             idempotency_key=draft.idempotency_key,
             counter=counter,
             draft=draft,
         )
     except services.InvalidSubmission as exc:
-        values = services.draft_values(draft)
-        result = form_schema.validate(draft.form_version.schema, values)
+        # Back to the first step with something to fix, showing that step's errors.
+        all_steps = flow.steps(schema, values)
+        first = min((flow.find(all_steps, flow.step_of(schema, all_steps, k)) or 0 for k in exc.errors), default=0)
+        step = all_steps[first].key if first < len(all_steps) else flow.REVIEW
+        result = form_schema.validate(schema, values)
         return _form_page(
-            request, form, draft, values, exc.errors, result.warnings, status=422 if request.htmx else 200
+            request,
+            form,
+            draft,
+            values,
+            # Every problem in the summary, each linked to its step.
+            exc.errors,
+            result.warnings,
+            status=422 if request.htmx else 200,
+            step=step,
         )
     if created:
         for scope, ident, limit in limits:
             ratelimit.record(scope, ident, limit)
     return redirect("intake:ticket", token=submission.public_token)
+
+
+def _navigate(
+    request: HtmxHttpRequest,
+    form: services.FormContext,
+    draft: Any,
+    values: dict[str, Any],
+    posted_step: str,
+    nav: str,
+    upload_errors: dict[str, str],
+) -> HttpResponse:
+    """다음/이전: the answers are already saved; 다음 goes on only when this step is right."""
+    schema = draft.form_version.schema
+    all_steps = flow.steps(schema, values)
+    index = flow.find(all_steps, posted_step)
+    if index is None:
+        # The step disappeared (대리인 no longer chosen): start again from the top.
+        index = 0
+    result = form_schema.validate(schema, values)
+    key = all_steps[index].key if index < len(all_steps) else flow.REVIEW
+    errors = {**flow.errors_in(schema, all_steps, key, result.errors), **upload_errors}
+    if nav == "prev":
+        if upload_errors:
+            return _form_page(request, form, draft, values, upload_errors, result.warnings, step=key)
+        return _step_redirect(form, draft, all_steps[max(index - 1, 0)].key if all_steps else flow.REVIEW)
+    if errors:
+        return _form_page(
+            request, form, draft, values, errors, result.warnings, status=422 if request.htmx else 200, step=key
+        )
+    if request.POST.get("_return") == flow.REVIEW:
+        # Steps this change added (대리인 chosen) are still checked: submit sends the resident there.
+        return _step_redirect(form, draft, flow.REVIEW)
+    return _step_redirect(form, draft, all_steps[index + 1].key if index + 1 < len(all_steps) else flow.REVIEW)
+
+
+@require_POST
+def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
+    """Save the whole page as the draft: typing pauses, leaving the page, and retries after a dropped connection."""
+    office = get_object_or_404(Office, slug=slug)
+    form = _form_or_404(office, code)
+    key = _posted_key(request)
+    if key is not None and Submission.objects.filter(idempotency_key=key).exists():
+        # A late save from a page already submitted must not start a new draft.
+        return HttpResponse(status=204)
+    draft = services.get_or_start_draft(
+        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office)
+    )
+    services.save_draft(draft, _raw_values(request, draft.form_version.schema), _seq(request))
+    return HttpResponse(status=204)
+
+
+def _seq(request: HtmxHttpRequest) -> int | None:
+    """The page's clock when it sent this save (form.js adds it; a plain POST has none)."""
+    raw = request.POST.get("_seq", "")
+    return int(raw) if raw.isdigit() and len(raw) <= 16 else None
+
+
+def _posted_key(request: HtmxHttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return None
 
 
 @require_POST
@@ -190,7 +309,7 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
     f = form_schema.get_field(schema, key)
     if f is None:
         return HttpResponse(status=404)
-    services.save_draft(draft, _raw_values(request, schema))
+    services.save_draft(draft, _raw_values(request, schema), _seq(request))
     values = services.draft_values(draft)
     _, error, warning = form_schema.validate_field(schema, key, form_schema.value_at(values, key), values)
     return render(
@@ -302,6 +421,20 @@ def counter_qr(request: HtmxHttpRequest, slug: str, number: int, fmt: str) -> Ht
     if fmt == "svg":
         return HttpResponse(qr.svg(url), content_type="image/svg+xml")
     return HttpResponse(qr.png(url), content_type="image/png")
+
+
+@require_GET
+def office_logo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The office's logo (public, like its name): checked and re-encoded when uploaded."""
+    office = get_object_or_404(Office.objects.only("logo"), slug=slug)
+    if not office.logo:
+        raise Http404("This office has no logo.")
+    # Small by construction (at most 800 px, re-encoded on upload): read whole, no file left open.
+    with office.logo.open("rb") as f:
+        response = HttpResponse(f.read(), content_type=office.logo_content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

@@ -58,12 +58,14 @@ def one_time_password() -> str:
     return "".join(secrets.choice(OTP_ALPHABET) for _ in range(12))
 
 
-def import_officers(csv_text: str) -> list[NewAccount]:
+def import_officers(csv_text: str, default_office: Office | None = None) -> list[NewAccount]:
+    """Create the accounts; with default_office the 기관 column may be left out or blank."""
     rows = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
     if not rows:
         raise OfficerImportError(["파일이 비어 있습니다. 첫 줄에 이름,아이디,기관 제목을 넣어 주세요."])
     columns = _header_map(rows[0])
-    missing = [COLUMNS[k][0] for k in ("name", "login", "offices") if k not in columns]
+    required = ("name", "login") if default_office else ("name", "login", "offices")
+    missing = [COLUMNS[k][0] for k in required if k not in columns]
     if missing:
         raise OfficerImportError([f"1행: 제목 줄에 {', '.join(missing)} 열이 없습니다. (columns missing)"])
 
@@ -82,6 +84,8 @@ def import_officers(csv_text: str) -> list[NewAccount]:
 
         name, login, role = cell("name"), cell("login"), (cell("role") or "officer").lower()
         slugs = [s.strip() for s in cell("offices").split(";") if s.strip()]
+        if not slugs and default_office:
+            slugs = [default_office.slug]
         if not name:
             problems.append(f"{line}행: 이름이 비어 있습니다.")
         if not login or not all(ch.isalnum() or ch in "._-" for ch in login) or len(login) > 150:
@@ -91,7 +95,8 @@ def import_officers(csv_text: str) -> list[NewAccount]:
         seen.add(login)
         unknown = [s for s in slugs if s not in offices]
         if not slugs:
-            problems.append(f"{line}행: 기관이 비어 있습니다. 예: seocho-gu (여러 곳은 ; 로 구분)")
+            example = next(iter(sorted(offices)), "gangnam-gu")
+            problems.append(f"{line}행: 기관이 비어 있습니다. 예: {example} (여러 곳은 ; 로 구분)")
         elif unknown:
             problems.append(f"{line}행: 없는 기관 {', '.join(unknown)}. 있는 기관: {', '.join(sorted(offices))}")
         if role not in Membership.Role.values:

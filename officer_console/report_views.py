@@ -136,7 +136,6 @@ def _context(form: ReportFilterForm, report: reports.Report | None) -> dict[str,
         "form": form,
         "report": report,
         "charts": _charts(report) if report else {},
-        "seocho_claim": reports.SEOCHO_CLAIM_SHEETS,
         "generated_at": timezone.localtime(),
     }
 

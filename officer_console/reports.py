@@ -40,7 +40,6 @@ RECENT_DAYS = 90
 PERCENTILES = (0.5, 0.9)
 WEEKDAYS = {1: "월", 2: "화", 3: "수", 4: "목", 5: "금", 6: "토", 7: "일"}
 WEEKDAYS_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
-SEOCHO_CLAIM_SHEETS = 200_000
 
 
 # --- sheets fixed on one submission ------------------------------------------
@@ -196,6 +195,12 @@ class Report:
     @property
     def office_label(self) -> str:
         return ", ".join(o.name for o in self.offices)
+
+    @property
+    def paper_sheets_baseline(self) -> int | None:
+        """The offices' own paper-era yearly sheet counts (admin data), summed; None if none gave one."""
+        known = [o.paper_sheets_baseline_per_year for o in self.offices if o.paper_sheets_baseline_per_year]
+        return sum(known) if known else None
 
 
 # --- paper --------------------------------------------------------------------

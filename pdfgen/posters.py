@@ -17,4 +17,9 @@ def posters_pdf(request: HttpRequest | None, office: Office) -> bytes:
         url = qr.counter_url(request, counter)
         svg = base64.b64encode(qr.svg(url)).decode()
         pages.append({"counter": counter, "url": url, "qr": f"data:image/svg+xml;base64,{svg}"})
-    return render_plain_pdf(render_to_string("pdfgen/posters.html", {"office": office, "pages": pages}))
+    logo = ""
+    if office.logo:
+        with office.logo.open("rb") as f:
+            logo = f"data:{office.logo_content_type};base64,{base64.b64encode(f.read()).decode()}"
+    context = {"office": office, "pages": pages, "logo": logo}
+    return render_plain_pdf(render_to_string("pdfgen/posters.html", context))

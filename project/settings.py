@@ -38,7 +38,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
-# Public origin used in QR codes, e.g. https://minwon.seocho.go.kr. Without it
+# Public origin used in QR codes, e.g. https://minwon.example.go.kr. Without it
 # the QR codes point at whatever host the staff member used to open the page.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from . import health
 
 urlpatterns = [
+    path("admin/setup/", include("officer_console.setup_urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.health, name="health"),
     path("console/reports/", include("officer_console.report_urls")),

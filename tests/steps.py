@@ -6,7 +6,10 @@ from playwright.sync_api import Page, expect
 
 
 def fill_and_sign(phone: Page) -> None:
-    """Fill the test form (factories.SCHEMA) as a resident would, finger signature included."""
+    """Fill the test form (factories.SCHEMA) as a resident would, then sign on the review page.
+
+    Leaves the phone on the review page with the 제출하기 button ([data-submit]) to press.
+    """
     phone.get_by_label("본인").check()
     phone.fill("#field-name-input", "홍길동")
     phone.fill("#field-rrn-input", "900101-1234568")
@@ -14,21 +17,43 @@ def fill_and_sign(phone: Page) -> None:
     phone.fill("#field-address-input", "서울특별시 서초구 남부순환로 2584")
     phone.fill("#field-address-detail", "101호")
     phone.fill("#field-copies-input", "2")
-    phone.get_by_label("동의합니다").check()
+    phone.locator("#field-copies-input").press("Tab")
     # Each change is checked by htmx; wait until the old messages are gone so
-    # the page has stopped moving before signing.
+    # the page has stopped moving before going on.
     expect(phone.locator("#field-copies-feedback .error")).to_have_count(0)
+    next_step(phone)
+    expect(phone.locator("#review-title")).to_be_visible()
+    phone.get_by_label("동의합니다").check()
     expect(phone.locator("#field-consent-feedback .error")).to_have_count(0)
+    sign(phone)
+
+
+def next_step(phone: Page) -> None:
+    """Press 다음 and wait for the next page to be there."""
+    before = phone.locator("#step-count").text_content()
+    phone.locator("[data-next]").click()
+    expect(phone.locator("#step-count")).not_to_have_text(before or "")
+
+
+def sign(phone: Page, touch: bool = False) -> None:
+    """Draw a signature on the pad with the mouse, or with a finger (touch events through CDP)."""
     canvas = phone.locator(".signature-pad canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     assert box is not None
-    phone.mouse.move(box["x"] + 20, box["y"] + 40)
-    phone.mouse.down()
-    for step in range(1, 12):
-        phone.mouse.move(box["x"] + 20 + step * 20, box["y"] + 40 + (step % 3) * 25)
-    phone.mouse.up()
-    expect(phone.locator("#field-signature-input")).to_have_value(re.compile(r"^data:image/png;base64,"))
+    points = [(box["x"] + 20 + i * 20, box["y"] + 40 + (i % 3) * 25) for i in range(12)]
+    if touch:
+        cdp = phone.context.new_cdp_session(phone)
+        for kind, (x, y) in [("touchStart", points[0])] + [("touchMove", p) for p in points[1:]]:
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    else:
+        phone.mouse.move(*points[0])
+        phone.mouse.down()
+        for x, y in points[1:]:
+            phone.mouse.move(x, y)
+        phone.mouse.up()
+    expect(phone.locator(".signature-pad input[type=hidden]")).to_have_value(re.compile(r"^data:image/png;base64,"))
 
 
 def log_in(page: Page, base: str, username: str, next_path: str = "/console/") -> None:

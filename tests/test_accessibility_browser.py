@@ -10,12 +10,14 @@ the browser in their place, with the real stylesheet.
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, Route, expect
 
+from intake.models import Office
 from officer_console import services as staff
 
 from . import factories, steps
@@ -53,6 +55,18 @@ def _error_pages(choice: dict[str, str], form_url: str) -> list[tuple[str, int, 
     ]
 
 
+def _fill(phone: Page) -> None:
+    """The test form's questions (factories.SCHEMA), typed as a resident would."""
+    phone.locator("#field-applicant_type-input").check()
+    phone.fill("#field-name-input", "홍길동")
+    phone.fill("#field-rrn-input", factories.RRN)
+    phone.fill("#field-address-input", "서울특별시 서초구 남부순환로 2584")
+    phone.fill("#field-address-detail", "101호")
+    phone.fill("#field-copies-input", "2")
+    phone.locator("#field-copies-input").press("Tab")
+    expect(phone.locator("#field-copies-feedback .error")).to_have_count(0)
+
+
 def _check(phone: Page, problems: list[str], label: str) -> None:
     problems.extend(f"[{label}] {p}" for p in steps.accessibility_problems(phone))
 
@@ -71,6 +85,9 @@ def test_no_resident_page_has_an_accessibility_violation(browser, stack):
     staff.call(correction.pk, officer, counter)
     staff.request_correction(correction.pk, officer, ["address", "phone"], "호수까지 적어 주세요")
     form_url = reverse("intake:form", args=[office.slug, version.template.code])
+    call_command("load_demo")
+    seal = Office.objects.filter(forms__code="seal-certificate").first()
+    seal_url = reverse("intake:form", args=[seal.slug, "seal-certificate"])
     pages = {
         "home": reverse("intake:home"),
         "office": reverse("intake:office", args=[office.slug]),
@@ -94,11 +111,27 @@ def test_no_resident_page_has_an_accessibility_violation(browser, stack):
             phone.goto(stack + path)
             _check(phone, problems, f"{mode}: {name}")
 
+        # The form: its page, its errors, the review page, the review's errors, signed.
         phone.goto(stack + form_url)
         _check(phone, problems, f"{mode}: form")
-        phone.locator("[data-submit]").click()
+        phone.locator("[data-next]").click()
         expect(phone.locator("#error-summary")).to_be_visible()
         _check(phone, problems, f"{mode}: form with errors")
+        _fill(phone)
+        phone.locator("[data-next]").click()
+        expect(phone.locator("#review-title")).to_be_visible()
+        _check(phone, problems, f"{mode}: review")
+        phone.locator("[data-submit]").click()
+        expect(phone.locator("#error-summary")).to_be_visible()
+        _check(phone, problems, f"{mode}: review with errors")
+        phone.locator("#field-consent-input").check()
+        steps.sign(phone)
+        _check(phone, problems, f"{mode}: review, signed")
+        # A long form, step by step (a demo form with 4 steps).
+        for step in ("request", "applicant", "issue", "review"):
+            phone.goto(f"{stack}{seal_url}?step={step}")
+            expect(phone.locator("#step-count")).to_be_visible()
+            _check(phone, problems, f"{mode}: seal certificate, step {step}")
 
         phone.goto(stack + reverse("intake:correct", args=[correction.public_token]))
         _check(phone, problems, f"{mode}: correction")
@@ -161,3 +194,14 @@ def test_keyboard_focus_is_always_visible_and_the_switches_work_without_javascri
             unseen.append(what)
     assert unseen == [] and len(stops) >= 8, (unseen, stops)
     context.close()
+
+
+def test_switching_language_mid_form_keeps_what_was_just_typed(browser, stack):
+    version = factories.form_version()
+    office = factories.office(forms=[version])
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True).new_page()
+    phone.goto(stack + reverse("intake:form", args=[office.slug, version.template.code]))
+    phone.locator("#field-name-input").press_sequentially("홍길동")
+    phone.get_by_role("button", name="English").click()  # no pause, no leaving the field first
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    expect(phone.locator("#field-name-input")).to_have_value("홍길동")

@@ -58,7 +58,7 @@ def test_no_page_violates_the_content_security_policy(browser, stack):
         ],
     )
     phone.goto(f"{stack}/o/{office.slug}/f/{version.template.code}/")
-    phone.locator("[data-submit]").click()  # the error summary and field messages render too
+    phone.locator("[data-next]").click()  # the error summary and field messages render too
     phone.wait_for_selector("#error-summary")
     steps.fill_and_sign(phone)
 

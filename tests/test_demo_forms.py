@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate
+from intake import flow
 from intake.models import Draft, Office, Submission
 
 from .factories import RRN, SIGNATURE
@@ -19,26 +19,35 @@ def demo(db):
     call_command("load_demo")
 
 
-def test_every_demo_form_page_renders_with_every_section(client, demo):
+def test_every_demo_form_step_renders_with_its_section(client, demo):
     templates = FormTemplate.objects.all()
     assert templates.count() == 10
     for template in templates:
         office = Office.objects.filter(forms=template).first()
-        page = client.get(reverse("intake:form", args=[office.slug, template.code]))
-        assert page.status_code == 200, template.code
-        for section in form_schema.sections(template.published_version().schema):
-            assert f'id="section-{section["key"]}"' in page.text, (template.code, section["key"])
+        url = reverse("intake:form", args=[office.slug, template.code])
+        schema = template.published_version().schema
+        all_steps = flow.steps(schema, {})
+        assert len(all_steps) > 1, template.code  # every demo form is long enough for steps
+        for number, step in enumerate(all_steps, start=1):
+            page = client.get(url, {"step": step.key})
+            assert page.status_code == 200, template.code
+            assert f'id="section-{step.key}"' in page.text, (template.code, step.key)
+            assert f"{number}/{len(all_steps) + 1}단계" in page.text
+        review = client.get(url, {"step": "review"})
+        for f in flow.sign_off_fields(schema, {}):
+            assert f'id="field-{f["key"]}"' in review.text, (template.code, f["key"])
 
 
 def test_move_in_report_with_two_household_members(client, demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     url = reverse("intake:form", args=["banpo1-dong", "move-in-report"])
-    page = client.get(url)
-    # No future move-in date in the picker; the privacy notice shows its four parts.
-    assert f'max="{timezone.localdate().isoformat()}"' in page.text
+    client.get(url)
+    # No future move-in date in the picker; the privacy notice (on the review page) shows its four parts.
+    assert f'max="{timezone.localdate().isoformat()}"' in client.get(url, {"step": "destination"}).text
+    page = client.get(url, {"step": "review"})
     assert "<dt>보유·이용 기간</dt>" in page.text and "<dt>동의를 거부할 권리와 거부 시 불이익</dt>" in page.text
-    client.post(url, {"_row": "add:members"})
-    page = client.post(url, {"members-0-member_name": "홍길순", "_row": "add:members"})
+    client.post(url, {"_row": "add:members", "_step": "members"})
+    page = client.post(url, {"members-0-member_name": "홍길순", "_row": "add:members", "_step": "members"})
     assert 'name="members-1-member_rrn"' in page.text and "함께 전입하는 사람 2" in page.text
     values = {
         "applicant_type": "self",
@@ -74,7 +83,9 @@ def test_move_in_report_with_two_household_members(client, demo, settings, tmp_p
     assert Submission.objects.count() == 0
     assert "함께 전입하는 사람 2 · 주민등록번호" in page.text and "13자리" in page.text
     assert "상세 주소(동·호수)를 입력해 주세요" in page.text
-    assert 'value="홍아기"' in page.text  # nothing typed is lost
+    # The summary links each problem to the step it is on; nothing typed is lost.
+    assert f"{url}?step=members#field-members-1-member_rrn-input" in page.text
+    assert 'value="홍아기"' in client.get(url, {"step": "members"}).text
 
     response = client.post(
         url, {**values, "members-1-member_rrn": "200505-3234568", "new_address__detail": "2동 304호"}

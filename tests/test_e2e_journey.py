@@ -36,8 +36,8 @@ def test_qr_to_phone_to_live_console_to_archived_pdf(browser, stack):
     assert loaded >= 1
     phone.get_by_role("link", name=re.compile(version.template.title)).click()
 
-    # Submitting empty shows the summary and keeps the page; nothing is created.
-    phone.locator("[data-submit]").click()
+    # Going on with nothing filled in shows the summary and keeps the page; nothing is created.
+    phone.locator("[data-next]").click()
     expect(phone.locator("#error-summary")).to_contain_text("고칠 곳이")
     assert Submission.objects.count() == 0
 

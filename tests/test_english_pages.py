@@ -6,11 +6,15 @@ the pages themselves say comes from the English catalog.
 """
 
 import pytest
+from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from forms_catalog.models import FormTemplate
+from intake import flow
+from intake.models import Draft, Office
 from officer_console import services as staff
 
 from . import factories
@@ -93,3 +97,45 @@ def test_error_pages(english, office):
         _assert_english(render_to_string("500.html"), "500")
         unavailable = render_to_string("intake/unavailable.html", {"fields": [("name", "홍길동")], "had_files": True})
     _assert_english(unavailable, "database down")
+
+
+def test_every_step_of_every_demo_form_with_its_review_and_errors(english, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo")
+    for template in FormTemplate.objects.all():
+        office = Office.objects.filter(forms=template).first()
+        url = reverse("intake:form", args=[office.slug, template.code])
+        steps = flow.steps(template.published_version().schema, {})
+        for step in [s.key for s in steps] + [flow.REVIEW]:
+            _assert_english(english.get(url, {"step": step}).text, f"{template.code}, step {step}")
+        refused = english.post(url, {"_step": steps[0].key, "_nav": "next"})
+        assert "error-summary" in refused.text
+        _assert_english(refused.text, f"{template.code}, errors")
+
+
+def test_a_filled_review_a_refused_submit_and_a_correction(english, settings, tmp_path, officer, office, version):
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("intake:form", args=[office.slug, version.template.code])
+    english.get(url)
+    values = {k: v for k, v in factories.VALID_VALUES.items() if k not in ("consent", "signature")}
+    english.post(url, {**values, "_step": "form", "_nav": "next"})
+    review = english.get(url, {"step": "review"})
+    assert "Check your answers" in review.text and "900101-1******" in review.text
+    _assert_english(review.text, "review")
+    key = str(Draft.objects.get().idempotency_key)
+    unsigned = english.post(url, {"consent": "disagree", "_step": "review", "idempotency_key": key})
+    assert "You need to agree" in unsigned.text
+    _assert_english(unsigned.text, "review, refused")
+    settings.RATE_LIMIT_CLIENT = "0/600"
+    limited = english.post(url, {"consent": "agree", "signature": factories.SIGNATURE, "idempotency_key": key})
+    assert limited.status_code == 429 and "Your answers are saved" in limited.text
+    _assert_english(limited.text, "rate limited")
+
+    submission = factories.submitted(office, version)
+    staff.call(submission.pk, officer, office.counters.first())
+    staff.request_correction(submission.pk, officer, ["address", "copies", "consent"], "호수까지 적어 주세요")
+    correct = reverse("intake:correct", args=[submission.public_token])
+    _assert_english(english.get(correct).text, "correction")
+    refused = english.post(correct, {"address__road": "서초", "copies": "x", "consent": "disagree"})
+    assert "Enter digits only" in refused.text
+    _assert_english(refused.text, "correction, refused")

@@ -47,6 +47,9 @@ def test_rows_and_conditions_on_a_phone(browser, stack):
     expect(phone.locator("[data-row]")).to_have_count(1)
     expect(phone.locator("#field-members-0-member_name-input")).to_have_value("홍아기")
 
+    phone.locator("[data-next]").click()
+    expect(phone.locator("#review-title")).to_be_visible()
+    expect(phone.locator("[data-review=members-0-member_rrn] dd").first).to_have_text("200505-3******")
     phone.locator("[data-submit]").click()
     expect(phone).to_have_url(re.compile(r"/t/"))
     stored = submission_values(Submission.objects.get())

@@ -159,3 +159,14 @@ def test_admin_edits_factor_sets_and_their_sources(client, known):
     default.save()
     page = client.get(reverse("reports:report"), PERIOD).text
     assert "A4 1매 = 3 g CO2" in page and "새 출처 (new source)" in page
+
+
+def test_report_quotes_the_offices_own_paper_era_sheet_count(client, manager, known):
+    client.force_login(manager)
+    assert "종이 민원 시절 연간 사용량" not in client.get(reverse("reports:report"), PERIOD).text
+    known["a"].paper_sheets_baseline_per_year = 30000
+    known["a"].save()
+    known["b"].paper_sheets_baseline_per_year = 12000
+    known["b"].save()
+    page = client.get(reverse("reports:report"), PERIOD).text
+    assert "종이 민원 시절 연간 사용량(기관 정보): 42,000매" in page

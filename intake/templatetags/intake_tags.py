@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from forms_catalog import schema as form_schema
 from forms_catalog import validators
@@ -112,16 +113,32 @@ def range_parts(value: Any) -> dict[str, str]:
     return {"start": start.strip(), "end": end.strip()}
 
 
+# The headings of a consent's four parts are page text; the parts themselves are the form's.
+_CONSENT_HEADINGS = {
+    "purpose": gettext_lazy("수집·이용 목적"),
+    "items": gettext_lazy("수집 항목"),
+    "retention": gettext_lazy("보유·이용 기간"),
+    "refusal": gettext_lazy("동의를 거부할 권리와 거부 시 불이익"),
+}
+
+
 @register.filter
-def consent_rows(field: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """The four parts of a 개인정보 수집·이용 동의, labelled, in their legal order, with the English."""
+def consent_rows(field: dict[str, Any]) -> list[tuple[str, SafeString]]:
+    """The four parts of a 개인정보 수집·이용 동의, labelled, in their legal order, in the page's language."""
     parts = form_schema.consent_parts(field)
     english: dict[str, Any] = field["consent_en"] if isinstance(field.get("consent_en"), dict) else {}
+    texts = {key: {"text": parts[key], "text_en": english.get(key, "")} for key in parts}
     return [
-        (label, parts[key], str(english.get(key, "")))
+        (str(_CONSENT_HEADINGS.get(key, label)), i18n.html_in_language(texts[key], "text"))
         for key, label in form_schema.CONSENT_PARTS.items()
         if parts.get(key)
     ]
+
+
+@register.filter
+def marked(text: Any) -> SafeString:
+    """What the resident typed or a form's own text: marked lang="ko" when Korean on an English page."""
+    return i18n.marked(str(text))
 
 
 @register.filter

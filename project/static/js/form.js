@@ -1,4 +1,5 @@
-// Resident form helpers: conditional fields, signature pad, double-submit guard.
+// Resident form helpers: conditional fields, signature pad, autosave, double-submit
+// guard, and holding on to everything when the connection drops.
 // Everything here is an enhancement; the form posts and validates without it.
 (function () {
   "use strict";
@@ -22,6 +23,8 @@
     // Two passes settle a condition that depends on a field shown further down.
     for (let pass = 0; pass < 2; pass++) {
       form.querySelectorAll("[data-show-field]").forEach((el) => {
+        // The answer deciding it is on another step: the server already decided.
+        if (!form.querySelector(`[name="${CSS.escape(el.dataset.showField)}"]`)) return;
         const wanted = el.dataset.showEquals.split("|");
         const inHidden = el.parentElement && el.parentElement.closest("[data-show-field][hidden]");
         const shown = !inHidden && currentValue(el.dataset.showField).some((v) => wanted.includes(v));
@@ -37,6 +40,7 @@
 
   // Signature pad: pointer events cover touch, pen and mouse.
   form.querySelectorAll("[data-signature]").forEach((pad) => {
+    pad.hidden = false;
     const canvas = pad.querySelector("canvas");
     const input = pad.querySelector("input[type=hidden]");
     const ctx = canvas.getContext("2d");
@@ -52,13 +56,128 @@
     pad.querySelector("[data-clear]").addEventListener("click", () => { ctx.clearRect(0, 0, canvas.width, canvas.height); input.value = ""; });
   });
 
-  // One tap, one submission: the server is idempotent too, this just stops
-  // the second request from being sent at all.
+  function focusFirst() {
+    const summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+    else if (window.location.hash.startsWith("#field-")) {
+      // A 변경 link from the review page: straight into the field to change.
+      const target = document.getElementById(window.location.hash.slice(1));
+      if (target) target.focus();
+    }
+  }
+
+  if (!form.dataset.autosave) {
+    // A page with nothing to autosave (a correction of a filed submission):
+    // only keep a double tap from sending twice.
+    form.addEventListener("submit", (e) => {
+      if (form.dataset.submitting) { e.preventDefault(); return; }
+      form.dataset.submitting = "1";
+      form.querySelectorAll("[data-submit]").forEach((b) => { b.setAttribute("aria-disabled", "true"); });
+    });
+    focusFirst();
+    return;
+  }
+
+  // Autosave and the dropped connection. Nothing typed is ever thrown away:
+  // a save or a submit that cannot reach the server waits, says so calmly,
+  // and goes again when the browser is back online (or on a backoff timer,
+  // since "online" is not always announced). The idempotency key on the page
+  // makes a repeated submit find the submission already made.
+  const notice = document.getElementById("connection");
+  const saveUrl = form.dataset.autosave;
+  let pending = "";  // "", "save" or "submit"
+  let delay = 1000;
+  let retryTimer = 0;
+  let saveTimer = 0;
+  let submitter = null;
+
+  function answers() {
+    const data = new FormData(form);
+    // Files go up with 다음/제출 only, not with every pause in typing.
+    for (const [name, value] of [...data.entries()]) if (value instanceof File) data.delete(name);
+    data.set("_seq", String(Date.now()));
+    return data;
+  }
+  function lost(kind) {
+    if (pending !== "submit") pending = kind;
+    notice.hidden = false;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(retry, delay);
+    delay = Math.min(delay * 2, 30000);
+  }
+  function reached() {
+    pending = "";
+    delay = 1000;
+    clearTimeout(retryTimer);
+    notice.hidden = true;
+  }
+  function retry() {
+    if (pending === "submit") send();
+    else if (pending === "save") save();
+  }
+  window.addEventListener("online", () => { delay = 1000; retry(); });
+
+  async function save() {
+    if (form.dataset.submitting) return;
+    try {
+      const response = await fetch(saveUrl, { method: "POST", body: answers(), credentials: "same-origin" });
+      if (response.status >= 500) throw new Error(String(response.status));
+      if (pending === "save") reached();
+    } catch (e) {
+      lost("save");
+    }
+  }
+  form.addEventListener("input", () => { clearTimeout(saveTimer); saveTimer = setTimeout(save, 1200); });
+  // Every save carries the page's clock, so the server applies the newest last.
+  document.body.addEventListener("htmx:configRequest", (e) => { e.detail.parameters._seq = String(Date.now()); });
+  // A per-field check (htmx) that could not be sent is an autosave that did not happen.
+  document.body.addEventListener("htmx:sendError", () => lost("save"));
+  document.body.addEventListener("htmx:afterRequest", (e) => { if (e.detail.successful && pending === "save") reached(); });
+  // Closing the tab or switching apps mid-word still keeps the word.
+  window.addEventListener("pagehide", () => { if (!form.dataset.submitting) navigator.sendBeacon(saveUrl, answers()); });
+
+  async function send() {
+    const data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    data.set("_seq", String(Date.now()));
+    let response;
+    try {
+      response = await fetch(form.action, { method: "POST", body: data, credentials: "same-origin" });
+    } catch (e) {
+      lost("submit");
+      return;
+    }
+    reached();
+    if (response.redirected) { window.location.assign(response.url); return; }
+    // Something to fix (or a limit reached): post again the ordinary way so
+    // the browser shows that page as it would without JavaScript; the
+    // server made no submission, and the same answers give the same page.
+    if (submitter && submitter.name) {
+      const hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = submitter.name; hidden.value = submitter.value;
+      form.appendChild(hidden);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  // One tap, one request: the server is idempotent too, this just stops the
+  // second request from being sent at all.
   form.addEventListener("submit", (e) => {
-    if (form.dataset.submitting) { e.preventDefault(); return; }
+    e.preventDefault();
+    if (form.dataset.submitting) return;
     form.dataset.submitting = "1";
-    form.querySelectorAll("[data-submit]").forEach((b) => { b.setAttribute("aria-disabled", "true"); });
+    submitter = e.submitter;
+    clearTimeout(saveTimer);
+    form.querySelectorAll("button[type=submit]").forEach((b) => { b.setAttribute("aria-disabled", "true"); });
+    send();
   });
-  const summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  // Back from the ticket page (bfcache): the page may be used again; a
+  // resubmit finds the submission by its key.
+  window.addEventListener("pageshow", (e) => {
+    if (!e.persisted) return;
+    delete form.dataset.submitting;
+    form.querySelectorAll("button[type=submit]").forEach((b) => { b.removeAttribute("aria-disabled"); });
+  });
+
+  focusFirst();
 })();

@@ -1,0 +1,280 @@
+"""새 기관 개설 안내 (new office setup guide): one admin page per office, five steps.
+
+Mounted under /admin/setup/, beside the admin and in its look. Every view is
+@setup_view: the admin's log-in page for visitors, 403 for accounts without
+the setup permission (superusers have it), never cached.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from forms_catalog import packs
+from intake import qr
+from intake import services as intake_services
+from intake.models import Office
+from intake.office_forms import OfficeProfileForm
+from pdfgen.posters import posters_pdf
+from pdfgen.render import render_plain_pdf
+from project.types import StaffRequest
+
+from . import adoption, setup
+
+PASSWORDS_SESSION_KEY = "setup_one_time_passwords"
+
+
+class OfficeSetupForm(OfficeProfileForm):
+    counters = forms.IntegerField(
+        label="창구 수 (number of counters)",
+        min_value=1,
+        max_value=99,
+        initial=3,
+        help_text="창구마다 QR 안내문이 한 장씩 나옵니다 (one QR poster per counter)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["counters"] = self.instance.counters.count() or 1
+
+
+class OfficersUploadForm(forms.Form):
+    csv_file = forms.FileField(label="직원 명단 CSV (officers, .csv)")
+
+
+class PackUploadForm(forms.Form):
+    pack = forms.FileField(label="서식 팩 파일 (form pack, .json)")
+
+
+def setup_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: StaffRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not (request.user.is_active and request.user.is_staff and request.user.has_perm("intake.setup_office")):
+            raise PermissionDenied(
+                "새 기관 개설 권한이 없습니다. 최고 관리자에게 요청해 주세요. (setup permission needed)"
+            )
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapped)
+
+
+def _office_for_setup(request: StaffRequest, office_id: int) -> Office:
+    """Every office is open to a setup administrator: the check is setup_view's permission."""
+    return get_object_or_404(Office, pk=office_id)
+
+
+def _admin_context(request: StaffRequest, title: str) -> dict[str, Any]:
+    return {**admin.site.each_context(request), "title": title}
+
+
+@setup_view
+@require_GET
+def index(request: StaffRequest) -> HttpResponse:
+    offices = [(office, setup.checklist(office)) for office in Office.objects.all()]
+    rows = [(office, sum(step.done for step in steps), len(steps)) for office, steps in offices]
+    context = {**_admin_context(request, "새 기관 개설 안내 (New office setup)"), "rows": rows}
+    return render(request, "officer_console/setup/index.html", context)
+
+
+def _decode_csv(raw: bytes) -> str:
+    # Korean Excel saves "CSV" as CP949 unless told "CSV UTF-8"; accept both, guess nothing else.
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise adoption.OfficerImportError(
+        ["파일을 읽을 수 없습니다. 엑셀에서 '다른 이름으로 저장 → CSV UTF-8(쉼표로 분리)'로 저장해 올려 주세요."]
+    )
+
+
+@setup_view
+@require_http_methods(["GET", "POST"])
+def office_form(request: StaffRequest, office_id: int | None = None) -> HttpResponse:
+    """Step 1: the office's profile and how many counters it has."""
+    office = _office_for_setup(request, office_id) if office_id else None
+    form = OfficeSetupForm(request.POST or None, request.FILES or None, instance=office)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        intake_services.set_counters(saved, form.cleaned_data["counters"])
+        messages.success(request, f"{saved.name}: 기관 정보와 창구 {form.cleaned_data['counters']}개를 저장했습니다.")
+        return redirect("setup:office", office_id=saved.pk)
+    title = f"1단계: {office.name} 정보" if office else "1단계: 새 기관 만들기 (create the office)"
+    context = {**_admin_context(request, title), "form": form, "office": office}
+    return render(request, "officer_console/setup/office_form.html", context, status=400 if form.errors else 200)
+
+
+def _office_page(request: StaffRequest, office: Office, status: int = 200, **extra: Any) -> HttpResponse:
+    offered = set(office.forms.values_list("pk", flat=True))
+    context = {
+        **_admin_context(request, f"{office.name} 개설 안내 (setup)"),
+        "office": office,
+        "steps": setup.checklist(office),
+        "officers_form": extra.pop("officers_form", None) or OfficersUploadForm(),
+        "pack_form": extra.pop("pack_form", None) or PackUploadForm(),
+        "choices": [(t, t.pk in offered) for t in intake_services.publishable_forms()],
+        "resident_url": request.build_absolute_uri(reverse("intake:office", args=[office.slug])),
+        "qr_url": _sample_qr_url(request, office),
+        "qr_origin_fixed": bool(settings.PUBLIC_BASE_URL),
+        **extra,
+    }
+    return render(request, "officer_console/setup/office.html", context, status=status)
+
+
+def _sample_qr_url(request: StaffRequest, office: Office) -> str:
+    counter = office.counters.order_by("number").first()
+    return qr.counter_url(request, counter) if counter else ""
+
+
+@setup_view
+@require_GET
+def office(request: StaffRequest, office_id: int) -> HttpResponse:
+    return _office_page(request, _office_for_setup(request, office_id))
+
+
+OFFICERS_SAMPLE = "이름,아이디,역할\n홍길동,hong.gildong,officer\n김관리,kim.gwanri,manager\n"
+
+
+@setup_view
+@require_GET
+def officers_sample(request: StaffRequest) -> HttpResponse:
+    """A CSV to fill in: Excel opens it with the right columns (UTF-8 with BOM)."""
+    response = HttpResponse("\ufeff" + OFFICERS_SAMPLE, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="officers-sample.csv"'
+    return response
+
+
+@setup_view
+@require_POST
+def officers(request: StaffRequest, office_id: int) -> HttpResponse:
+    """Step 2: officers from a CSV; all or nothing, one-time passwords shown once."""
+    office = _office_for_setup(request, office_id)
+    form = OfficersUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _office_page(request, office, 400, officers_form=form)
+    try:
+        text = _decode_csv(form.cleaned_data["csv_file"].read())
+        accounts = adoption.import_officers(text, default_office=office)
+    except adoption.OfficerImportError as exc:
+        return _office_page(request, office, 400, officers_form=form, officer_problems=exc.problems)
+    rows = [
+        {"login": a.login, "name": a.name, "offices": ";".join(a.offices), "password": a.one_time_password}
+        for a in accounts
+    ]
+    # Kept only in this admin's session (ended at log-out), for the printable sheet.
+    request.session[PASSWORDS_SESSION_KEY] = {"office": office.pk, "rows": rows}
+    context = {**_admin_context(request, f"{office.name}: 직원 {len(rows)}명을 만들었습니다"), "office": office}
+    return render(request, "officer_console/setup/passwords.html", {**context, "rows": rows})
+
+
+def _password_rows(request: StaffRequest, office: Office) -> list[dict[str, str]]:
+    kept = request.session.get(PASSWORDS_SESSION_KEY) or {}
+    if kept.get("office") != office.pk:
+        raise Http404("임시 비밀번호는 가져온 직후 이 브라우저에서만 받을 수 있습니다.")
+    rows: list[dict[str, str]] = kept["rows"]
+    return rows
+
+
+@setup_view
+@require_GET
+def passwords_file(request: StaffRequest, office_id: int, fmt: str) -> HttpResponse:
+    office = _office_for_setup(request, office_id)
+    rows = _password_rows(request, office)
+    if fmt == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")  # Korean Excel reads UTF-8 only with the BOM
+        writer = csv.writer(out)
+        writer.writerow(["이름", "아이디", "기관", "임시 비밀번호"])
+        writer.writerows([r["name"], r["login"], r["offices"], r["password"]] for r in rows)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        html = render_to_string(
+            "officer_console/setup/passwords_pdf.html",
+            {"office": office, "rows": rows, "login_url": request.build_absolute_uri(reverse("officer_console:login"))},
+        )
+        response = HttpResponse(render_plain_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="one-time-passwords-{office.slug}.{fmt}"'
+    return response
+
+
+@setup_view
+@require_POST
+def forget_passwords(request: StaffRequest, office_id: int) -> HttpResponse:
+    office = _office_for_setup(request, office_id)
+    request.session.pop(PASSWORDS_SESSION_KEY, None)
+    messages.success(request, "임시 비밀번호를 이 화면에서 지웠습니다.")
+    return redirect("setup:office", office_id=office.pk)
+
+
+@setup_view
+@require_POST
+def pack(request: StaffRequest, office_id: int) -> HttpResponse:
+    """Step 3: a form pack, imported whole or not at all."""
+    office = _office_for_setup(request, office_id)
+    form = PackUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _office_page(request, office, 400, pack_form=form)
+    try:
+        data = json.loads(form.cleaned_data["pack"].read().decode("utf-8-sig"))
+        report = packs.import_pack(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problems = [f"JSON 형식이 아닙니다. 다른 기관에서 내보낸 서식 팩(.json)인지 확인해 주세요. ({exc})"]
+        return _office_page(request, office, 400, pack_form=form, pack_problems=problems)
+    except packs.PackError as exc:
+        return _office_page(request, office, 400, pack_form=form, pack_problems=exc.problems)
+    created = len(report.created_forms)
+    messages.success(
+        request,
+        f"서식 팩을 가져왔습니다: 새 서식 {created}종 (imported; nothing else changed)."
+        if report.changed
+        else "이미 가져온 서식 팩입니다. 바뀐 것이 없습니다.",
+    )
+    return redirect(reverse("setup:office", args=[office.pk]) + "#step-forms")
+
+
+@setup_view
+@require_POST
+def choose_forms(request: StaffRequest, office_id: int) -> HttpResponse:
+    """Step 4: which published forms residents of this office can fill."""
+    office = _office_for_setup(request, office_id)
+    available = intake_services.publishable_forms()
+    if request.POST.get("all"):
+        chosen = available
+    else:
+        wanted = set(request.POST.getlist("forms"))
+        chosen = [t for t in available if str(t.pk) in wanted]
+    intake_services.offer_forms(office, chosen)
+    messages.success(request, f"{office.name}에서 서식 {len(chosen)}종을 제공합니다.")
+    return redirect(reverse("setup:office", args=[office.pk]) + "#step-posters")
+
+
+@setup_view
+@require_GET
+def posters(request: StaffRequest, office_id: int) -> HttpResponse:
+    """Step 5: every counter's QR poster in one PDF, to print."""
+    office = _office_for_setup(request, office_id)
+    if not office.counters.exists():
+        raise Http404("창구가 없습니다. 1단계에서 창구 수를 정해 주세요.")
+    response = HttpResponse(posters_pdf(request, office), content_type="application/pdf")
+    setup.mark_posters_printed(office)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="qr-posters-{office.slug}-{stamp}.pdf"'
+    return response
