@@ -52,12 +52,12 @@ FIRST_DAY = datetime.date.today() - datetime.timedelta(days=DAYS)
 POSTGRES_SQL = """
 INSERT INTO intake_submission (reference, public_token, handoff_code, idempotency_key, office_id, form_version_id,
     data, sensitive_data, status, revision, service_date, ticket_number, submitted_at, called_at, completed_at,
-    updated_at, status_note, paper_sheets_saved)
+    updated_at, status_note, paper_sheets_saved, correction_fields, alert_phone, alerts_sent)
 SELECT 'B' || lpad(i::text, 8, '0'), 'bench-' || i, 'BENCH', md5(i::text)::uuid, %(office0)s + i %% %(offices)s,
     %(version0)s + (i / %(offices)s) %% %(forms)s, '{}'::jsonb, '', st, 1, %(day0)s::date + d::int, i, sub_at,
     CASE WHEN st <> 'submitted' THEN sub_at + wait_s * interval '1 second' END,
     CASE WHEN st IN ('completed', 'rejected') THEN sub_at + (wait_s + handle_s) * interval '1 second' END,
-    sub_at, '', CASE WHEN st = 'completed' THEN 2 + i %% 3 END
+    sub_at, '', CASE WHEN st = 'completed' THEN 2 + i %% 3 END, '[]'::jsonb, '', '[]'::jsonb
 FROM (
     SELECT i, i / %(per_day)s AS d,
         %(t0)s::timestamptz + (i / %(per_day)s) * interval '1 day'
@@ -71,7 +71,7 @@ FROM (
 SQLITE_SQL = """
 INSERT INTO intake_submission (reference, public_token, handoff_code, idempotency_key, office_id, form_version_id,
     data, sensitive_data, status, revision, service_date, ticket_number, submitted_at, called_at, completed_at,
-    updated_at, status_note, paper_sheets_saved)
+    updated_at, status_note, paper_sheets_saved, correction_fields, alert_phone, alerts_sent)
 WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < %(rows)s - 1),
 g AS (
     SELECT i, i / %(per_day)s AS d,
@@ -85,7 +85,7 @@ SELECT 'B' || printf('%%08d', i), 'bench-' || i, 'BENCH', printf('%%032x', i), %
     %(version0)s + (i / %(offices)s) %% %(forms)s, '{}', '', st, 1, date(%(day0)s, '+' || d || ' days'), i, sub_at,
     CASE WHEN st <> 'submitted' THEN datetime(sub_at, '+' || wait_s || ' seconds') END,
     CASE WHEN st IN ('completed', 'rejected') THEN datetime(sub_at, '+' || (wait_s + handle_s) || ' seconds') END,
-    sub_at, '', CASE WHEN st = 'completed' THEN 2 + i %% 3 END
+    sub_at, '', CASE WHEN st = 'completed' THEN 2 + i %% 3 END, '[]', '', '[]'
 FROM g
 """
 
