@@ -18,7 +18,7 @@ KRDS_VERSION := 1.1.0
 KRDS_DIR := project/static/vendor/krds
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test lint install install-test migrate demo fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak
+.PHONY: run test lint install install-test migrate demo fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak bench-report
 
 # --- installation -----------------------------------------------------------
 define apt_install
@@ -122,6 +122,11 @@ bench-load: install
 
 bench-soak: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/soak.py --minutes $${MINUTES:-10}
+
+# The manager report on 1,000,000 submissions (loaded once, then reused).
+REPORT_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minwon_report_bench
+bench-report: install
+	DATABASE_URL=$(REPORT_BENCH_DATABASE_URL) $(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles $(KRDS_DIR)

@@ -34,8 +34,8 @@ def require_services() -> tuple[str, str]:
     return database_url, redis_url
 
 
-def setup_django(database_url: str) -> None:
-    """Create the benchmark database if needed, migrate it, and set Django up on it."""
+def create_database(database_url: str) -> None:
+    """Create the PostgreSQL database named in the URL if it does not exist."""
     import psycopg
 
     parsed = urlparse(database_url)
@@ -44,6 +44,11 @@ def setup_django(database_url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(database_url: str) -> None:
+    """Create the benchmark database if needed, migrate it, and set Django up on it."""
+    create_database(database_url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     os.environ["DATABASE_URL"] = database_url
     # No pool in the benchmark process itself, so that the connections it

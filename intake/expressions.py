@@ -23,11 +23,12 @@ class WholeSecondsBetween(Func):
     output_field = IntegerField()
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        # SQLite keeps datetimes as ISO text; julianday() is exact to well under a millisecond.
+        # SQLite keeps datetimes as ISO text. julianday() is a float good to ~25 µs,
+        # so round to the millisecond first: a wait of exactly 59.5 s is 60, as in PostgreSQL.
         return super().as_sql(
             compiler,
             connection,
-            template="CAST(ROUND((julianday(%(expressions)s)) * 86400.0) AS INTEGER)",
+            template="CAST(ROUND(ROUND((julianday(%(expressions)s)) * 86400.0, 3)) AS INTEGER)",
             arg_joiner=") - julianday(",
         )
 
