@@ -506,7 +506,8 @@ def analytic_session() -> Iterator[None]:
     """One read transaction for the report's queries, tuned for analytics on PostgreSQL.
 
     JIT compilation costs about a second per query here, more than it saves on
-    sub-second aggregates; a larger work_mem keeps the percentile sorts in memory.
+    sub-second aggregates. A larger work_mem lets the planner hash every grouping
+    set of the histogram in memory (it sorts the sets it expects not to fit).
     SET LOCAL ends with the transaction, so other requests are unaffected.
     """
     with transaction.atomic():
