@@ -83,7 +83,7 @@ def test_percentiles_are_of_whole_seconds(db, office, version):
 def test_migration_fills_the_columns_of_existing_submissions(office, version):
     s = factories.timed_submission(office, version, at("2026-02-03", 14), wait=240.4, handle=119.5)
     executor = MigrationExecutor(connection)
-    executor.migrate([("intake", "0003_submission_alert_phone")])
+    executor.migrate([("intake", "0005_flow_draft_step")])
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM intake_submission WHERE id = %s", [s.pk])
