@@ -148,7 +148,10 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     office = get_object_or_404(Office, slug=slug)
     form = _form_or_404(office, code)
     counter = _counter_for(request, office)
-    draft = services.get_or_start_draft(resident_key=_resident_key(request), form=form, counter=counter)
+    # A POST carries every field of a page that was prefilled when shown.
+    draft = services.get_or_start_draft(
+        resident_key=_resident_key(request), form=form, counter=counter, prefill=request.method == "GET"
+    )
     if request.method == "GET":
         return _form_page(request, form, draft, services.draft_values(draft), {}, {}, step=request.GET.get("step", ""))
 
