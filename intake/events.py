@@ -5,6 +5,7 @@ receiver can rebuild its state from the database, and does on (re)connect.
 Events carry no personal data.
 """
 
+import json
 import logging
 from typing import Any
 
@@ -44,6 +45,15 @@ def submission_summary(submission: Submission) -> dict[str, Any]:
     }
 
 
+def event_text(summary: dict[str, Any]) -> str:
+    """The frame every console of the office receives for one change, as text.
+
+    Rendered once per event by the process that publishes it; the consumers
+    of every ASGI process forward it as is instead of encoding it per console.
+    """
+    return json.dumps({"type": "submission", "submission": summary}, ensure_ascii=False, separators=(",", ":"))
+
+
 def send_group(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -62,7 +72,14 @@ def publish_submission_on_commit(submission: Submission) -> None:
     token = submission.public_token
 
     def send() -> None:
-        message = {"type": "submission.changed", "submission": summary, "sent_at": timezone.now().isoformat()}
+        # "text" is the console's frame, encoded here once for every console
+        # of the office; "submission" is for receivers that pick from it (lobby).
+        message = {
+            "type": "submission.changed",
+            "submission": summary,
+            "text": event_text(summary),
+            "sent_at": timezone.now().isoformat(),
+        }
         send_group(office_group(office_id), message)
         send_group(ticket_group(token), {"type": "ticket.changed", "revision": summary["revision"]})
 
