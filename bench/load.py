@@ -90,7 +90,7 @@ def run_step(args: argparse.Namespace, cluster: Any, database_url: str, redis_ur
         machine_busy=100 * busy / max(total, 1e-9),
         load=(load_before, os.getloadavg()[0]),
         backlog=backlog,
-        drain=stackbench.drain(args.drain_timeout) if backlog else 0.0,
+        drain=stackbench.drain(args.drain_timeout) if backlog and args.workers else float("inf") if backlog else 0.0,
     )
     result["lost"] = result["db_missing"] + result["console_missing"] + result["failed"]
     result["duplicated"] = result["db_extra"] + result["duplicates"]

@@ -55,15 +55,29 @@ def event_text(summary: dict[str, Any]) -> str:
 
 
 def send_group(group: str, message: dict[str, Any]) -> None:
+    send_groups([(group, message)])
+
+
+def send_groups(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send to several groups in one hop to the event loop (a sync view's thread
+    waits for each hop)."""
     layer = get_channel_layer()
     if layer is None:
         return
+
+    async def send_all() -> None:
+        for group, message in messages:
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                # A lost event is recovered by the receiver's resync; a failed
+                # submit is not recoverable. Never let the layer fail a request.
+                logger.warning("channel layer send to %s failed", group, exc_info=True)
+
     try:
-        async_to_sync(layer.group_send)(group, message)
+        async_to_sync(send_all)()
     except Exception:
-        # A lost event is recovered by the receiver's resync; a failed
-        # submit is not recoverable. Never let the layer fail a request.
-        logger.warning("channel layer send to %s failed", group, exc_info=True)
+        logger.warning("channel layer unavailable", exc_info=True)
 
 
 def publish_submission_on_commit(submission: Submission) -> None:
@@ -80,7 +94,11 @@ def publish_submission_on_commit(submission: Submission) -> None:
             "text": event_text(summary),
             "sent_at": timezone.now().isoformat(),
         }
-        send_group(office_group(office_id), message)
-        send_group(ticket_group(token), {"type": "ticket.changed", "revision": summary["revision"]})
+        send_groups(
+            [
+                (office_group(office_id), message),
+                (ticket_group(token), {"type": "ticket.changed", "revision": summary["revision"]}),
+            ]
+        )
 
     transaction.on_commit(send)

@@ -184,8 +184,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     if counter is not None:
         limits.append(("counter", str(counter.pk), ratelimit.counter_limit()))
     try:
-        for scope, ident, limit in limits:
-            ratelimit.check(scope, ident, limit)
+        ratelimit.check_all(limits)
     except ratelimit.RateLimited as exc:
         return _form_page(request, form, draft, values, {}, {}, status=429, alert=exc.message, step=posted_step)
     try:
@@ -215,8 +214,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
             step=step,
         )
     if created:
-        for scope, ident, limit in limits:
-            ratelimit.record(scope, ident, limit)
+        ratelimit.record_all(limits)
     return redirect("intake:ticket", token=submission.public_token)
 
 
