@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
 
@@ -75,9 +75,10 @@ def record(scope: str, ident: str, limit: Limit) -> None:
 def record_all(limits: Sequence[tuple[str, str, Limit]]) -> None:
     """Count one submission against every limit: one pipelined round trip on Redis."""
     try:
-        if isinstance(cache, RedisCache):
-            keys = [cache.make_and_validate_key(_key(*limit)) for limit in limits]
-            pipe = cache._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+        backend = caches["default"]  # `cache` is a proxy: isinstance needs the backend
+        if isinstance(backend, RedisCache):
+            keys = [backend.make_and_validate_key(_key(*limit)) for limit in limits]
+            pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
             for key, (_, _, limit) in zip(keys, limits, strict=True):
                 # The window starts with the first submission in it.
                 pipe.set(key, 0, ex=limit.seconds, nx=True)
