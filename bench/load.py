@@ -104,6 +104,16 @@ def run_step(args: argparse.Namespace, cluster: Any, database_url: str, redis_ur
     return result
 
 
+def drain_text(args: argparse.Namespace, r: dict[str, Any]) -> str:
+    if not r["backlog"]:
+        return "-"
+    if not args.workers:
+        return "no workers"
+    if r["drain"] == float("inf"):
+        return f"> {args.drain_timeout:g} (gave up)"
+    return f"{r['drain']:.1f} ({r['backlog'] / max(r['drain'], 1e-9):.1f} PDFs/s)"
+
+
 def print_step(args: argparse.Namespace, r: dict[str, Any]) -> None:
     submitted = max(1, r["submitted"])
     http = r["http_ms"]
@@ -123,7 +133,7 @@ def print_step(args: argparse.Namespace, r: dict[str, Any]) -> None:
         ("submit -> console p50 / p95 / p99 ms", f"{r['p50']:.1f} / {r['p95']:.1f} / {r['p99']:.1f}"),
         ("HTTP submit p50 / p99 ms", f"{stackbench.pct(http, 50):.1f} / {stackbench.pct(http, 99):.1f}"),
         ("PDF backlog when phones stopped", f"{r['backlog']}"),
-        ("time for the workers to drain it (s)", "-" if not r["backlog"] else f"{r['drain']:.1f}"),
+        ("time for the workers to drain it (s)", drain_text(args, r)),
         (
             "machine CPU busy / load average (start, end)",
             f"{r['machine_busy']:.0f}% / {r['load'][0]:.2f}, {r['load'][1]:.2f}",
@@ -177,7 +187,7 @@ def main() -> None:
 
     print("\nrate   achieved    p50 ms   p95 ms   p99 ms   lost  dup  PDF backlog  drain s  load  met")
     for r in results:
-        drain = "-" if not r["backlog"] else f"{r['drain']:.0f}"
+        drain = "-" if not r["backlog"] else f"{r['drain']:.0f}" if r["drain"] != float("inf") else "-"
         print(
             f"{r['rate']:>4g} {r['throughput']:>10.1f} {r['p50']:>9.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} "
             f"{r['lost']:>6} {r['duplicated']:>4} {r['backlog']:>12} {drain:>8} {r['load'][1]:>5.2f}  "

@@ -107,7 +107,7 @@ def main() -> None:
         backlog = stackbench.pdf_backlog()
         consoles = fleet.finish(stackbench.submissions_by_office(world))
         result = stackbench.account(run, consoles, world)
-        drained = stackbench.drain(600) if backlog else 0.0
+        drained = stackbench.drain(300) if backlog and args.workers else 0.0
     from django.db import connection
 
     connection.close()

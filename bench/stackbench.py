@@ -79,11 +79,17 @@ def make_world(offices: int = 1) -> World:
     from django_tasks_db.models import DBTaskResult
 
     from officer_console.models import Membership
+    from pdfgen.models import ArchivedDocument
     from tests import factories
     from tests.cluster import session_cookie
 
-    # Earlier runs' PDF backlog would load the workers during this one.
+    # Earlier runs' PDF backlog would load the workers during this one: drop
+    # its tasks, and its pending documents too, or the workers' sweeper
+    # (pdfgen.sweeper) queues them all again. Benchmark database only.
     DBTaskResult.objects.filter(status="READY").delete()
+    ArchivedDocument.objects.filter(status=ArchivedDocument.Status.PENDING).update(
+        status=ArchivedDocument.Status.FAILED, last_error="left behind by an earlier benchmark run"
+    )
     tag = uuid.uuid4().hex[:8]
     version = factories.form_version(f"bench-{tag}")
     places = [factories.office(f"bench-{tag}-{n}", name=f"부하 시험 {n}", forms=[version]) for n in range(offices)]
