@@ -158,7 +158,7 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=32, help="concurrent phones (HTTP clients)")
     parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn")
     parser.add_argument("--servers", type=int, default=2, help="ASGI processes")
-    parser.add_argument("--workers", type=int, default=1, help="PDF workers (niced)")
+    parser.add_argument("--workers", type=int, default=2, help="PDF workers (niced), as make stack")
     parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the PDF backlog")
     args = parser.parse_args()
 

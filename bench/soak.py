@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=16)
     parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn")
     parser.add_argument("--servers", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
     database_url, redis_url = stackbench.require_services()
