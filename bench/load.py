@@ -81,7 +81,7 @@ def run_step(args: argparse.Namespace, cluster: Any, database_url: str, redis_ur
     lat = result["latencies"]
     result.update(
         rate=rate,
-        # Over the span the phones were sending: the first due slot to the last answer.
+        # From the first due slot to the last answer: a stack that falls behind answers late.
         throughput=result["submitted"] / span if (span := stackbench.sending_span(run)) else 0.0,
         p50=stackbench.pct(lat, 50),
         p95=stackbench.pct(lat, 95),
