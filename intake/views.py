@@ -148,7 +148,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     office = get_object_or_404(Office, slug=slug)
     form = _form_or_404(office, code)
     counter = _counter_for(request, office)
-    # A POST carries every field of a page that was prefilled when shown.
+    # Shared fields are prefilled when a page is shown (GET); a POST only carries them back.
     draft = services.get_or_start_draft(
         resident_key=_resident_key(request), form=form, counter=counter, prefill=request.method == "GET"
     )
