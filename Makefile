@@ -21,7 +21,7 @@ TEST_SYSTEM_PACKAGES := chromium gettext
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file \
 	--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=media
 
-.PHONY: run test lint install install-test migrate demo messages fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak
+.PHONY: run test lint install install-test migrate demo messages fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak bench-report bench-submit
 
 # --- installation -----------------------------------------------------------
 define apt_install
@@ -128,11 +128,20 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/10
 bench-layers: install
 	$(BIN)/python bench/layers.py
 
+# ARGS passes options through, e.g. make bench-load ARGS="--rate 100 --server daphne".
 bench-load: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/load.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/load.py $(ARGS)
+
+bench-submit: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/submit_profile.py $(ARGS)
 
 bench-soak: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/soak.py --minutes $${MINUTES:-10}
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python bench/soak.py --minutes $${MINUTES:-10} $(ARGS)
+
+# The manager report on 1,000,000 submissions (loaded once, then reused).
+REPORT_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minwon_report_bench
+bench-report: install
+	DATABASE_URL=$(REPORT_BENCH_DATABASE_URL) $(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles $(KRDS_DIR)

@@ -1,24 +1,43 @@
 """Load: K phones submitting over HTTP, M consoles on WebSockets, the multi-process stack.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/minwon_bench REDIS_URL=redis://127.0.0.1:6379/10 \\
-        .venv/bin/python bench/load.py [--rate 150] [--seconds 20] [--consoles 100] [--phones 24]
+        .venv/bin/python bench/load.py [--rate 150] [--seconds 20] [--consoles 100] [--offices 20] \\
+        [--phones 32] [--server uvicorn] [--servers 2] [--workers 1]
 
-Starts --servers daphne processes and --workers PDF workers (niced: archiving
-must not starve the counter) on that PostgreSQL and Redis, connects the
-consoles (a separate process, spread over the servers), then sends --rate
-submissions/s for --seconds (open loop: submission i is due at i / rate).
-Counts every submission in the database and on every console. Prints a table.
+Starts --servers ASGI processes (--server uvicorn or daphne) and --workers
+PDF workers (niced: archiving must not starve the counter) on that
+PostgreSQL and Redis, connects the consoles (a separate process, spread over
+the servers), then sends submissions open loop (submission i is due at
+i / rate) and counts every submission in the database and on every console
+of its office.
+
+Consoles: M consoles over --offices offices (M / offices each, default 100
+over 20 = 5): a console is an officer's screen at a counter and sees its own
+office's queue, and a district office runs about 2-10 counters. Each
+submission goes to one office (phones are spread evenly), so it reaches the
+5 consoles of that office, not all 100. --offices 1 puts every console on
+one office (100 frames per submission: a worst case no office has).
+
+Without --rate it steps the offered rate (--steps, default 25 50 75 100 125
+150 175 200) on the same stack, each step with fresh offices and consoles,
+waits for the PDF backlog to drain between steps, stops after the first
+step that misses a target, and reports the highest rate that met them all
+(achieved >= 95% of offered, p50 <= 30 ms, p99 <= 150 ms, 0 lost, 0
+duplicated). With --rate it runs that one rate.
 
 Latency is submit -> console: from the phone starting its POST to the
-console receiving the event, so it includes the whole HTTP request.
+console receiving the event, so it includes the whole HTTP request. PDFs are
+queued at submit and rendered by the workers behind the counter: each step
+reports the backlog when the phones stop and the time the workers took to
+drain it.
 """
 
 import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import psutil
@@ -27,80 +46,155 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import stackbench
 
+TARGET_P50_MS, TARGET_P99_MS = 30.0, 150.0
+
+
+def run_step(args: argparse.Namespace, cluster: Any, database_url: str, redis_url: str, rate: float) -> dict[str, Any]:
+    world = stackbench.make_world(args.offices)
+    urls = [cluster.url(n) for n in cluster.servers()]
+    fleet = stackbench.ConsoleFleet(urls, world, args.consoles)
+    fleet.start()
+    pids = cluster.pids()
+    meter = stackbench.CpuMeter(
+        {
+            f"{args.server} x{args.servers}": [p for n, p in pids.items() if n.startswith("server")],
+            f"PDF workers x{args.workers} (niced)": [p for n, p in pids.items() if n.startswith("worker")],
+            "redis-server": stackbench.redis_pids(redis_url),
+            "load: consoles": [fleet.pid or 0],
+            "load: phones": [os.getpid()],
+        },
+        urlparse(database_url).path.lstrip("/"),
+    )
+    load_before = os.getloadavg()[0]
+    meter.start()
+    cpu_before = psutil.cpu_times()
+    run = stackbench.run_phones(urls, world, args.phones, rate, args.seconds)
+    cpu_after = psutil.cpu_times()
+    meter.stop()
+    backlog = stackbench.pdf_backlog()
+    consoles = fleet.finish(stackbench.submissions_by_office(world))
+    result = stackbench.account(run, consoles, world)
+    busy = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("user", "system", "nice", "softirq", "irq"))
+    total = (
+        busy + (cpu_after.idle - cpu_before.idle) + getattr(cpu_after, "iowait", 0) - getattr(cpu_before, "iowait", 0)
+    )
+    lat = result["latencies"]
+    result.update(
+        rate=rate,
+        # From the first due slot to the last answer: a stack that falls behind answers late.
+        throughput=result["submitted"] / span if (span := stackbench.sending_span(run)) else 0.0,
+        p50=stackbench.pct(lat, 50),
+        p95=stackbench.pct(lat, 95),
+        p99=stackbench.pct(lat, 99),
+        cpu=meter.used,
+        machine_busy=100 * busy / max(total, 1e-9),
+        load=(load_before, os.getloadavg()[0]),
+        backlog=backlog,
+        drain=stackbench.drain(args.drain_timeout) if backlog and args.workers else float("inf") if backlog else 0.0,
+    )
+    result["lost"] = result["db_missing"] + result["console_missing"] + result["failed"]
+    result["duplicated"] = result["db_extra"] + result["duplicates"]
+    result["ok"] = (
+        result["throughput"] >= 0.95 * rate
+        and result["p50"] <= TARGET_P50_MS
+        and result["p99"] <= TARGET_P99_MS
+        and result["lost"] == 0
+        and result["duplicated"] == 0
+    )
+    return result
+
+
+def drain_text(args: argparse.Namespace, r: dict[str, Any]) -> str:
+    if not r["backlog"]:
+        return "-"
+    if not args.workers:
+        return "no workers"
+    if r["drain"] == float("inf"):
+        return f"> {args.drain_timeout:g} (gave up)"
+    return f"{r['drain']:.1f} ({r['backlog'] / max(r['drain'], 1e-9):.1f} PDFs/s)"
+
+
+def print_step(args: argparse.Namespace, r: dict[str, Any]) -> None:
+    submitted = max(1, r["submitted"])
+    http = r["http_ms"]
+    rows = [
+        ("offered / achieved (submissions/s)", f"{r['rate']:g} / {r['throughput']:.1f}"),
+        ("submissions OK (302) / failed", f"{r['submitted']} / {r['failed']}"),
+        ("in the database", f"{r['in_db']}"),
+        ("lost (OK but not in the database)", f"{r['db_missing']}"),
+        ("duplicated (in the database, not asked)", f"{r['db_extra']}"),
+        (
+            "console deliveries (submission x console of its office)",
+            f"{len(r['latencies'])} of {r['deliveries_expected']}",
+        ),
+        ("lost on consoles", f"{r['console_missing']}"),
+        ("duplicated live events on consoles", f"{r['duplicates']}"),
+        ("console reconnects", f"{r['reconnects']}"),
+        ("submit -> console p50 / p95 / p99 ms", f"{r['p50']:.1f} / {r['p95']:.1f} / {r['p99']:.1f}"),
+        ("HTTP submit p50 / p99 ms", f"{stackbench.pct(http, 50):.1f} / {stackbench.pct(http, 99):.1f}"),
+        ("PDF backlog when phones stopped", f"{r['backlog']}"),
+        ("time for the workers to drain it (s)", drain_text(args, r)),
+        (
+            "machine CPU busy / load average (start, end)",
+            f"{r['machine_busy']:.0f}% / {r['load'][0]:.2f}, {r['load'][1]:.2f}",
+        ),
+    ]
+    rows += [(f"CPU ms per submission: {name}", f"{1000 * used / submitted:.2f}") for name, used in r["cpu"].items()]
+    rows.append(("targets met", "yes" if r["ok"] else "no"))
+    width = max(len(name) for name, _ in rows)
+    print(f"\n-- {r['rate']:g} submissions/s offered for {args.seconds:g} s")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value:>22}")
+    sys.stdout.flush()
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rate", type=float, default=150, help="submissions per second")
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, help="one fixed offered load (submissions/s); default: step the rate")
+    parser.add_argument("--steps", type=float, nargs="+", default=[25, 50, 75, 100, 125, 150, 175, 200])
+    parser.add_argument("--seconds", type=float, default=20, help="length of each step")
     parser.add_argument("--consoles", type=int, default=100)
-    parser.add_argument("--phones", type=int, default=24, help="concurrent phones (HTTP clients)")
-    parser.add_argument("--servers", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--offices", type=int, default=20, help="consoles are spread evenly over this many offices")
+    parser.add_argument("--phones", type=int, default=32, help="concurrent phones (HTTP clients)")
+    parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn")
+    parser.add_argument("--servers", type=int, default=2, help="ASGI processes")
+    parser.add_argument("--workers", type=int, default=2, help="PDF workers (niced), as make stack")
+    parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the PDF backlog")
     args = parser.parse_args()
 
     database_url, redis_url = stackbench.require_services()
     stackbench.setup_django(database_url)
-    world = stackbench.make_world()
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        stackbench.stack(database_url, redis_url, args.servers, args.workers, Path(tmp)) as cluster,
-    ):
-        urls = [cluster.url(n) for n in cluster.servers()]
-        fleet = stackbench.ConsoleFleet(urls, world, args.consoles)
-        fleet.start()
-        pids = cluster.pids()
-        meter = stackbench.CpuMeter(
-            {
-                "daphne (all)": [p for n, p in pids.items() if n.startswith("server")],
-                "workers (all, niced)": [p for n, p in pids.items() if n.startswith("worker")],
-                "console clients": [fleet.pid or 0],
-                "phones (this process)": [os.getpid()],
-            },
-            urlparse(database_url).path.lstrip("/"),
-        )
-        meter.start()
-        cpu_before = psutil.cpu_times()
-        t0 = time.monotonic()
-        run = stackbench.run_phones(urls, world, args.phones, args.rate, args.seconds)
-        wall = time.monotonic() - t0
-        cpu_after = psutil.cpu_times()
-        meter.stop()
-        from intake.models import Submission
-
-        ids = set(Submission.objects.filter(office_id=world.office_id).values_list("pk", flat=True))
-        consoles = fleet.finish(ids)
-        result = stackbench.account(run, consoles, world.office_id)
-
-    busy = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("user", "system", "nice", "softirq", "irq"))
-    total_cpu = busy + (cpu_after.idle - cpu_before.idle)
-    lat, http = result["latencies"], result["http_ms"]
+    rates = [args.rate] if args.rate else args.steps
     layer = os.environ.get("CHANNEL_LAYER", "pubsub")
     print(
-        f"\nLoad: {args.servers} daphne + {args.workers} workers, PostgreSQL + Redis ({layer} layer), "
-        f"{os.cpu_count()} CPUs (machine CPU busy {100 * busy / total_cpu:.0f}% during the run)"
+        f"Load: {args.servers} {args.server} + {args.workers} PDF workers, PostgreSQL + Redis ({layer} layer), "
+        f"{os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
+        f"{args.phones} phones, {args.consoles} consoles over {args.offices} offices "
+        f"({args.consoles / args.offices:g} per office); targets: p50 <= {TARGET_P50_MS:g} ms, "
+        f"p99 <= {TARGET_P99_MS:g} ms, 0 lost, 0 duplicated"
     )
-    print(f"{args.phones} phones at {args.rate:g}/s for {args.seconds:g} s, {args.consoles} consoles\n")
-    rows = [
-        ("submissions sent OK (302)", f"{result['submitted']}"),
-        ("failed submits", f"{result['failed']}"),
-        ("throughput (submissions/s)", f"{result['submitted'] / wall:.1f}"),
-        ("in the database", f"{result['in_db']}"),
-        ("lost (OK but not in the database)", f"{result['db_missing']}"),
-        ("duplicated (in the database twice / unasked)", f"{result['db_extra']}"),
-        ("console deliveries", f"{len(lat)} of {result['in_db'] * args.consoles}"),
-        ("lost on consoles (submission x console)", f"{result['console_missing']}"),
-        ("duplicated live events on consoles", f"{result['duplicates']}"),
-        ("console reconnects", f"{result['reconnects']}"),
-        ("submit -> console p50 ms", f"{stackbench.pct(lat, 50):.1f}"),
-        ("submit -> console p95 ms", f"{stackbench.pct(lat, 95):.1f}"),
-        ("submit -> console p99 ms", f"{stackbench.pct(lat, 99):.1f}"),
-        ("HTTP submit p50 / p99 ms", f"{stackbench.pct(http, 50):.1f} / {stackbench.pct(http, 99):.1f}"),
-    ]
-    submitted = max(1, result["submitted"])
-    rows += [(f"CPU ms per submission: {name}", f"{1000 * used / submitted:.1f}") for name, used in meter.used.items()]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value:>14}")
+    results = []
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        stackbench.stack(database_url, redis_url, args.servers, args.workers, Path(tmp), args.server) as cluster,
+    ):
+        for rate in rates:
+            result = run_step(args, cluster, database_url, redis_url, rate)
+            print_step(args, result)
+            results.append(result)
+            if not result["ok"] and not args.rate:
+                break
+
+    print("\nrate   achieved    p50 ms   p95 ms   p99 ms   lost  dup  PDF backlog  drain s  load  met")
+    for r in results:
+        drain = "-" if not r["backlog"] else f"{r['drain']:.0f}" if r["drain"] != float("inf") else "-"
+        print(
+            f"{r['rate']:>4g} {r['throughput']:>10.1f} {r['p50']:>9.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} "
+            f"{r['lost']:>6} {r['duplicated']:>4} {r['backlog']:>12} {drain:>8} {r['load'][1]:>5.2f}  "
+            f"{'yes' if r['ok'] else 'no'}"
+        )
+    passed = [r["rate"] for r in results if r["ok"]]
+    print(f"\nhighest sustained rate meeting the targets: {max(passed):g}/s" if passed else "\nno rate met the targets")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Soak: a steady rate for minutes; memory per process and connections must not creep.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/minwon_bench REDIS_URL=redis://127.0.0.1:6379/10 \\
-        .venv/bin/python bench/soak.py [--minutes 10] [--rate 50] [--consoles 20]
+        .venv/bin/python bench/soak.py [--minutes 10] [--rate 50] [--consoles 100] [--offices 20]
 
-The same stack as bench/load.py. Memory (RSS of each server and worker,
+The same stack and the same spread of consoles over offices as bench/load.py. Memory (RSS of each server and worker,
 with its children) and connections (PostgreSQL backends on the benchmark
 database from pg_stat_activity, Redis clients on the benchmark db number)
 are sampled once warmed up (after 10% of the run, at least 15 s) and at the
@@ -12,6 +12,7 @@ end; /healthz is polled every 5 s throughout. Targets: each process grows
 """
 
 import argparse
+import os
 import sys
 import tempfile
 import threading
@@ -54,8 +55,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--rate", type=float, default=50)
-    parser.add_argument("--consoles", type=int, default=20)
-    parser.add_argument("--phones", type=int, default=12)
+    parser.add_argument("--consoles", type=int, default=100)
+    parser.add_argument("--offices", type=int, default=20, help="consoles are spread evenly over this many offices")
+    parser.add_argument("--phones", type=int, default=16)
+    parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn")
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -63,14 +66,14 @@ def main() -> None:
     database_url, redis_url = stackbench.require_services()
     stackbench.setup_django(database_url)
     database = urlparse(database_url).path.lstrip("/")
-    world = stackbench.make_world()
+    world = stackbench.make_world(args.offices)
     seconds = args.minutes * 60
     warm = max(15.0, seconds / 10)
     samples: dict[str, Any] = {}
     health_failures: list[int] = []
     with (
         tempfile.TemporaryDirectory() as tmp,
-        stackbench.stack(database_url, redis_url, args.servers, args.workers, Path(tmp)) as cluster,
+        stackbench.stack(database_url, redis_url, args.servers, args.workers, Path(tmp), args.server) as cluster,
     ):
         urls = [cluster.url(n) for n in cluster.servers()]
         fleet = stackbench.ConsoleFleet(urls, world, args.consoles)
@@ -101,11 +104,10 @@ def main() -> None:
         wall = time.monotonic() - t0
         stop.set()
         observer.join()
-        from intake.models import Submission
-
-        ids = set(Submission.objects.filter(office_id=world.office_id).values_list("pk", flat=True))
-        consoles = fleet.finish(ids)
-        result = stackbench.account(run, consoles, world.office_id)
+        backlog = stackbench.pdf_backlog()
+        consoles = fleet.finish(stackbench.submissions_by_office(world))
+        result = stackbench.account(run, consoles, world)
+        drained = stackbench.drain(300) if backlog and args.workers else 0.0
     from django.db import connection
 
     connection.close()
@@ -115,7 +117,8 @@ def main() -> None:
     (rss_warm, conn_warm), (rss_end, conn_end) = samples["warm"], samples["end"]
     print(
         f"\nSoak: {args.minutes:g} min at {args.rate:g}/s ({result['submitted'] / wall:.1f}/s achieved), "
-        f"{args.servers} daphne + {args.workers} workers, {args.consoles} consoles; baseline after {warm:.0f} s\n"
+        f"{args.servers} {args.server} + {args.workers} workers, {args.consoles} consoles over {args.offices} offices; "
+        f"baseline after {warm:.0f} s; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
     )
     print(f"{'process':<14} {'RSS warm MB':>12} {'RSS end MB':>11} {'growth':>8}")
     for name in pids:
@@ -130,7 +133,7 @@ def main() -> None:
         f"lost {result['db_missing']}, duplicated {result['db_extra']}, lost on consoles {result['console_missing']}, "
         f"duplicate events {result['duplicates']}, reconnects {result['reconnects']}, /healthz failures "
         f"{len(health_failures)}; submit -> console p50 {stackbench.pct(lat, 50):.1f} ms, "
-        f"p99 {stackbench.pct(lat, 99):.1f} ms"
+        f"p99 {stackbench.pct(lat, 99):.1f} ms; PDF backlog at the end {backlog}, drained in {drained:.0f} s"
     )
 
 

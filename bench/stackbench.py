@@ -34,8 +34,8 @@ def require_services() -> tuple[str, str]:
     return database_url, redis_url
 
 
-def setup_django(database_url: str) -> None:
-    """Create the benchmark database if needed, migrate it, and set Django up on it."""
+def create_database(database_url: str) -> None:
+    """Create the PostgreSQL database named in the URL if it does not exist."""
     import psycopg
 
     parsed = urlparse(database_url)
@@ -44,6 +44,11 @@ def setup_django(database_url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(database_url: str) -> None:
+    """Create the benchmark database if needed, migrate it, and set Django up on it."""
+    create_database(database_url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
     os.environ["DATABASE_URL"] = database_url
     # No pool in the benchmark process itself, so that the connections it
@@ -58,36 +63,57 @@ def setup_django(database_url: str) -> None:
 
 
 @dataclass
-class World:
+class Place:
     office_id: int
     slug: str
     code: str
+
+
+@dataclass
+class World:
+    offices: list[Place]
     cookie: str
 
+    @property
+    def office_ids(self) -> list[int]:
+        return [p.office_id for p in self.offices]
 
-def make_world() -> World:
-    """A fresh office (empty queue) with one form and one officer."""
+
+def make_world(offices: int = 1) -> World:
+    """Fresh offices (empty queues) with one form each and one officer who works in all of them."""
     from django_tasks_db.models import DBTaskResult
 
+    from officer_console.models import Membership
+    from pdfgen.models import ArchivedDocument
     from tests import factories
     from tests.cluster import session_cookie
 
-    # Earlier runs' PDF backlog would load the workers during this one.
+    # Earlier runs' PDF backlog would load the workers during this one: drop
+    # its tasks, and its pending documents too, or the workers' sweeper
+    # (pdfgen.sweeper) queues them all again. Benchmark database only.
     DBTaskResult.objects.filter(status="READY").delete()
+    ArchivedDocument.objects.filter(status=ArchivedDocument.Status.PENDING).update(
+        status=ArchivedDocument.Status.FAILED, last_error="left behind by an earlier benchmark run"
+    )
     tag = uuid.uuid4().hex[:8]
     version = factories.form_version(f"bench-{tag}")
-    office = factories.office(f"bench-{tag}", name="부하 시험 구청", forms=[version])
-    officer = factories.officer(office, f"bench-{tag}")
-    return World(office.pk, office.slug, version.template.code, session_cookie(officer))
+    places = [factories.office(f"bench-{tag}-{n}", name=f"부하 시험 {n}", forms=[version]) for n in range(offices)]
+    officer = factories.officer(places[0], f"bench-{tag}")
+    for office in places[1:]:
+        Membership.objects.create(user=officer, office=office, role=Membership.Role.OFFICER)
+    return World([Place(o.pk, o.slug, version.template.code) for o in places], session_cookie(officer))
 
 
 @contextmanager
-def stack(database_url: str, redis_url: str, servers: int, workers: int, log_dir: Path) -> Iterator[Any]:
+def stack(
+    database_url: str, redis_url: str, servers: int, workers: int, log_dir: Path, server: str = "daphne"
+) -> Iterator[Any]:
     env = {
         "DATABASE_URL": database_url,
         "DATABASE_POOL": "true",
         "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(log_dir / "media"),
+        "ASGI_SERVER": server,
     }
     with running_cluster(env, log_dir, servers=servers, workers=0) as cluster:
         for _ in range(workers):
@@ -95,21 +121,47 @@ def stack(database_url: str, redis_url: str, servers: int, workers: int, log_dir
         yield cluster
 
 
+def pdf_backlog() -> int:
+    """PDF (and other) tasks not finished yet: waiting or being rendered."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+
+
+def drain(timeout: float) -> float:
+    """Seconds until the workers have finished every task (inf after `timeout`)."""
+    t0 = time.monotonic()
+    if wait_until(lambda: pdf_backlog() == 0, timeout=timeout, interval=0.5):
+        return time.monotonic() - t0
+    return float("inf")
+
+
 # --- consoles, in their own process -------------------------------------------
 
 
-def _console_process(urls: list[str], office_id: int, cookie: str, count: int, control: Any, results: Any) -> None:
-    consoles = [Console(urls[i % len(urls) :] + urls[: i % len(urls)], office_id, cookie) for i in range(count)]
+def _console_process(urls: list[str], offices: list[int], cookie: str, control: Any, results: Any) -> None:
+    # Console i watches office i mod len(offices) and connects to server i mod
+    # len(urls): every office's consoles are spread over the servers, as a
+    # least-connections proxy spreads them.
+    consoles = [
+        Console(urls[i % len(urls) :] + urls[: i % len(urls)], office, cookie) for i, office in enumerate(offices)
+    ]
     with Consoles(consoles) as pool:
         results.put(("ready", wait_until(pool.all_connected, timeout=60)))
-        expected: set[int] = control.get()  # the submission ids in the database, once phones are done
-        wait_until(lambda: all(expected <= set(c.first_seen) for c in consoles), timeout=15, interval=0.2)
+        # The submission ids in the database by office, once phones are done.
+        expected: dict[int, set[int]] = control.get()
+        wait_until(
+            lambda: all(expected.get(c.office_id, set()) <= set(c.first_seen) for c in consoles),
+            timeout=15,
+            interval=0.2,
+        )
         results.put(
             (
                 "done",
                 [
                     {
-                        "first_seen": {k: v for k, v in c.first_seen.items() if k in expected},
+                        "office_id": c.office_id,
+                        "first_seen": {k: v for k, v in c.first_seen.items() if k in expected.get(c.office_id, ())},
                         "duplicates": c.duplicates,
                         "connects": c.connects,
                     }
@@ -120,12 +172,13 @@ def _console_process(urls: list[str], office_id: int, cookie: str, count: int, c
 
 
 class ConsoleFleet:
+    """`count` consoles spread evenly over the world's offices."""
+
     def __init__(self, urls: list[str], world: World, count: int) -> None:
         ctx = mp.get_context("spawn")
         self.control, self.results = ctx.Queue(), ctx.Queue()
-        self.proc = ctx.Process(
-            target=_console_process, args=(urls, world.office_id, world.cookie, count, self.control, self.results)
-        )
+        offices = [world.offices[i % len(world.offices)].office_id for i in range(count)]
+        self.proc = ctx.Process(target=_console_process, args=(urls, offices, world.cookie, self.control, self.results))
 
     def start(self) -> None:
         self.proc.start()
@@ -133,7 +186,7 @@ class ConsoleFleet:
         if not ok:
             raise RuntimeError("consoles did not all connect")
 
-    def finish(self, expected: set[int]) -> list[dict[str, Any]]:
+    def finish(self, expected: dict[int, set[int]]) -> list[dict[str, Any]]:
         self.control.put(expected)
         _, consoles = self.results.get(timeout=120)
         self.proc.join(timeout=30)
@@ -159,6 +212,7 @@ class Sent:
 class PhoneRun:
     sent: list[Sent] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    start: float = 0.0  # when submission 0 was due
 
 
 def run_phones(
@@ -166,8 +220,10 @@ def run_phones(
 ) -> PhoneRun:
     """Open-loop: submission i is due at start + i / rate, whoever is free sends it.
 
-    With stop_at_end, submissions still due when the time is up are not sent
-    (a soak lasts its minutes even if the stack falls behind the rate)."""
+    Phone n files at office n mod len(offices), so submissions are spread
+    evenly over the offices. With stop_at_end, submissions still due when the
+    time is up are not sent (a soak lasts its minutes even if the stack falls
+    behind the rate)."""
     from tests import factories
 
     total = int(rate * seconds)
@@ -175,10 +231,12 @@ def run_phones(
     lock = threading.Lock()
     next_slot = [0]
     start = time.monotonic() + 0.5
+    run.start = start
 
     def phone_loop(n: int) -> None:
         first = n % len(urls)
-        phone = Phone(urls[first:] + urls[:first], world.slug, world.code)
+        place = world.offices[n % len(world.offices)]
+        phone = Phone(urls[first:] + urls[:first], place.slug, place.code)
         phone.open_form()
         while True:
             with lock:
@@ -207,6 +265,13 @@ def run_phones(
     return run
 
 
+def sending_span(run: PhoneRun) -> float:
+    """Seconds from when the first submit was due to when the last one was answered."""
+    if not run.sent:
+        return 0.0
+    return max(s.started + s.elapsed for s in run.sent) - run.start
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -215,12 +280,25 @@ def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=1000, method="inclusive")[int(p * 10) - 1]
 
 
-def account(run: PhoneRun, consoles: list[dict[str, Any]], office_id: int) -> dict[str, Any]:
-    """Every submission in the database and on every console, with latencies."""
+def submissions_by_office(world: World) -> dict[int, set[int]]:
+    from intake.models import Submission
+
+    by_office: dict[int, set[int]] = {office_id: set() for office_id in world.office_ids}
+    for pk, office_id in Submission.objects.filter(office_id__in=world.office_ids).values_list("pk", "office_id"):
+        by_office[office_id].add(pk)
+    return by_office
+
+
+def account(run: PhoneRun, consoles: list[dict[str, Any]], world: World) -> dict[str, Any]:
+    """Every submission in the database and on every console of its office, with latencies."""
     from intake.models import Submission
 
     ok = [s for s in run.sent if s.status == 302]
-    ids = dict(Submission.objects.filter(office_id=office_id).values_list("public_token", "pk"))
+    rows = Submission.objects.filter(office_id__in=world.office_ids).values_list("public_token", "pk", "office_id")
+    ids = {token: pk for token, pk, _ in rows}
+    by_office: dict[int, set[int]] = {office_id: set() for office_id in world.office_ids}
+    for _, pk, office_id in rows:
+        by_office[office_id].add(pk)
     sent_at = {ids[s.token]: s.started for s in ok if s.token in ids}
     latencies = [
         (seen - sent_at[sid]) * 1000
@@ -234,7 +312,8 @@ def account(run: PhoneRun, consoles: list[dict[str, Any]], office_id: int) -> di
         "in_db": len(ids),
         "db_missing": len({s.token for s in ok} - set(ids)),
         "db_extra": len(set(ids) - {s.token for s in ok}),
-        "console_missing": sum(len(set(ids.values()) - set(c["first_seen"])) for c in consoles),
+        "deliveries_expected": sum(len(by_office[c["office_id"]]) for c in consoles),
+        "console_missing": sum(len(by_office[c["office_id"]] - set(c["first_seen"])) for c in consoles),
         "duplicates": sum(c["duplicates"] for c in consoles),
         "reconnects": sum(c["connects"] - 1 for c in consoles),
         "latencies": latencies,
@@ -265,6 +344,23 @@ def postgres_backends(database: str) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
         return [int(row[0]) for row in cursor.fetchall()]
+
+
+def redis_pids(redis_url: str) -> list[int]:
+    """The redis-server listening on REDIS_URL's port (shared with anything else using it)."""
+    import psutil
+
+    port = urlparse(redis_url).port or 6379
+    found = []
+    for proc in psutil.process_iter(["name"]):
+        if proc.info["name"] != "redis-server":
+            continue
+        try:
+            if any(c.laddr and c.laddr.port == port and c.status == "LISTEN" for c in proc.net_connections("tcp")):
+                found.append(proc.pid)
+        except psutil.Error:
+            continue
+    return found
 
 
 class CpuMeter:

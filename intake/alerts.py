@@ -66,7 +66,10 @@ def _due(office_id: int, changed: Submission) -> list[tuple[int, str]]:
 def queue_alerts(sender: Any, submission: Submission, old_status: str, new_status: str, **kwargs: Any) -> None:
     # Runs inside the state change's transaction: the alert task commits
     # with the change, and a crash can never send an alert for a change
-    # that did not happen.
+    # that did not happen. A new submission joins the end of the queue: it
+    # moves nobody closer to their turn and has no phone registered yet.
+    if not old_status:
+        return
     for pk, stage in _due(submission.office_id, submission):
         send_alert.enqueue(pk, stage)
 

@@ -6,4 +6,15 @@ class IntakeConfig(AppConfig):
     verbose_name = "민원 접수 (Intake)"
 
     def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from forms_catalog.models import FormTemplate, FormVersion
+
         from . import alerts  # noqa: F401  (signal receivers)
+        from .models import Office
+        from .services import forms_changed
+
+        for model in (FormTemplate, FormVersion, Office):
+            post_save.connect(forms_changed, sender=model, dispatch_uid=f"forms_changed_save_{model.__name__}")
+            post_delete.connect(forms_changed, sender=model, dispatch_uid=f"forms_changed_delete_{model.__name__}")
+        m2m_changed.connect(forms_changed, sender=Office.forms.through, dispatch_uid="forms_changed_m2m")

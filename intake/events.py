@@ -5,6 +5,7 @@ receiver can rebuild its state from the database, and does on (re)connect.
 Events carry no personal data.
 """
 
+import json
 import logging
 from typing import Any
 
@@ -44,16 +45,39 @@ def submission_summary(submission: Submission) -> dict[str, Any]:
     }
 
 
+def event_text(summary: dict[str, Any]) -> str:
+    """The frame every console of the office receives for one change, as text.
+
+    Rendered once per event by the process that publishes it; the consumers
+    of every ASGI process forward it as is instead of encoding it per console.
+    """
+    return json.dumps({"type": "submission", "submission": summary}, ensure_ascii=False, separators=(",", ":"))
+
+
 def send_group(group: str, message: dict[str, Any]) -> None:
+    send_groups([(group, message)])
+
+
+def send_groups(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send to several groups in one hop to the event loop (a sync view's thread
+    waits for each hop)."""
     layer = get_channel_layer()
     if layer is None:
         return
+
+    async def send_all() -> None:
+        for group, message in messages:
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                # A lost event is recovered by the receiver's resync; a failed
+                # submit is not recoverable. Never let the layer fail a request.
+                logger.warning("channel layer send to %s failed", group, exc_info=True)
+
     try:
-        async_to_sync(layer.group_send)(group, message)
+        async_to_sync(send_all)()
     except Exception:
-        # A lost event is recovered by the receiver's resync; a failed
-        # submit is not recoverable. Never let the layer fail a request.
-        logger.warning("channel layer send to %s failed", group, exc_info=True)
+        logger.warning("channel layer unavailable", exc_info=True)
 
 
 def publish_submission_on_commit(submission: Submission) -> None:
@@ -62,8 +86,19 @@ def publish_submission_on_commit(submission: Submission) -> None:
     token = submission.public_token
 
     def send() -> None:
-        message = {"type": "submission.changed", "submission": summary, "sent_at": timezone.now().isoformat()}
-        send_group(office_group(office_id), message)
-        send_group(ticket_group(token), {"type": "ticket.changed", "revision": summary["revision"]})
+        # "text" is the console's frame, encoded here once for every console
+        # of the office; "submission" is for receivers that pick from it (lobby).
+        message = {
+            "type": "submission.changed",
+            "submission": summary,
+            "text": event_text(summary),
+            "sent_at": timezone.now().isoformat(),
+        }
+        send_groups(
+            [
+                (office_group(office_id), message),
+                (ticket_group(token), {"type": "ticket.changed", "revision": summary["revision"]}),
+            ]
+        )
 
     transaction.on_commit(send)

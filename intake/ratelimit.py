@@ -6,10 +6,12 @@ the client limit; a script hammering a counter does not.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext as _
 
 
@@ -39,39 +41,61 @@ def _key(scope: str, ident: str, limit: Limit) -> str:
 logger = logging.getLogger(__name__)
 
 
-def _count(key: str) -> int:
-    # Fail open: with Redis down a resident must still be able to submit;
-    # losing the limit for a while is the lesser harm.
-    try:
-        return int(cache.get(key) or 0)
-    except Exception:
-        logger.warning("rate-limit cache unavailable; not limiting", exc_info=True)
-        return 0
+def _message(scope: str, limit: Limit) -> str:
+    minutes = max(1, limit.seconds // 60)
+    if scope == "counter":
+        return _(
+            "이 창구에 신청이 너무 많이 들어왔습니다. %(minutes)s분 뒤에 다시 제출하거나 "
+            "창구 직원에게 말씀해 주세요. 입력한 내용은 저장되어 있습니다."
+        ) % {"minutes": minutes}
+    return _(
+        "짧은 시간에 너무 많이 제출하셨습니다. %(minutes)s분 뒤에 다시 제출해 주세요. 입력한 내용은 저장되어 있습니다."
+    ) % {"minutes": minutes}
 
 
 def check(scope: str, ident: str, limit: Limit) -> None:
-    if _count(_key(scope, ident, limit)) >= limit.count:
-        minutes = max(1, limit.seconds // 60)
-        if scope == "counter":
-            message = _(
-                "이 창구에 신청이 너무 많이 들어왔습니다. %(minutes)s분 뒤에 다시 제출하거나 "
-                "창구 직원에게 말씀해 주세요. 입력한 내용은 저장되어 있습니다."
-            ) % {"minutes": minutes}
-        else:
-            message = _(
-                "짧은 시간에 너무 많이 제출하셨습니다. %(minutes)s분 뒤에 다시 제출해 주세요. 입력한 내용은 저장되어 있습니다."
-            ) % {"minutes": minutes}
-        raise RateLimited(message)
+    check_all([(scope, ident, limit)])
+
+
+def check_all(limits: Sequence[tuple[str, str, Limit]]) -> None:
+    """Raise RateLimited for the first limit reached; one cache round trip for all."""
+    keys = [_key(scope, ident, limit) for scope, ident, limit in limits]
+    # Fail open: with Redis down a resident must still be able to submit;
+    # losing the limit for a while is the lesser harm.
+    try:
+        counts = cache.get_many(keys)
+    except Exception:
+        logger.warning("rate-limit cache unavailable; not limiting", exc_info=True)
+        return
+    for (scope, _ident, limit), key in zip(limits, keys, strict=True):
+        if int(counts.get(key) or 0) >= limit.count:
+            raise RateLimited(_message(scope, limit))
 
 
 def record(scope: str, ident: str, limit: Limit) -> None:
-    key = _key(scope, ident, limit)
+    record_all([(scope, ident, limit)])
+
+
+def record_all(limits: Sequence[tuple[str, str, Limit]]) -> None:
+    """Count one submission against every limit: one pipelined round trip on Redis."""
     try:
-        cache.add(key, 0, timeout=limit.seconds)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=limit.seconds)
+        backend = caches["default"]  # `cache` is a proxy: isinstance needs the backend
+        if isinstance(backend, RedisCache):
+            keys = [backend.make_and_validate_key(_key(*limit)) for limit in limits]
+            pipe = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
+            for key, (_, _, limit) in zip(keys, limits, strict=True):
+                # The window starts with the first submission in it.
+                pipe.set(key, 0, ex=limit.seconds, nx=True)
+                pipe.incr(key)
+            pipe.execute()
+            return
+        for scope, ident, limit in limits:
+            key = _key(scope, ident, limit)
+            cache.add(key, 0, timeout=limit.seconds)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=limit.seconds)
     except Exception:
         logger.warning("rate-limit cache unavailable; submission not counted", exc_info=True)
 

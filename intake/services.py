@@ -7,6 +7,7 @@ response. Errors carry a stable `code` for views and tests.
 import base64
 import datetime
 import io
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -60,12 +60,35 @@ class FormContext:
     version: FormVersion
 
 
+# (office id, form code) -> (FormContext, cached at). The submit path reads the
+# published version (and its schema) on every request; versions change a few
+# times a year. Publishing, retiring or editing a form clears this process's
+# cache at once (forms_changed, below); other processes see the change within
+# FORM_CACHE_SECONDS. A resident's draft keeps its own version either way.
+_forms: dict[tuple[int, str], tuple[FormContext, float]] = {}
+
+
+def forms_changed(**kwargs: Any) -> None:
+    _forms.clear()
+    # Also once the change is visible to others: a request of this process
+    # reading between the change and its commit must not keep the old form.
+    if kwargs.get("sender") is not None:
+        transaction.on_commit(_forms.clear)
+
+
 def resolve_form(office: Office, code: str) -> FormContext:
+    key = (office.pk, code)
+    cached = _forms.get(key)
+    if cached is not None and time.monotonic() - cached[1] < settings.FORM_CACHE_SECONDS:
+        return FormContext(office, cached[0].template, cached[0].version)
     template = office.forms.filter(code=code).first()
     version = template.published_version() if template else None
     if template is None or version is None:
         raise FormUnavailable()
-    return FormContext(office, template, version)
+    form = FormContext(office, template, version)
+    if settings.FORM_CACHE_SECONDS > 0:
+        _forms[key] = (form, time.monotonic())
+    return form
 
 
 def service_date(now: datetime.datetime | None = None) -> datetime.date:
@@ -87,11 +110,13 @@ def submission_values(submission: Submission) -> dict[str, Any]:
     return {**submission.data, **crypto.decrypt_json(submission.sensitive_data)}
 
 
-def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter | None) -> Draft:
+def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter | None, prefill: bool = True) -> Draft:
     """The resident's open draft of this form, or a fresh one.
 
     A draft pinned to an older version stays on it: a resident halfway through
     a form must not have it change under them when an admin publishes.
+    `prefill=False` skips filling shared fields from the resident's other
+    forms: a POST carries every field of a page that was already prefilled.
     """
     draft = (
         Draft.objects.filter(
@@ -100,7 +125,6 @@ def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter
             form_version__template=form.template,
             submission__isnull=True,
         )
-        .select_related("form_version")
         .order_by("-updated_at")
         .first()
     )
@@ -108,10 +132,14 @@ def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter
         draft = Draft.objects.create(
             resident_key=resident_key, office=form.office, counter=counter, form_version=form.version
         )
-    elif counter is not None and draft.counter_id != counter.pk:
-        draft.counter = counter
-        draft.save(update_fields=["counter"])
-    return _fill_shared_fields(draft)
+    else:
+        # The current version is usually the draft's: reuse its parsed schema.
+        if draft.form_version_id == form.version.pk:
+            draft.form_version = form.version
+        if counter is not None and draft.counter_id != counter.pk:
+            draft.counter = counter
+            draft.save(update_fields=["counter"])
+    return _fill_shared_fields(draft) if prefill else draft
 
 
 def shared_values(resident_key: str, *, exclude_draft: int = 0) -> dict[str, Any]:
@@ -263,14 +291,21 @@ def attach_uploads(draft: Draft, files: Mapping[str, Any]) -> dict[str, str]:
 
 
 def allocate_ticket(office: Office, day: datetime.date) -> int:
-    """Next ticket number for the office and day.
+    """Next ticket number for the office and day, in one statement.
 
-    The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite)
-    before reading, so concurrent submits never share a number.
+    The upsert takes the row lock (PostgreSQL) or the write lock (SQLite)
+    before it adds one, so concurrent submits never share a number
+    (tests/test_races.py); the first submit of the day creates the row.
     """
-    TicketSequence.objects.get_or_create(office=office, service_date=day)
-    TicketSequence.objects.filter(office=office, service_date=day).update(last_number=F("last_number") + 1)
-    return TicketSequence.objects.values_list("last_number", flat=True).get(office=office, service_date=day)
+    table = TicketSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (office_id, service_date, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+            "ON CONFLICT (office_id, service_date) DO UPDATE SET last_number = "
+            f"{table}.last_number + 1 RETURNING last_number",
+            [office.pk, day],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def submit(
@@ -285,12 +320,10 @@ def submit(
     """Turn validated values into a Submission. Returns (submission, created).
 
     Idempotent on `idempotency_key`: a double tap, a retry after a timeout or
-    the back button returns the submission already made.
+    the back button returns the submission already made. The unique key is
+    the guard (no read before the insert: a repeat is rare, a submit is not);
+    a repeat rolls its whole transaction back, ticket number included.
     """
-    existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
-
     result = form_schema.validate(version.schema, raw_values)
     if not result.ok:
         raise InvalidSubmission(result.errors)

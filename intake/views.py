@@ -166,7 +166,10 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     office = get_object_or_404(Office, slug=slug)
     form = _form_or_404(office, code)
     counter = _counter_for(request, office)
-    draft = services.get_or_start_draft(resident_key=_resident_key(request), form=form, counter=counter)
+    # Shared fields are prefilled when a page is shown (GET); a POST only carries them back.
+    draft = services.get_or_start_draft(
+        resident_key=_resident_key(request), form=form, counter=counter, prefill=request.method == "GET"
+    )
     if request.method == "GET":
         return _form_page(request, form, draft, services.draft_values(draft), {}, {}, step=request.GET.get("step", ""))
 
@@ -199,8 +202,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     if counter is not None:
         limits.append(("counter", str(counter.pk), ratelimit.counter_limit()))
     try:
-        for scope, ident, limit in limits:
-            ratelimit.check(scope, ident, limit)
+        ratelimit.check_all(limits)
     except ratelimit.RateLimited as exc:
         return _form_page(request, form, draft, values, {}, {}, status=429, alert=exc.message, step=posted_step)
     try:
@@ -230,8 +232,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
             step=step,
         )
     if created:
-        for scope, ident, limit in limits:
-            ratelimit.record(scope, ident, limit)
+        ratelimit.record_all(limits)
     return redirect("intake:ticket", token=submission.public_token)
 
 

@@ -61,7 +61,8 @@ class ConsoleConsumer(SafeJsonWebsocketConsumer):
         await self.send_json(await self.current_state())
 
     async def submission_changed(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "submission", "submission": event["submission"]})
+        # Forward the frame rendered once by the publisher (intake.events).
+        await self.send(text_data=event["text"])
 
 
 @database_sync_to_async

@@ -1,15 +1,21 @@
 """Manager report: paper saved and waiting times, aggregated in the database.
 
 Every figure comes from GROUP BY queries; Python only walks the grouped rows
-(offices × forms × months at most), never the submissions themselves, so the
-report stays fast on millions of rows.
+(offices × form versions × months, and one histogram row per breakdown and
+percentile), never the submissions themselves, so the report stays fast on
+millions of rows. The columns read are covered by one index
+(intake.Submission "submission_report"), which keeps the wide rows holding the
+residents' data out of the scan.
 
-Percentiles are the continuous (linear interpolation) definition: for n sorted
-values v[0..n-1] and p in [0, 1], h = p·(n−1) and the result is
-v[⌊h⌋] + (h − ⌊h⌋)·(v[⌊h⌋+1] − v[⌊h⌋]). That is PostgreSQL's percentile_cont,
-Excel's PERCENTILE.INC and numpy's default; the median is p = 0.5. PostgreSQL
-computes it natively; on SQLite the same formula runs in SQL over window
-functions (ROW_NUMBER/COUNT OVER).
+Waiting and handling times are measured in whole seconds (stored, generated
+columns on the submission). Percentiles are the continuous (linear
+interpolation) definition over those seconds: for n sorted values v[0..n-1] and
+p in [0, 1], h = p·(n−1) and the result is v[⌊h⌋] + (h − ⌊h⌋)·(v[⌊h⌋+1] − v[⌊h⌋]).
+That is PostgreSQL's percentile_cont, Excel's PERCENTILE.INC and numpy's
+default; the median is p = 0.5. Both databases compute it the same way: a
+histogram of (breakdown, seconds) counts, then ranks from running totals
+(see _percentile_sql), so the cost is one pass over the rows and a sort of the
+few thousand distinct values rather than a sort of the submissions.
 """
 
 import datetime
@@ -18,16 +24,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Sum, When
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, Substr, TruncMonth
+from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, Substr
 from django.utils import timezone
 
-from forms_catalog.models import FormTemplate
+from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.schema import input_fields
+from intake.expressions import REPORT_ZONE, LocalPart
 from intake.models import Office, Submission
 from intake.services import submission_values
 
@@ -37,7 +45,6 @@ from .report_models import EquivalenceFactorSet
 COMPLETED = Submission.Status.COMPLETED
 ATTACHMENT_PAGE_TYPES = ("file",)  # a seal image replaces a stamp, not a photocopy
 RECENT_DAYS = 90
-PERCENTILES = (0.5, 0.9)
 WEEKDAYS = {1: "월", 2: "화", 3: "수", 4: "목", 5: "금", 6: "토", 7: "일"}
 WEEKDAYS_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
@@ -109,7 +116,8 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 def submissions_in(f: ReportFilter) -> QuerySet[Submission]:
     qs = Submission.objects.filter(service_date__range=(f.start, f.end), office_id__in=f.office_ids)
     if f.template_id:
-        qs = qs.filter(form_version__template_id=f.template_id)
+        # Versions rather than a join, so the covering index alone answers.
+        qs = qs.filter(form_version_id__in=FormVersion.objects.filter(template_id=f.template_id).values("pk"))
     return qs
 
 
@@ -207,26 +215,33 @@ class Report:
 
 
 def _paper(f: ReportFilter, recent_start: datetime.date) -> tuple[list[dict[str, Any]], int]:
-    """One scan grouped by office × form × month; the three breakdowns are rolled up from it."""
+    """One scan grouped by office × form version × month; the three breakdowns are rolled up from it."""
     grouped = (
         submissions_in(f)
-        .values("office_id", template_id=F("form_version__template_id"), month=_month("service_date"))
+        .values("office_id", "form_version_id", month=_month("service_date"))
         .annotate(
-            submissions=Count("id"),
-            completed=Count("id", filter=Q(status=COMPLETED)),
+            # Only columns in the covering index (COUNT(*), not of the id).
+            submissions=Count("*"),
+            completed=Count("status", filter=Q(status=COMPLETED)),
             sheets=Coalesce(Sum("paper_sheets_saved"), 0),
             recent=Coalesce(Sum("paper_sheets_saved", filter=Q(service_date__gte=recent_start)), 0),
         )
         .order_by()
     )
-    rows: list[dict[str, Any]] = [{**r, "month": _first_of_month(r["month"])} for r in grouped]
+    templates = dict(FormVersion.objects.values_list("pk", "template_id"))
+    rows: list[dict[str, Any]] = [
+        {**r, "template_id": templates[r["form_version_id"]], "month": _first_of_month(r["month"])} for r in grouped
+    ]
     return rows, sum(r["recent"] for r in rows)
 
 
 def _month(date_field: str) -> Func:
     # SQLite keeps dates as ISO text: its first seven characters are the month,
-    # without the Python call per row that TruncMonth costs there.
-    return Substr(date_field, 1, 7) if connection.vendor == "sqlite" else TruncMonth(date_field)
+    # without the Python call per row that TruncMonth costs there. On
+    # PostgreSQL TruncMonth would go through timestamptz, and time zones.
+    if connection.vendor == "sqlite":
+        return Substr(date_field, 1, 7)
+    return Func(date_field, template="DATE_TRUNC('month', %(expressions)s::timestamp)::date", output_field=DateField())
 
 
 def _first_of_month(value: datetime.date | str) -> datetime.date:
@@ -300,48 +315,20 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
 
 # --- waiting and handling times --------------------------------------------------
 
-DIMENSIONS = ("office", "form", "weekday", "hour")
+# Percentiles in hundredths, so the rank arithmetic stays in integers in SQL.
+PERCENTILES = (50, 90)
+# Each breakdown's column and code (its GROUPING() bits on PostgreSQL); the
+# SQL carries integer codes, which sort and hash faster than text.
+DIMENSIONS = {
+    "office": ("k_office", 7),
+    "form": ("k_version", 11),
+    "weekday": ("k_weekday", 13),
+    "hour": ("k_hour", 14),
+}
+TOTAL = 15
+DIMENSION_CODES = {code: dim for dim, (_, code) in DIMENSIONS.items()} | {TOTAL: "total"}
+METRICS = ("wait", "handle")
 TEMP_TABLE = "temp.report_durations"
-
-
-class SecondsBetween(Func):
-    """Seconds from the second datetime to the first, as a float (NULL if either is NULL)."""
-
-    arity = 2
-    output_field = FloatField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        # SQLite keeps datetimes as ISO text; julianday() is exact to well under a millisecond.
-        return super().as_sql(
-            compiler, connection, template="((julianday(%(expressions)s)) * 86400.0)", arg_joiner=") - julianday("
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(
-            compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))::float8", arg_joiner=" - "
-        )
-
-
-class SQLiteLocalPart(Func):
-    """Local hour or ISO weekday from SQLite's UTC text at a fixed offset, in plain SQL.
-
-    Django's own Extract on SQLite calls Python once per row to convert the
-    time zone; with a zone that kept one UTC offset over the period this gives
-    the same answer without that cost.
-    """
-
-    output_field = IntegerField()
-
-    def __init__(self, expression: str, part: str, offset_seconds: int) -> None:
-        super().__init__(expression)
-        self.part, self.offset_seconds = part, offset_seconds
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        # %%%% survives Func's formatting and the backend's, leaving one % for strftime.
-        local = f"strftime('%%%%{'w' if self.part == 'weekday' else 'H'}', %(expressions)s, '{self.offset_seconds:+d} seconds')"
-        value = f"CAST({local} AS INTEGER)"
-        template = f"(CASE {value} WHEN 0 THEN 7 ELSE {value} END)" if self.part == "weekday" else value
-        return super().as_sql(compiler, connection, template=template)
 
 
 def fixed_utc_offset(f: ReportFilter) -> int | None:
@@ -359,103 +346,131 @@ def fixed_utc_offset(f: ReportFilter) -> int | None:
 
 
 def _local_parts(f: ReportFilter) -> dict[str, Any]:
-    """Weekday and hour of submission in local (Asia/Seoul) time: when residents arrive."""
+    """Weekday and hour of submission in local time: when residents arrive.
+
+    The stored columns hold them in Korean time; in any other zone they are
+    worked out from submitted_at (slower, but the same definition).
+    """
+    if timezone.get_current_timezone_name() == REPORT_ZONE:
+        return {"k_weekday": F("submitted_weekday"), "k_hour": F("submitted_hour")}
     offset = fixed_utc_offset(f) if connection.vendor == "sqlite" else None
     if offset is None:
         return {"k_weekday": ExtractIsoWeekDay("submitted_at"), "k_hour": ExtractHour("submitted_at")}
     return {
-        "k_weekday": SQLiteLocalPart("submitted_at", "weekday", offset),
-        "k_hour": SQLiteLocalPart("submitted_at", "hour", offset),
+        "k_weekday": LocalPart("submitted_at", "weekday", offset_seconds=offset),
+        "k_hour": LocalPart("submitted_at", "hour", offset_seconds=offset),
     }
 
 
 def _durations_sql(f: ReportFilter) -> tuple[str, tuple[Any, ...]]:
-    """The filtered submissions as (office, form, weekday, hour, wait, handle) rows, as SQL to nest."""
+    """The filtered submissions as (office, form version, weekday, hour, wait, handle) rows, as SQL to nest."""
     qs = (
         submissions_in(f)
         .annotate(
             k_office=F("office_id"),
-            k_form=F("form_version__template_id"),
+            k_version=F("form_version_id"),
             **_local_parts(f),
-            wait=SecondsBetween("called_at", "submitted_at"),
-            # A rejection also stamps completed_at; only real completions count as handling.
-            handle=Case(When(status=COMPLETED, then=SecondsBetween("completed_at", "called_at"))),
+            wait=F("wait_seconds"),
+            handle=F("handle_seconds"),
         )
-        .values("k_office", "k_form", "k_weekday", "k_hour", "wait", "handle")
+        .values("k_office", "k_version", "k_weekday", "k_hour", "wait", "handle")
         .order_by()
     )
     sql, params = qs.query.sql_with_params()
     return sql, tuple(params)
 
 
-def _percentiles_postgresql(base: str, params: tuple[Any, ...]) -> dict[tuple[str, Any], dict[str, Any]]:
-    # One pass: GROUPING SETS gives the total and the four breakdowns together.
-    sql = f"""
-        SELECT GROUPING(k_office, k_form, k_weekday, k_hour), k_office, k_form, k_weekday, k_hour,
-               COUNT(wait), percentile_cont(ARRAY[%s, %s]::float8[]) WITHIN GROUP (ORDER BY wait),
-               COUNT(handle), percentile_cont(ARRAY[%s, %s]::float8[]) WITHIN GROUP (ORDER BY handle)
-        FROM ({base}) AS d
-        GROUP BY GROUPING SETS ((), (k_office), (k_form), (k_weekday), (k_hour))
-    """  # noqa: S608 (base is SQL compiled by the ORM, values are parameters)
-    set_for_bits = {15: "total", 7: "office", 11: "form", 13: "weekday", 14: "hour"}
-    out: dict[tuple[str, Any], dict[str, Any]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*PERCENTILES, *PERCENTILES, *params))
-        for bits, office, form, weekday, hour, wait_n, wait_p, handle_n, handle_p in cursor.fetchall():
-            dim = set_for_bits[bits]
-            if dim != "total" and not wait_n and not handle_n:
-                continue  # nobody called yet: same as the window-function path, which never sees them
-            key = {"total": None, "office": office, "form": form, "weekday": weekday, "hour": hour}[dim]
-            out[(dim, _int_key(key))] = {
-                "wait_n": wait_n,
-                "wait": wait_p or [None, None],
-                "handle_n": handle_n,
-                "handle": handle_p or [None, None],
-            }
-    return out
+def _histogram_postgresql(base: str) -> str:
+    """(dimension, key, metric, seconds, residents) for every breakdown, one hashed pass per metric.
+
+    The two passes are separate branches of a UNION ALL so PostgreSQL can run
+    them side by side in parallel workers.
+    """
+    branches = []
+    for m, metric in enumerate(METRICS):
+        sets = ", ".join(f"({column}, {metric})" for column, _ in DIMENSIONS.values())
+        branches.append(
+            f"""SELECT GROUPING(k_office, k_version, k_weekday, k_hour), COALESCE(k_office, k_version, k_weekday, k_hour),
+                   {m}, {metric}, COUNT(*)
+            FROM ({base}) AS d
+            GROUP BY GROUPING SETS ({sets})"""  # noqa: S608 (base is SQL compiled by the ORM, the rest our identifiers)
+        )
+    return " UNION ALL ".join(branches)
 
 
-def _interpolated(p: float) -> str:
-    h = f"({p!r} * (n - 1))"
-    lo = f"CAST({h} AS INTEGER)"
-    return (
-        f"SUM(CASE WHEN i = {lo} THEN v ELSE 0 END) * (1 - ({h} - {lo}))"
-        f" + SUM(CASE WHEN i = {lo} + 1 THEN v ELSE 0 END) * ({h} - {lo})"
+def _histogram_sqlite() -> str:
+    return " UNION ALL ".join(
+        f"SELECT {code}, {column}, {m}, {metric}, COUNT(*) FROM {TEMP_TABLE} GROUP BY {column}, {metric}"  # noqa: S608
+        for m, metric in enumerate(METRICS)
+        for column, code in DIMENSIONS.values()
     )
 
 
-def _percentiles_window(base: str, params: tuple[Any, ...]) -> dict[tuple[str, Any], dict[str, Any]]:
-    """The same definition as percentile_cont, in portable SQL with window functions.
+def _percentile_sql(histogram: str) -> str:
+    """Each breakdown's count and, per percentile, the values at ranks ⌊h⌋ and ⌊h⌋+1 (h = p·(n−1)).
 
-    The filtered durations go to a temporary table first, so the weekday and
-    hour of each row are computed once rather than once per breakdown.
+    Ranks come from running totals over the histogram, so only the distinct
+    (key, seconds) pairs are sorted, never the submissions. Form versions are
+    merged into their form here, and the total is the sum of the offices.
+    Metric m is 0 for waits, 1 for handling.
     """
-    keys = {"total": "0", "office": "k_office", "form": "k_form", "weekday": "k_weekday", "hour": "k_hour"}
+    form, office = DIMENSIONS["form"][1], DIMENSIONS["office"][1]
+    picks = ", ".join(
+        f"MIN(v) FILTER (WHERE upto > (n - 1) * {p} / 100), MIN(v) FILTER (WHERE upto > (n - 1) * {p} / 100 + 1)"
+        for p in PERCENTILES
+    )
+    return f"""
+        WITH hist(dim, k, m, v, c) AS ({histogram}),
+        merged(dim, k, m, v, c) AS (
+            SELECT dim, k, m, v, c FROM hist WHERE dim <> {form} AND v IS NOT NULL
+            UNION ALL
+            SELECT h.dim, fv.template_id, h.m, h.v, SUM(h.c)
+            FROM hist AS h JOIN {FormVersion._meta.db_table} AS fv ON fv.id = h.k
+            WHERE h.dim = {form} AND h.v IS NOT NULL
+            GROUP BY h.dim, fv.template_id, h.m, h.v
+            UNION ALL
+            SELECT {TOTAL}, 0, m, v, SUM(c) FROM hist WHERE dim = {office} AND v IS NOT NULL GROUP BY m, v
+        ),
+        ranked AS (
+            SELECT dim, k, m, v,
+                   CAST(SUM(c) OVER (PARTITION BY dim, k, m ORDER BY v) AS INTEGER) AS upto,
+                   CAST(SUM(c) OVER (PARTITION BY dim, k, m) AS INTEGER) AS n
+            FROM merged
+        )
+        SELECT dim, k, m, n, {picks} FROM ranked GROUP BY dim, k, m, n
+    """  # noqa: S608 (our identifiers)
+
+
+def _interpolated(n: int, p: int, low: int, high: int | None) -> float:
+    """PERCENTILE.INC from the values at ranks ⌊h⌋ and ⌊h⌋+1, in exact arithmetic."""
+    fraction = Fraction((n - 1) * p % 100, 100)
+    return float(low + fraction * ((high if high is not None else low) - low))
+
+
+def waiting_times(f: ReportFilter) -> dict[tuple[str, Any], dict[str, Any]]:
+    """Count, median and 90th percentile of waits and handling, for the total and each breakdown."""
+    base, params = _durations_sql(f)
     out: dict[tuple[str, Any], dict[str, Any]] = defaultdict(
         lambda: {"wait_n": 0, "wait": [None, None], "handle_n": 0, "handle": [None, None]}
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
-        cursor.execute(f"CREATE TEMP TABLE {TEMP_TABLE} AS {base}", params)
-        try:
-            for dim, key in keys.items():
-                for metric in ("wait", "handle"):
-                    sql = f"""
-                        WITH r AS (
-                            SELECT {key} AS k, {metric} AS v,
-                                   ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {metric}) - 1 AS i,
-                                   COUNT(*) OVER (PARTITION BY {key}) AS n
-                            FROM {TEMP_TABLE} WHERE {metric} IS NOT NULL
-                        )
-                        SELECT k, n, {", ".join(_interpolated(p) for p in PERCENTILES)} FROM r GROUP BY k, n
-                    """  # noqa: S608 (identifiers are ours)
-                    cursor.execute(sql)
-                    for k, n, *values in cursor.fetchall():
-                        row = out[(dim, None if dim == "total" else _int_key(k))]
-                        row[f"{metric}_n"] = n
-                        row[metric] = values
-        finally:
+        if connection.vendor == "postgresql":
+            cursor.execute(_percentile_sql(_histogram_postgresql(base)), params * len(METRICS))
+            rows = cursor.fetchall()
+        else:
+            # SQLite has no GROUPING SETS: the rows go to a temporary table read once per breakdown.
             cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
+            cursor.execute(f"CREATE TEMP TABLE {TEMP_TABLE} AS {base}", params)
+            try:
+                cursor.execute(_percentile_sql(_histogram_sqlite()))
+                rows = cursor.fetchall()
+            finally:
+                cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
+    for code, key, m, n, *picks in rows:
+        dim, metric = DIMENSION_CODES[code], METRICS[m]
+        row = out[(dim, None if dim == "total" else _int_key(key))]
+        row[f"{metric}_n"] = n
+        row[metric] = [_interpolated(n, p, *picks[2 * i : 2 * i + 2]) for i, p in enumerate(PERCENTILES)]
     return dict(out)
 
 
@@ -473,18 +488,8 @@ def _wait_rows(
 def _wait_row(s: dict[str, Any] | None, key: Any, label: str) -> WaitRow:
     if s is None:
         return WaitRow(key, label)
-    # Millisecond precision: exact for timestamps, free of float noise from the interpolation.
-    (wait_median, wait_p90), (handle_median, handle_p90) = (
-        [None if v is None else round(float(v), 3) for v in s[metric]] for metric in ("wait", "handle")
-    )
+    (wait_median, wait_p90), (handle_median, handle_p90) = (s[metric] for metric in METRICS)
     return WaitRow(key, label, s["wait_n"], wait_median, wait_p90, s["handle_n"], handle_median, handle_p90)
-
-
-def waiting_times(f: ReportFilter) -> dict[tuple[str, Any], dict[str, Any]]:
-    base, params = _durations_sql(f)
-    if connection.vendor == "postgresql":
-        return _percentiles_postgresql(base, params)
-    return _percentiles_window(base, params)
 
 
 # --- the whole report ----------------------------------------------------------
@@ -501,7 +506,8 @@ def analytic_session() -> Iterator[None]:
     """One read transaction for the report's queries, tuned for analytics on PostgreSQL.
 
     JIT compilation costs about a second per query here, more than it saves on
-    sub-second aggregates; a larger work_mem keeps the percentile sorts in memory.
+    sub-second aggregates. A larger work_mem lets the planner hash every grouping
+    set of the histogram in memory (it sorts the sets it expects not to fit).
     SET LOCAL ends with the transaction, so other requests are unaffected.
     """
     with transaction.atomic():

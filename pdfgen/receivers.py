@@ -15,4 +15,4 @@ ARCHIVED_STATES = {Submission.Status.SUBMITTED, Submission.Status.COMPLETED, Sub
 @receiver(submission_changed)
 def queue_render(sender: Any, submission: Submission, old_status: str, new_status: str, **kwargs: Any) -> None:
     if new_status in ARCHIVED_STATES:
-        services.request_render(submission)
+        services.request_render(submission, new=not old_status)

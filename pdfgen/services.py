@@ -31,9 +31,14 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def request_render(submission: Submission) -> ArchivedDocument:
+def request_render(submission: Submission, *, new: bool = False) -> ArchivedDocument:
+    """Queue the PDF of the submission's current revision (`new`: it was just created, so has no row yet)."""
     from .tasks import render_submission_pdf
 
+    if new:
+        doc = ArchivedDocument.objects.create(submission=submission, wanted_revision=submission.revision)
+        render_submission_pdf.enqueue(submission.pk, submission.revision)
+        return doc
     doc, _ = ArchivedDocument.objects.get_or_create(submission=submission)
     doc.status = ArchivedDocument.Status.PENDING
     doc.wanted_revision = submission.revision

@@ -14,8 +14,26 @@ import time
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def server_command(host: str, port: int | str) -> list[str]:
+ASGI_SERVERS = ("daphne", "uvicorn")
+
+
+def server_command(host: str, port: int | str, server: str = "") -> list[str]:
+    """The ASGI server for one process: ASGI_SERVER=daphne (default) or uvicorn.
+
+    uvicorn runs on uvloop and httptools, without access log, lifespan (the
+    Channels router has none) or WebSocket compression (console frames are
+    small; deflating each one costs more CPU than it saves).
+    """
+    server = server or os.environ.get("ASGI_SERVER", "daphne")
     bin_dir = os.path.dirname(sys.executable)
+    if server == "uvicorn":
+        return [
+            *(os.path.join(bin_dir, "uvicorn"), "project.asgi:application", "--host", host, "--port", str(port)),
+            *("--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"),
+            *("--ws-per-message-deflate", "false", "--lifespan", "off", "--no-access-log", "--log-level", "warning"),
+        ]
+    if server != "daphne":
+        raise ValueError(f"ASGI_SERVER must be one of {', '.join(ASGI_SERVERS)}, not {server!r}")
     return [os.path.join(bin_dir, "daphne"), "-b", host, "-p", str(port), "project.asgi:application"]
 
 

@@ -142,38 +142,37 @@ CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub").strip().lower()
 # Redis PUBLISH channels ignore the database number, so deployments (or test
 # runs) sharing one Redis keep apart only by prefix.
 CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")
+# Both Redis layers, so that a test of one layer's behaviour can use it
+# whichever CHANNEL_LAYER the run picked.
+REDIS_CHANNEL_LAYERS = {
+    "pubsub": {
+        "BACKEND": "project.layers.ResyncingPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
+    },
+    "core": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # redis-py 8 reads with a 5 s socket timeout by default, the same as
+        # channels_redis' blocking BZPOPMIN: every idle consumer crashed
+        # after 5 s (channels_redis#422). Wait longer than the pop, still
+        # notice a dead connection.
+        "CONFIG": {
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            "prefix": CHANNEL_LAYER_PREFIX,
+            "capacity": 1500,
+            "expiry": 30,
+        },
+    },
+}
 if REDIS_URL:
-    if CHANNEL_LAYER == "pubsub":
-        CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "project.layers.ResyncingPubSubChannelLayer",
-                "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
-            }
-        }
-    elif CHANNEL_LAYER == "core":
-        CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                # redis-py 8 reads with a 5 s socket timeout by default, the same as
-                # channels_redis' blocking BZPOPMIN: every idle consumer crashed
-                # after 5 s (channels_redis#422). Wait longer than the pop, still
-                # notice a dead connection.
-                "CONFIG": {
-                    "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-                    "prefix": CHANNEL_LAYER_PREFIX,
-                    "capacity": 1500,
-                    "expiry": 30,
-                },
-            }
-        }
-    else:
+    if CHANNEL_LAYER not in REDIS_CHANNEL_LAYERS:
         raise ImproperlyConfigured(f"CHANNEL_LAYER must be core or pubsub, not {CHANNEL_LAYER!r}.")
+    CHANNEL_LAYERS = {"default": REDIS_CHANNEL_LAYERS[CHANNEL_LAYER]}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Cache (rate limits) -------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "project.cache.SharedPoolRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -231,6 +230,10 @@ ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "730
 DRAFT_RETENTION_HOURS = int(os.environ.get("DRAFT_RETENTION_HOURS", "48"))
 # Submissions allowed per window, "count/seconds": per resident browser and
 # client address, and per counter.
+# Seconds a process keeps a form's published version before reading it again
+# (intake.services.resolve_form); the process that publishes clears it at once.
+FORM_CACHE_SECONDS = float(os.environ.get("FORM_CACHE_SECONDS", "10"))
+
 RATE_LIMIT_CLIENT = os.environ.get("RATE_LIMIT_CLIENT", "10/600")
 RATE_LIMIT_COUNTER = os.environ.get("RATE_LIMIT_COUNTER", "120/600")
 # Higher than the per-browser limit: a whole office may share one address.

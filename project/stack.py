@@ -12,8 +12,11 @@ import sys
 from .run import server_command, supervise, worker_command
 
 
-def commands(host: str, first_port: int, servers: int, workers: int, nice: int = 10) -> dict[str, list[str]]:
-    layout = {f"server-{first_port + i}": server_command(host, first_port + i) for i in range(servers)}
+def commands(
+    host: str, first_port: int, servers: int, workers: int, nice: int = 10, server: str = "uvicorn"
+) -> dict[str, list[str]]:
+    # uvicorn by default: less CPU per request than daphne (bench/load.py).
+    layout = {f"server-{first_port + i}": server_command(host, first_port + i, server) for i in range(servers)}
     # Workers sharing a machine with the servers run niced: rendering PDFs
     # can wait, a resident at the counter cannot.
     layout.update({f"worker-{i + 1}": ["nice", "-n", str(nice), *worker_command()] for i in range(workers)})
@@ -33,6 +36,7 @@ def main() -> int:
         int(os.environ.get("SERVERS", "2")),
         int(os.environ.get("WORKERS", "2")),
         int(os.environ.get("WORKER_NICE", "10")),
+        os.environ.get("ASGI_SERVER", "uvicorn"),
     )
     for name, cmd in layout.items():
         print(f"  {name}: {' '.join(cmd)}")

@@ -90,7 +90,7 @@ class Cluster:
     def start_server(self, port: int | None = None) -> str:
         port = port or free_port()
         name = f"server-{port}"
-        wait_for_port(port, self._spawn(name, server_command("127.0.0.1", port)))
+        wait_for_port(port, self._spawn(name, server_command("127.0.0.1", port, self.env.get("ASGI_SERVER", ""))))
         self.ports[name] = port
         return name
 

@@ -83,6 +83,16 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_form_cache():
+    """Rolled-back tests reuse ids (SQLite): no test may see another's cached form."""
+    from intake import services
+
+    services.forms_changed()
+    yield
+    services.forms_changed()
+
+
 # --- browser tests: a real Chromium against a real daphne + worker ------------
 
 

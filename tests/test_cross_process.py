@@ -61,7 +61,7 @@ def test_make_stack_runs_two_servers_and_two_workers_and_stops_them_together(ser
         children = psutil.Process(launcher.pid).children(recursive=True)
         # Direct children only: the worker's autoreloader runs it as a grandchild.
         commands = [" ".join(c.cmdline()) for c in psutil.Process(launcher.pid).children()]
-        assert sum("daphne" in c for c in commands) == 2
+        assert sum("uvicorn" in c for c in commands) == 2  # make stack's default ASGI server
         assert sum("manage.py" in c and "worker" in c for c in commands) == 2
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=20) == 0

@@ -146,3 +146,10 @@ def test_diff_reads_like_a_change_list(version):
     # Inserting one field does not mark the fields after it as moved.
     assert not [line for line in lines if "순서" in line]
     assert services.diff_versions(version, version) == []
+
+
+def test_a_retired_form_leaves_phones_at_once_though_its_version_was_cached(office, version):
+    assert intake.resolve_form(office, version.template.code).version == version  # now cached
+    services.retire_version(version)
+    with pytest.raises(intake.FormUnavailable):
+        intake.resolve_form(office, version.template.code)

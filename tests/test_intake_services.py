@@ -255,3 +255,15 @@ def test_shared_fields_come_from_a_submitted_form_too(db):
     )
     second = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, delegation), counter=None)
     assert intake_services.draft_values(second)["principal_phone"] == "010-1234-5678"
+
+
+def test_a_repeated_submit_returns_the_first_and_uses_no_ticket_number(office, version):
+    # The unique key is the only guard: the repeat's transaction, ticket
+    # number included, is rolled back.
+    key = uuid.uuid4()
+    kwargs = dict(form=_form(office, version), version=version, raw_values=factories.VALID_VALUES, counter=None)
+    first, _ = intake_services.submit(idempotency_key=key, **kwargs)
+    again, created = intake_services.submit(idempotency_key=key, **kwargs)
+    following, _ = intake_services.submit(idempotency_key=uuid.uuid4(), **kwargs)
+    assert not created and again.pk == first.pk
+    assert (first.ticket_number, following.ticket_number) == (1, 2)
