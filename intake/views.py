@@ -278,8 +278,9 @@ def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     if key is not None and Submission.objects.filter(idempotency_key=key).exists():
         # A late save from a page already submitted must not start a new draft.
         return HttpResponse(status=204)
+    # The page was prefilled when shown; a save carries those values back.
     draft = services.get_or_start_draft(
-        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office)
+        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office), prefill=False
     )
     services.save_draft(draft, _raw_values(request, draft.form_version.schema), _seq(request))
     return HttpResponse(status=204)
@@ -304,7 +305,7 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
     office = get_object_or_404(Office, slug=slug)
     form = _form_or_404(office, code)
     draft = services.get_or_start_draft(
-        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office)
+        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office), prefill=False
     )
     schema = draft.form_version.schema
     f = form_schema.get_field(schema, key)
