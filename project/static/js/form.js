@@ -179,5 +179,20 @@
     form.querySelectorAll("button[type=submit]").forEach((b) => { b.removeAttribute("aria-disabled"); });
   });
 
+  // The language, text-size and contrast switches reload the page: save what
+  // was typed first, or the reloaded page can be served before the pagehide
+  // beacon lands (seen under load: the last word typed was gone).
+  const preferences = document.querySelector("[data-preferences]");
+  if (preferences && saveUrl) {
+    preferences.addEventListener("submit", async (e) => {
+      if (preferences.dataset.saved) return;
+      e.preventDefault();
+      clearTimeout(saveTimer);
+      await save();
+      preferences.dataset.saved = "1";
+      preferences.requestSubmit(e.submitter);
+    });
+  }
+
   focusFirst();
 })();
