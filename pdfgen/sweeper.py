@@ -54,7 +54,15 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # A killed worker whose parent died with it is reparented to PID 1, which
+    # in a container may reap it late: until then it is a zombie that still
+    # answers signal 0 but runs nothing.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state = stat.read().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 def _worker_gone(task: DBTaskResult, now: datetime.datetime) -> bool:

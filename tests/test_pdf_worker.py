@@ -99,3 +99,21 @@ def test_sweep_leaves_a_task_on_a_live_worker_alone_and_fails_a_stale_one(submis
         worker_ids=["other-host-worker"],
     )
     assert sweeper.sweep() == sweeper.SweepResult(dead_tasks=1, requeued=1)
+
+
+def test_a_zombie_worker_counts_as_gone():
+    # A SIGKILLed worker not yet reaped by its (new) parent still answers
+    # signal 0; the sweeper must not wait for PID 1 to reap it.
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert sweeper._pid_alive(child.pid)
+        os.kill(child.pid, signal.SIGKILL)
+        for _ in range(200):  # not reaped: wait() is not called until below
+            with open(f"/proc/{child.pid}/stat") as stat:
+                if stat.read().rpartition(")")[2].split()[0] == "Z":
+                    break
+            time.sleep(0.01)
+        assert not sweeper._pid_alive(child.pid)
+    finally:
+        child.kill()
+        child.wait()
