@@ -1,7 +1,5 @@
 """Manager report pages: the report, its CSV and its PDF, all from one filter."""
 
-import csv
-import io
 from typing import Any
 
 from django import forms
@@ -17,6 +15,7 @@ from weasyprint import HTML
 from forms_catalog.models import FormTemplate
 from intake.models import Office
 from pdfgen.render import _fonts  # the archive's Nanum font set-up, used read-only
+from project.csvexport import excel_csv
 from project.types import StaffRequest
 
 from . import charts, reports
@@ -160,13 +159,7 @@ def report_csv(request: StaffRequest) -> HttpResponse:
     form, result = _report(request)
     if result is None:
         return render(request, "officer_console/reports/report.html", _context(form, None), status=400)
-    out = io.StringIO()
-    # The BOM is what makes Excel (Korean Windows) read UTF-8 instead of CP949.
-    out.write("\ufeff")
-    csv.writer(out).writerows(reports.csv_rows(result))
-    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(result, "csv")}"'
-    return response
+    return excel_csv(reports.csv_rows(result), _filename(result, "csv"))
 
 
 @login_required

@@ -5,8 +5,6 @@ Mounted under /admin/setup/, beside the admin and in its look. Every view is
 the setup permission (superusers have it), never cached.
 """
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -32,6 +30,7 @@ from intake.models import Office
 from intake.office_forms import OfficeProfileForm
 from pdfgen.posters import posters_pdf
 from pdfgen.render import render_plain_pdf
+from project.csvexport import excel_csv
 from project.types import StaffRequest
 
 from . import adoption, setup
@@ -198,20 +197,16 @@ def _password_rows(request: StaffRequest, office: Office) -> list[dict[str, str]
 def passwords_file(request: StaffRequest, office_id: int, fmt: str) -> HttpResponse:
     office = _office_for_setup(request, office_id)
     rows = _password_rows(request, office)
+    filename = f"one-time-passwords-{office.slug}.{fmt}"
     if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")  # Korean Excel reads UTF-8 only with the BOM
-        writer = csv.writer(out)
-        writer.writerow(["이름", "아이디", "기관", "임시 비밀번호"])
-        writer.writerows([r["name"], r["login"], r["offices"], r["password"]] for r in rows)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        html = render_to_string(
-            "officer_console/setup/passwords_pdf.html",
-            {"office": office, "rows": rows, "login_url": request.build_absolute_uri(reverse("officer_console:login"))},
-        )
-        response = HttpResponse(render_plain_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="one-time-passwords-{office.slug}.{fmt}"'
+        header = ["이름", "아이디", "기관", "임시 비밀번호"]
+        return excel_csv([header, *([r["name"], r["login"], r["offices"], r["password"]] for r in rows)], filename)
+    html = render_to_string(
+        "officer_console/setup/passwords_pdf.html",
+        {"office": office, "rows": rows, "login_url": request.build_absolute_uri(reverse("officer_console:login"))},
+    )
+    response = HttpResponse(render_plain_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -1,5 +1,5 @@
-import csv
 import datetime
+import itertools
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +17,7 @@ from forms_catalog import schema as form_schema
 from intake import services as intake_services
 from intake.models import Counter, Office, Submission
 from pdfgen.models import ArchivedDocument
+from project.csvexport import excel_csv
 from project.types import StaffRequest
 
 from . import mirror, services
@@ -420,24 +421,19 @@ def access_log_csv(request: StaffRequest, office_id: int) -> HttpResponse:
         submission=None,
         reason=f"접근 기록 CSV ({office.name}) {request.GET.urlencode()}".strip(),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="access-log-{office.slug}.csv"'
-    # The BOM makes Excel, which most offices open CSVs with, read UTF-8 Korean.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["일시 (time)", "계정 (account)", "IP", "행위 (action)", "접수번호 (whose data)", "사유 (reason)"])
-    for row in _access_log_rows(office, request.GET).iterator():
-        writer.writerow(
-            [
-                timezone.localtime(row.at).isoformat(),
-                row.username,
-                row.ip or "",
-                row.action,
-                row.subject_reference,
-                row.reason,
-            ]
-        )
-    return response
+    header = ["일시 (time)", "계정 (account)", "IP", "행위 (action)", "접수번호 (whose data)", "사유 (reason)"]
+    rows = (
+        [
+            timezone.localtime(row.at).isoformat(),
+            row.username,
+            row.ip or "",
+            row.action,
+            row.subject_reference,
+            row.reason,
+        ]
+        for row in _access_log_rows(office, request.GET).iterator()
+    )
+    return excel_csv(itertools.chain([header], rows), f"access-log-{office.slug}.csv")
 
 
 @login_required
