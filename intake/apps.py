@@ -11,10 +11,10 @@ class IntakeConfig(AppConfig):
         from forms_catalog.models import FormTemplate, FormVersion
 
         from . import alerts  # noqa: F401  (signal receivers)
-        from .models import Office
+        from .models import Counter, Office
         from .services import forms_changed
 
-        for model in (FormTemplate, FormVersion, Office):
+        for model in (FormTemplate, FormVersion, Office, Counter):
             post_save.connect(forms_changed, sender=model, dispatch_uid=f"forms_changed_save_{model.__name__}")
             post_delete.connect(forms_changed, sender=model, dispatch_uid=f"forms_changed_delete_{model.__name__}")
         m2m_changed.connect(forms_changed, sender=Office.forms.through, dispatch_uid="forms_changed_m2m")

@@ -66,14 +66,40 @@ class FormContext:
 # cache at once (forms_changed, below); other processes see the change within
 # FORM_CACHE_SECONDS. A resident's draft keeps its own version either way.
 _forms: dict[tuple[int, str], tuple[FormContext, float]] = {}
+# slug -> (office, its counters by id, cached at): every resident request
+# reads them; they change while an office is set up, not while it serves.
+# Same lifetime and clearing as _forms.
+_offices: dict[str, tuple[Office, dict[int, Counter], float]] = {}
 
 
 def forms_changed(**kwargs: Any) -> None:
+    """Forget cached forms, offices and counters (a catalog or office change)."""
     _forms.clear()
+    _offices.clear()
     # Also once the change is visible to others: a request of this process
     # reading between the change and its commit must not keep the old form.
     if kwargs.get("sender") is not None:
         transaction.on_commit(_forms.clear)
+        transaction.on_commit(_offices.clear)
+
+
+def resolve_office(slug: str) -> Office | None:
+    cached = _offices.get(slug)
+    if cached is not None and time.monotonic() - cached[2] < settings.FORM_CACHE_SECONDS:
+        return cached[0]
+    office = Office.objects.filter(slug=slug).first()
+    if office is not None and settings.FORM_CACHE_SECONDS > 0:
+        _offices[slug] = (office, {c.pk: c for c in office.counters.all()}, time.monotonic())
+    return office
+
+
+def office_counter(office: Office, counter_id: Any) -> Counter | None:
+    """The office's counter with this id (from the resident's session), if it is still there."""
+    cached = _offices.get(office.slug)
+    if cached is not None and cached[0] is office and counter_id in cached[1]:
+        return cached[1][counter_id]
+    # Not cached, or added since (bulk_create sends no signal to clear the cache).
+    return Counter.objects.filter(pk=counter_id, office=office).first()
 
 
 def resolve_form(office: Office, code: str) -> FormContext:
@@ -110,13 +136,25 @@ def submission_values(submission: Submission) -> dict[str, Any]:
     return {**submission.data, **crypto.decrypt_json(submission.sensitive_data)}
 
 
-def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter | None, prefill: bool = True) -> Draft:
+def get_or_start_draft(
+    *,
+    resident_key: str,
+    form: FormContext,
+    counter: Counter | None,
+    prefill: bool = True,
+    save: bool = True,
+    key: uuid.UUID | None = None,
+) -> Draft:
     """The resident's open draft of this form, or a fresh one.
 
     A draft pinned to an older version stays on it: a resident halfway through
     a form must not have it change under them when an admin publishes.
     `prefill=False` skips filling shared fields from the resident's other
     forms: a POST carries every field of a page that was already prefilled.
+    `save=False` leaves a fresh draft unsaved (save_draft writes it): a submit
+    clears its draft anyway, so a plain submit writes it once, in the submit's
+    own transaction. A fresh draft takes `key`, the page's idempotency key, so
+    that a retry of the same page finds the submission it made.
     """
     draft = (
         Draft.objects.filter(
@@ -129,9 +167,15 @@ def get_or_start_draft(*, resident_key: str, form: FormContext, counter: Counter
         .first()
     )
     if draft is None:
-        draft = Draft.objects.create(
-            resident_key=resident_key, office=form.office, counter=counter, form_version=form.version
+        draft = Draft(
+            resident_key=resident_key,
+            office=form.office,
+            counter=counter,
+            form_version=form.version,
+            idempotency_key=key or uuid.uuid4(),
         )
+        if save:
+            draft.save()
     else:
         # The current version is usually the draft's: reuse its parsed schema.
         if draft.form_version_id == form.version.pk:
@@ -195,6 +239,17 @@ def storable(value: Any) -> Any:
     return value
 
 
+def values_with(draft: Draft, raw_values: Mapping[str, Any], seq: int | None = None) -> dict[str, Any]:
+    """The draft's values with this page's answers, as save_draft stores them.
+
+    A page older than the newest save applied (`seq`, see save_draft) adds nothing.
+    """
+    if draft.pk is not None and seq is not None and draft.saved_seq >= seq:
+        return draft_values(draft)
+    known = form_schema.stored_keys(draft.form_version.schema)
+    return {**draft_values(draft), **{k: storable(v) for k, v in raw_values.items() if k in known}}
+
+
 def save_draft(draft: Draft, raw_values: Mapping[str, Any], seq: int | None = None) -> Draft:
     """Keep exactly what the resident typed, valid or not, so nothing is lost.
 
@@ -202,10 +257,13 @@ def save_draft(draft: Draft, raw_values: Mapping[str, Any], seq: int | None = No
     applied is dropped, in the same UPDATE that would write it, so requests
     that crossed on the network land in the order they were made.
     """
-    known = form_schema.stored_keys(draft.form_version.schema)
-    values = {**draft_values(draft), **{k: storable(v) for k, v in raw_values.items() if k in known}}
-    data, sensitive = split_sensitive(draft.form_version, values)
+    data, sensitive = split_sensitive(draft.form_version, values_with(draft, raw_values, seq))
     now = timezone.now()
+    if draft.pk is None:
+        draft.data, draft.sensitive_data, draft.updated_at = data, sensitive, now
+        draft.saved_seq = seq or 0
+        draft.save()
+        return draft
     if seq is None:
         Draft.objects.filter(pk=draft.pk).update(data=data, sensitive_data=sensitive, updated_at=now)
     elif not Draft.objects.filter(pk=draft.pk, saved_seq__lt=seq).update(
@@ -345,7 +403,11 @@ def submit(
                 updated_at=now,
             )
             SubmissionEvent.objects.create(submission=submission, to_status=submission.status, at=now)
-            if draft is not None:
+            if draft is not None and draft.pk is None:
+                # Kept, emptied, as the link that prefills this resident's other forms (shared_values).
+                draft.submission, draft.data, draft.sensitive_data = submission, {}, ""
+                draft.save()
+            elif draft is not None:
                 Draft.objects.filter(pk=draft.pk).update(submission=submission, data={}, sensitive_data="")
             submission_changed.send(
                 sender=Submission, submission=submission, old_status="", new_status=submission.status

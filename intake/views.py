@@ -34,7 +34,7 @@ def _counter_for(request: HtmxHttpRequest, office: Office) -> Counter | None:
     counter_id = request.session.get("counter_id")
     if counter_id is None:
         return None
-    return Counter.objects.filter(pk=counter_id, office=office).first()
+    return services.office_counter(office, counter_id)
 
 
 def _raw_values(request: HtmxHttpRequest, schema: form_schema.Schema) -> dict[str, Any]:
@@ -52,6 +52,13 @@ def _error_list(schema: form_schema.Schema, errors: dict[str, str]) -> list[tupl
     """(key, label, message) for the error summary, labels in the page's language."""
     english = not i18n.is_korean_page()
     return [(k, i18n.marked(form_schema.label_for(schema, k, english=english)), msg) for k, msg in errors.items()]
+
+
+def _office_or_404(slug: str) -> Office:
+    office = services.resolve_office(slug)
+    if office is None:
+        raise Http404
+    return office
 
 
 def _form_or_404(office: Office, code: str) -> services.FormContext:
@@ -163,38 +170,48 @@ def _step_redirect(form: services.FormContext, draft: Any, step: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @keep_post_when_database_down
 def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
-    office = get_object_or_404(Office, slug=slug)
+    office = _office_or_404(slug)
     form = _form_or_404(office, code)
     counter = _counter_for(request, office)
-    # Shared fields are prefilled when a page is shown (GET); a POST only carries them back.
-    draft = services.get_or_start_draft(
-        resident_key=_resident_key(request), form=form, counter=counter, prefill=request.method == "GET"
-    )
     if request.method == "GET":
+        # Shared fields are prefilled when a page is shown; a POST only carries them back.
+        draft = services.get_or_start_draft(resident_key=_resident_key(request), form=form, counter=counter)
         return _form_page(request, form, draft, services.draft_values(draft), {}, {}, step=request.GET.get("step", ""))
 
-    idempotency_key = _posted_key(request) or draft.idempotency_key
-    # The key from the page, not the current draft: a resubmit of an old page
-    # (back button, retry) must find the submission that page already made.
-    existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return redirect("intake:ticket", token=existing.public_token)
+    posted_key = _posted_key(request)
+    draft = services.get_or_start_draft(
+        resident_key=_resident_key(request), form=form, counter=counter, prefill=False, save=False, key=posted_key
+    )
+    if posted_key is not None and (draft.pk is None or posted_key != draft.idempotency_key):
+        # Not the open draft's own page (that one cannot have submitted yet: a
+        # submit closes its draft in the same transaction). A page resent with
+        # the back button or after a lost answer must find what it submitted.
+        existing = Submission.objects.filter(idempotency_key=posted_key).first()
+        if existing is not None:
+            return redirect("intake:ticket", token=existing.public_token)
 
     schema = draft.form_version.schema
     posted_step = request.POST.get("_step", "")
     raw = _raw_values(request, schema)
-    services.save_draft(draft, raw, _seq(request))
+    seq = _seq(request)
     row_action = request.POST.get("_row", "")
     if row_action:
         # Add/remove a row of a repeatable section (세대원): a plain submit
         # button, so it works without JavaScript; the page comes back as is.
+        services.save_draft(draft, raw, seq)
         services.change_rows(draft, row_action)
         return _form_page(request, form, draft, services.draft_values(draft), {}, {}, step=posted_step)
-    upload_errors = services.attach_uploads(draft, request.FILES)
-    values = services.draft_values(draft)
     nav = request.POST.get("_nav", "")
-    if nav in ("next", "prev") or upload_errors:
-        return _navigate(request, form, draft, values, posted_step, nav, upload_errors)
+    if nav in ("next", "prev") or request.FILES:
+        services.save_draft(draft, raw, seq)
+        upload_errors = services.attach_uploads(draft, request.FILES)
+        values = services.draft_values(draft)
+        if nav in ("next", "prev") or upload_errors:
+            return _navigate(request, form, draft, values, posted_step, nav, upload_errors)
+    else:
+        # Not written yet: a successful submit empties the draft anyway. Every
+        # other way out below saves it first, so nothing typed is lost.
+        values = services.values_with(draft, raw, seq)
     limits = [
         ("client", _resident_key(request), ratelimit.client_limit()),
         ("address", str(request.META.get("REMOTE_ADDR", "")), ratelimit.address_limit()),
@@ -204,6 +221,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     try:
         ratelimit.check_all(limits)
     except ratelimit.RateLimited as exc:
+        services.save_draft(draft, raw, seq)
         return _form_page(request, form, draft, values, {}, {}, status=429, alert=exc.message, step=posted_step)
     try:
         submission, created = services.submit(
@@ -215,6 +233,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
             draft=draft,
         )
     except services.InvalidSubmission as exc:
+        services.save_draft(draft, raw, seq)
         # Back to the first step with something to fix, showing that step's errors.
         all_steps = flow.steps(schema, values)
         first = min((flow.find(all_steps, flow.step_of(schema, all_steps, k)) or 0 for k in exc.errors), default=0)
@@ -272,7 +291,7 @@ def _navigate(
 @require_POST
 def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     """Save the whole page as the draft: typing pauses, leaving the page, and retries after a dropped connection."""
-    office = get_object_or_404(Office, slug=slug)
+    office = _office_or_404(slug)
     form = _form_or_404(office, code)
     key = _posted_key(request)
     if key is not None and Submission.objects.filter(idempotency_key=key).exists():
@@ -280,7 +299,12 @@ def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         return HttpResponse(status=204)
     # The page was prefilled when shown; a save carries those values back.
     draft = services.get_or_start_draft(
-        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office), prefill=False
+        resident_key=_resident_key(request),
+        form=form,
+        counter=_counter_for(request, office),
+        prefill=False,
+        save=False,
+        key=key,
     )
     services.save_draft(draft, _raw_values(request, draft.form_version.schema), _seq(request))
     return HttpResponse(status=204)
@@ -302,10 +326,10 @@ def _posted_key(request: HtmxHttpRequest) -> uuid.UUID | None:
 @require_POST
 def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> HttpResponse:
     """htmx: validate one field on leaving it, and autosave the whole draft."""
-    office = get_object_or_404(Office, slug=slug)
+    office = _office_or_404(slug)
     form = _form_or_404(office, code)
     draft = services.get_or_start_draft(
-        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office), prefill=False
+        resident_key=_resident_key(request), form=form, counter=_counter_for(request, office), prefill=False, save=False
     )
     schema = draft.form_version.schema
     f = form_schema.get_field(schema, key)

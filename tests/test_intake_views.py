@@ -2,6 +2,7 @@ import re
 
 from django.urls import reverse
 
+from intake import services
 from intake.models import Draft, Submission
 
 from . import factories
@@ -38,6 +39,8 @@ def test_invalid_post_keeps_every_value_and_explains_in_korean(client, office, v
     # The one-line address comes back split into its road and detail inputs.
     assert 'value="서울특별시 서초구 남부순환로 2584"' in response.text and 'value="101호"' in response.text
     assert Submission.objects.count() == 0
+    # …and saved, so a reload or another phone session finds it too.
+    assert services.draft_values(Draft.objects.get())["rrn"] == "901301-1234567"
 
 
 def test_valid_post_creates_one_submission_even_when_repeated(client, office, version):
@@ -51,6 +54,54 @@ def test_valid_post_creates_one_submission_even_when_repeated(client, office, ve
     assert Submission.objects.count() == 1
     assert re.search(r"data-ticket>\s*1\s*<", ticket.text)
     assert Submission.objects.get().reference in ticket.text
+
+
+def test_a_plain_submit_writes_its_draft_once_and_reads_no_office(client, office, version):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = _form_url(office, version)
+    client.get(url)
+    key = str(Draft.objects.get().idempotency_key)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url, {**factories.VALID_VALUES, "idempotency_key": key}).status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    # The submit closes the draft in its own transaction; it is not saved first.
+    assert len([q for q in sql if q.startswith(('UPDATE "intake_draft"', 'INSERT INTO "intake_draft"'))]) == 1
+    # The office and its counters come from the process's cache, filled by the GET.
+    assert not [q for q in sql if 'FROM "intake_office"' in q or 'FROM "intake_counter"' in q]
+    # The open draft's own page cannot have submitted yet: no look-up of an earlier submission.
+    assert not [q for q in sql if q.startswith('SELECT "intake_submission"')]
+    assert Draft.objects.get().submission == Submission.objects.get()
+
+
+def test_a_page_sent_again_after_its_draft_is_gone_makes_one_submission(client, office, version):
+    # The answer to the first POST was lost, and the draft it was started from
+    # had been purged meanwhile: the same page, sent again, finds its submission.
+    url = _form_url(office, version)
+    client.get(url)
+    key = str(Draft.objects.get().idempotency_key)
+    Draft.objects.all().delete()
+    first = client.post(url, {**factories.VALID_VALUES, "idempotency_key": key})
+    again = client.post(url, {**factories.VALID_VALUES, "idempotency_key": key})
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    submission = Submission.objects.get()
+    assert str(submission.idempotency_key) == key
+    # The emptied draft is kept as the link that prefills the resident's other forms.
+    assert Draft.objects.get().submission == submission
+
+
+def test_a_counter_added_after_the_office_was_cached_is_recorded(client, office, version):
+    url = _form_url(office, version)
+    client.get(url)  # caches the office with counters 1 and 2
+    services.set_counters(office, 3)  # bulk_create: no signal clears the cache
+    counter = office.counters.get(number=3)
+    client.get(reverse("intake:counter_entry", args=[counter.qr_token]))
+    client.get(url)
+    key = str(Draft.objects.get().idempotency_key)
+    assert client.post(url, {**factories.VALID_VALUES, "idempotency_key": key}).status_code == 302
+    assert Submission.objects.get().counter == counter
 
 
 def test_field_check_returns_the_error_fragment_and_autosaves(client, office, version):
@@ -154,6 +205,7 @@ def test_submissions_beyond_the_client_limit_get_a_clear_message_and_keep_the_in
     assert "너무 많이 제출" in response.text and "분 뒤에 다시" in response.text
     assert 'value="서울특별시 서초구 남부순환로 2584"' in response.text and 'value="101호"' in response.text
     assert Submission.objects.count() == 2
+    assert services.draft_values(Draft.objects.get(submission__isnull=True))["name"] == factories.VALID_VALUES["name"]
 
 
 def test_counter_limit_applies_across_browsers(client, office, version, settings):
