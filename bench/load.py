@@ -66,9 +66,14 @@ def run_step(args: argparse.Namespace, cluster: Any, database_url: str, redis_ur
         urlparse(database_url).path.lstrip("/"),
     )
     load_before = os.getloadavg()[0]
-    meter.start()
     cpu_before = psutil.cpu_times()
-    run = stackbench.run_phones(urls, world, args.phones, rate, args.seconds)
+
+    def on_start() -> None:
+        nonlocal cpu_before
+        meter.start()
+        cpu_before = psutil.cpu_times()
+
+    run = stackbench.run_phones(urls, world, args.phones, rate, args.seconds, on_start=on_start)
     cpu_after = psutil.cpu_times()
     meter.stop()
     backlog = stackbench.pdf_backlog()
@@ -120,7 +125,7 @@ def print_step(args: argparse.Namespace, r: dict[str, Any]) -> None:
     rows = [
         ("offered / achieved (submissions/s)", f"{r['rate']:g} / {r['throughput']:.1f}"),
         ("submissions OK (302) / failed", f"{r['submitted']} / {r['failed']}"),
-        ("in the database", f"{r['in_db']}"),
+        ("in the database (with one untimed warm-up per phone)", f"{r['in_db']} ({r['warmup']})"),
         ("lost (OK but not in the database)", f"{r['db_missing']}"),
         ("duplicated (in the database, not asked)", f"{r['db_extra']}"),
         (
