@@ -3,6 +3,7 @@ PostgreSQL and Redis named by DATABASE_URL and REDIS_URL, phones over HTTP,
 and consoles on real WebSockets in a separate process (so the load generator
 does not steal its own consoles' time slices)."""
 
+import base64
 import multiprocessing as mp
 import os
 import statistics
@@ -54,6 +55,18 @@ def setup_django(database_url: str) -> None:
     # No pool in the benchmark process itself, so that the connections it
     # counts are the stack's (the stack's processes get DATABASE_POOL=true).
     os.environ["DATABASE_POOL"] = "false"
+    # Production settings (DEBUG off: no SQL logging cursor, no static files
+    # from Django), which the stack inherits. The phones speak plain HTTP to
+    # the servers as a TLS proxy would, so no redirect to https.
+    production = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "benchmark-only-" + "k" * 40,
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(b"benchmark-only-field-key-32bytes").decode(),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    for name, value in production.items():
+        os.environ.setdefault(name, value)
     import django
 
     django.setup()
