@@ -45,6 +45,18 @@ def worker_command(interval: float = 0.5, command: str = "") -> list[str]:
     return [sys.executable, "manage.py", command, "--interval", str(interval)]
 
 
+def niced(cmd: list[str], nice: int) -> list[str]:
+    """`cmd` at a lower CPU priority that also holds against other sessions.
+
+    With Linux autogroup (on by default on most distributions), every session
+    is scheduled as one group, and `nice` only ranks processes within their
+    group. Our processes each lead a session of their own (start_new_session),
+    so a merely niced worker still got as much CPU as each server. The
+    worker's autogroup is niced as well (where there is none, nothing to do).
+    """
+    return ["sh", "-c", f'echo {nice} > /proc/self/autogroup 2>/dev/null; exec nice -n {nice} "$@"', "sh", *cmd]
+
+
 def supervise(commands: dict[str, list[str]], restart_on_success: frozenset[str] = frozenset()) -> int:
     """Run the commands until a signal or until one of them exits, then stop all.
 

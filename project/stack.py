@@ -9,7 +9,7 @@ Ctrl-C stops everything and one process dying stops the rest.
 import os
 import sys
 
-from .run import server_command, supervise, worker_command
+from .run import niced, server_command, supervise, worker_command
 
 
 def commands(
@@ -19,7 +19,7 @@ def commands(
     layout = {f"server-{first_port + i}": server_command(host, first_port + i, server) for i in range(servers)}
     # Workers sharing a machine with the servers run niced: rendering PDFs
     # can wait, a resident at the counter cannot.
-    layout.update({f"worker-{i + 1}": ["nice", "-n", str(nice), *worker_command()] for i in range(workers)})
+    layout.update({f"worker-{i + 1}": niced(worker_command(), nice) for i in range(workers)})
     return layout
 
 

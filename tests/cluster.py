@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlparse
 
 import websockets
 
-from project.run import server_command, worker_command
+from project.run import niced, server_command, worker_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,7 +98,7 @@ class Cluster:
         self, interval: float = 0.2, command: str = "", env: dict[str, str] | None = None, nice: int = 0
     ) -> str:
         name = f"worker-{sum(n.startswith('worker') for n in self.procs) + 1}"
-        self._spawn(name, ["nice", "-n", str(nice), *worker_command(interval, command)], env)
+        self._spawn(name, niced(worker_command(interval, command), nice), env)
         return name
 
     def url(self, name: str) -> str:

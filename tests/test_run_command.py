@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import psutil
 import pytest
@@ -62,3 +63,22 @@ def test_a_dead_worker_stops_the_server_too(launcher):
     assert launcher.wait(timeout=20) != 0
     _, alive = psutil.wait_procs(children, timeout=10)
     assert alive == []
+
+
+def test_a_niced_worker_yields_to_the_servers_across_sessions():
+    from project.run import niced
+
+    proc = subprocess.Popen(niced(["sleep", "30"], 7), start_new_session=True)
+    try:
+        # `sleep` replaces the shell (exec): same pid, same session.
+        for _ in range(100):
+            if Path(f"/proc/{proc.pid}/comm").read_text().strip() == "sleep":
+                break
+            time.sleep(0.02)
+        assert os.getpriority(os.PRIO_PROCESS, proc.pid) == 7
+        autogroup = Path(f"/proc/{proc.pid}/autogroup")
+        if autogroup.exists():  # Linux with autogroup: the session's group is niced too
+            assert autogroup.read_text().strip().endswith("nice 7")
+    finally:
+        proc.kill()
+        proc.wait()
