@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def main() -> None:
     seconds = args.minutes * 60
     warm = max(15.0, seconds / 10)
     samples: dict[str, Any] = {}
-    health_failures: list[int] = []
+    health_failures: list[str] = []  # why each failed poll failed
     with (
         tempfile.TemporaryDirectory() as tmp,
         stackbench.stack(database_url, redis_url, args.servers, args.workers, Path(tmp), args.server) as cluster,
@@ -90,8 +91,10 @@ def main() -> None:
                     try:
                         with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:  # noqa: S310
                             response.read()
-                    except Exception:
-                        health_failures.append(1)
+                    except urllib.error.HTTPError as exc:
+                        health_failures.append(f"{time.monotonic() - started:.0f} s: {exc.code} {exc.read()[:300]!r}")
+                    except Exception as exc:
+                        health_failures.append(f"{time.monotonic() - started:.0f} s: {type(exc).__name__} {exc}")
                 if "warm" not in samples and time.monotonic() - started >= warm:
                     samples["warm"] = ({n: rss_mb(p) for n, p in pids.items()}, connections(database, redis_url))
             samples["end"] = ({n: rss_mb(p) for n, p in pids.items()}, connections(database, redis_url))
@@ -135,6 +138,8 @@ def main() -> None:
         f"{len(health_failures)}; submit -> console p50 {stackbench.pct(lat, 50):.1f} ms, "
         f"p99 {stackbench.pct(lat, 99):.1f} ms; PDF backlog at the end {backlog}, drained in {drained:.0f} s"
     )
+    for failure in health_failures:
+        print(f"  /healthz failed at {failure}")
 
 
 if __name__ == "__main__":
