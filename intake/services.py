@@ -72,15 +72,18 @@ _forms: dict[tuple[int, str], tuple[FormContext, float]] = {}
 _offices: dict[str, tuple[Office, dict[int, Counter], float]] = {}
 
 
-def forms_changed(**kwargs: Any) -> None:
-    """Forget cached forms, offices and counters (a catalog or office change)."""
+def _forget_cached() -> None:
     _forms.clear()
     _offices.clear()
+
+
+def forms_changed(**kwargs: Any) -> None:
+    """Forget cached forms, offices and counters (a catalog or office change)."""
+    _forget_cached()
     # Also once the change is visible to others: a request of this process
     # reading between the change and its commit must not keep the old form.
     if kwargs.get("sender") is not None:
-        transaction.on_commit(_forms.clear)
-        transaction.on_commit(_offices.clear)
+        transaction.on_commit(_forget_cached)
 
 
 def resolve_office(slug: str) -> Office | None:
