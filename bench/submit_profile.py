@@ -14,7 +14,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
 import sys
 import time
 import uuid
@@ -43,14 +42,14 @@ def main() -> None:
     from intake import events
     from intake.models import Submission
     from tests import factories
+    from tests.cluster import form_tokens
 
     world = stackbench.make_world()
     client = Client(HTTP_HOST="127.0.0.1")
     place = world.offices[0]
     path = f"/o/{place.slug}/f/{place.code}/"
-    page = client.get(path).content.decode()
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    body = {**factories.VALID_VALUES, "csrfmiddlewaretoken": csrf.group(1) if csrf else ""}
+    csrf, _ = form_tokens(client.get(path).content.decode())
+    body = {**factories.VALID_VALUES, "csrfmiddlewaretoken": csrf}
 
     def submit() -> None:
         response = client.post(path, {**body, "idempotency_key": str(uuid.uuid4())})

@@ -160,6 +160,15 @@ def redis_server(port: int, log_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
             proc.wait()
 
 
+def form_tokens(page: str) -> tuple[str, str]:
+    """(CSRF token, idempotency key) that a form page carries for its POST."""
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    if not csrf or not key:
+        raise RuntimeError("form page without csrf token or idempotency key")
+    return csrf.group(1), key.group(1)
+
+
 class Phone:
     """A resident's phone: one session, posting the form over real HTTP.
 
@@ -209,13 +218,8 @@ class Phone:
 
     def open_form(self) -> str:
         """GET the form page; returns the idempotency key the page carries."""
-        page = self.request("GET", self.path).body.decode()  # type: ignore[attr-defined]
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
-        if not csrf or not key:
-            raise RuntimeError("form page without csrf token or idempotency key")
-        self.csrf = csrf.group(1)
-        return key.group(1)
+        self.csrf, key = form_tokens(self.request("GET", self.path).body.decode())  # type: ignore[attr-defined]
+        return key
 
     def submit(self, values: dict[str, Any], idempotency_key: str) -> http.client.HTTPResponse:
         body = urlencode({**values, "csrfmiddlewaretoken": self.csrf, "idempotency_key": idempotency_key})

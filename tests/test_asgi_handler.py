@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from asgiref.sync import async_to_sync, iscoroutinefunction
 from channels.testing import HttpCommunicator
@@ -6,6 +8,7 @@ from django.urls import reverse
 from intake.models import Submission
 
 from . import factories
+from .cluster import form_tokens
 
 
 def test_the_middleware_chain_and_the_views_run_sync_in_one_thread_hop():
@@ -34,11 +37,7 @@ def test_a_resident_fills_a_form_over_asgi(office, version):
     cookies = "; ".join(
         value.decode().split(";", 1)[0] for name, value in page["headers"] if name.lower() == b"set-cookie"
     )
-    import re
-    from urllib.parse import urlencode
-
-    csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page["body"]).group(1).decode()
-    key = re.search(rb'name="idempotency_key" value="([^"]+)"', page["body"]).group(1).decode()
+    csrf, key = form_tokens(page["body"].decode())
     body = urlencode({**factories.VALID_VALUES, "csrfmiddlewaretoken": csrf, "idempotency_key": key}).encode()
     response = request("POST", body, cookies)
     assert response["status"] == 302
