@@ -271,6 +271,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     }
 }
+# Database sessions (a log-out ends a session everywhere at once), read
+# without the ORM's per-request query building: project/sessions.py.
+SESSION_ENGINE = "project.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
