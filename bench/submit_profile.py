@@ -94,7 +94,9 @@ def main() -> None:
             print(f"{n:>3}. {sql[:200]}")
     if profiler is not None:
         print(f"\nCPU profile of {args.n} submits (cumulative process time, s)")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+            int(os.environ.get("TOP", "45"))
+        )
 
 
 if __name__ == "__main__":
