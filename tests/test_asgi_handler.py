@@ -1,3 +1,4 @@
+import threading
 from urllib.parse import urlencode
 
 import pytest
@@ -42,3 +43,35 @@ def test_a_resident_fills_a_form_over_asgi(office, version):
     response = request("POST", body, cookies)
     assert response["status"] == 302
     assert str(Submission.objects.get().idempotency_key) == key
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_reuse_their_thread_and_run_all_sync_work_on_it(office, version):
+    from django.core.signals import request_finished, request_started
+
+    from project.asgi import application
+
+    url = reverse("intake:form", args=[office.slug, version.template.code])
+    seen: list[tuple[str, str]] = []
+
+    def started(**kwargs):
+        seen.append(("started", threading.current_thread().name))
+
+    def finished(**kwargs):
+        seen.append(("finished", threading.current_thread().name))
+
+    request_started.connect(started)
+    request_finished.connect(finished)
+    try:
+        for _ in range(3):
+            communicator = HttpCommunicator(application, "GET", url, headers=[(b"host", b"127.0.0.1")])
+            assert async_to_sync(communicator.get_response)()["status"] == 200
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
+    # Each request's start, view and finish (which returns the database
+    # connection) on one thread; the next request on that same kept thread,
+    # not a new one started and joined per request.
+    names = {name for _, name in seen}
+    assert len(seen) == 6 and len(names) == 1
+    assert names.pop().startswith("request")
