@@ -45,6 +45,11 @@ class Cleaned:
     warning: str = ""
 
 
+# Control characters (Unicode category Cc) but tab and newline, and lone
+# surrogates (Cs); one regex instead of a category look-up per character.
+_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _text(raw: Any) -> str:
     if raw is None:
         return ""
@@ -53,9 +58,7 @@ def _text(raw: Any) -> str:
     # NUL, other control characters and lone surrogates have no place in a
     # form value: they break PostgreSQL text/JSON columns. Newlines and tabs
     # survive for long text.
-    return "".join(
-        ch for ch in str(raw) if ch in "\n\t" or (ord(ch) >= 32 and unicodedata.category(ch) not in {"Cs", "Cc"})
-    ).strip()
+    return _UNWANTED.sub("", str(raw)).strip()
 
 
 def _digits_text(raw: Any) -> str:

@@ -136,6 +136,11 @@ def test_text_length_caps_apply_even_without_max_length():
     assert VALIDATORS["textarea"]({}, "첫 줄\r\n둘째 줄").value == "첫 줄\n둘째 줄"
 
 
+def test_text_drops_control_characters_and_lone_surrogates_but_keeps_tabs_newlines_and_hangul():
+    raw = "홍\x00길\x1f동\x7f \x85주\ud800소\t번지\n2층 ＡＢ \u200b"
+    assert VALIDATORS["textarea"]({}, raw).value == "홍길동 주소\t번지\n2층 ＡＢ \u200b".strip()
+
+
 def test_choices_and_numbers():
     field = {"choices": [{"value": "a", "label": "가"}, {"value": "b", "label": "나"}], "max_choices": 1}
     assert VALIDATORS["choice"](field, "a").value == "a"
