@@ -186,9 +186,10 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         # Not the open draft's own page (that one cannot have submitted yet: a
         # submit closes its draft in the same transaction). A page resent with
         # the back button or after a lost answer must find what it submitted.
-        existing = Submission.objects.filter(idempotency_key=posted_key).first()
-        if existing is not None:
-            return redirect("intake:ticket", token=existing.public_token)
+        # Only the token: a whole Submission row costs twice the CPU to read.
+        token = Submission.objects.filter(idempotency_key=posted_key).values_list("public_token", flat=True).first()
+        if token is not None:
+            return redirect("intake:ticket", token=token)
 
     schema = draft.form_version.schema
     posted_step = request.POST.get("_step", "")
