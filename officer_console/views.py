@@ -2,6 +2,7 @@ import datetime
 import itertools
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -108,6 +109,7 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
             "statuses": [(v, label) for v, label in Submission.Status.choices if v in Submission.OPEN_STATUSES],
             "forms": office.forms.order_by("title"),
             "is_manager": services.is_manager(request.user, office.pk),
+            "resync_seconds": settings.CONSOLE_RESYNC_SECONDS,
         },
     )
 

@@ -232,6 +232,9 @@ DRAFT_RETENTION_HOURS = int(os.environ.get("DRAFT_RETENTION_HOURS", "48"))
 # client address, and per counter.
 # Seconds a process keeps a form's published version before reading it again
 # (intake.services.resolve_form); the process that publishes clears it at once.
+# A console asks for a fresh snapshot this often (and when shown again), so an
+# event lost while its socket stayed up is healed within this time.
+CONSOLE_RESYNC_SECONDS = float(os.environ.get("CONSOLE_RESYNC_SECONDS", "60"))
 FORM_CACHE_SECONDS = float(os.environ.get("FORM_CACHE_SECONDS", "10"))
 
 RATE_LIMIT_CLIENT = os.environ.get("RATE_LIMIT_CLIENT", "10/600")

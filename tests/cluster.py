@@ -6,6 +6,7 @@ Used by the cross-process and fault tests and by the benchmarks in bench/.
 
 import asyncio
 import collections
+import contextlib
 import http.client
 import json
 import os
@@ -243,10 +244,12 @@ class Console:
     """An officer console on a real WebSocket, behaving as console.js does:
     take the snapshot on every (re)connect, apply events, reconnect on close."""
 
-    def __init__(self, base_urls: list[str], office_id: int, cookie: str) -> None:
+    def __init__(self, base_urls: list[str], office_id: int, cookie: str, resync_every: float = 0) -> None:
         self.base_urls = base_urls
         self.office_id = office_id
         self.cookie = cookie
+        # Ask for a snapshot this often, as console.js does (CONSOLE_RESYNC_SECONDS); 0: only on (re)connect.
+        self.resync_every = resync_every
         self.seen: dict[int, int] = {}  # submission id -> highest revision seen
         self.first_seen: dict[int, float] = {}  # submission id -> monotonic time
         self.live_events: collections.Counter[tuple[int, int]] = collections.Counter()
@@ -280,25 +283,36 @@ class Console:
                     max_size=None,
                 ) as ws:
                     self.current_url = base
-                    async for raw in ws:
-                        message = json.loads(raw)
-                        now = time.monotonic()
-                        if message["type"] == "snapshot":
-                            for summary in message["submissions"]:
+                    resyncing = asyncio.ensure_future(self._resync(ws)) if self.resync_every else None
+                    try:
+                        async for raw in ws:
+                            message = json.loads(raw)
+                            now = time.monotonic()
+                            if message["type"] == "snapshot":
+                                for summary in message["submissions"]:
+                                    self._see(summary, now)
+                                if not self.connected.is_set():
+                                    self.connects += 1
+                                    self.connected.set()
+                            elif message["type"] == "submission":
+                                summary = message["submission"]
+                                self.live_events[(int(summary["id"]), int(summary["revision"]))] += 1
                                 self._see(summary, now)
-                            if not self.connected.is_set():
-                                self.connects += 1
-                                self.connected.set()
-                        elif message["type"] == "submission":
-                            summary = message["submission"]
-                            self.live_events[(int(summary["id"]), int(summary["revision"]))] += 1
-                            self._see(summary, now)
+                    finally:
+                        if resyncing is not None:
+                            resyncing.cancel()
             except (TimeoutError, OSError, websockets.WebSocketException):
                 pass
             self.connected.clear()
             if not self._stopping:
                 attempt += 1
                 await asyncio.sleep(0.2)
+
+    async def _resync(self, ws: Any) -> None:
+        with contextlib.suppress(websockets.WebSocketException):
+            while True:
+                await asyncio.sleep(self.resync_every)
+                await ws.send(json.dumps({"type": "resync"}))
 
     def stop(self) -> None:
         self._stopping = True

@@ -9,7 +9,7 @@ from intake import services as intake_services
 from intake.models import Submission
 from officer_console import services
 
-from . import factories, steps
+from . import factories, live, steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -221,3 +221,34 @@ def test_ticket_falls_back_to_polling_while_its_socket_is_down(browser, stack):
     services.call(submission.pk, officer, office.counters.get(number=2))
     expect(phone.locator("[data-called-counter]")).to_have_attribute("data-called-counter", "2", timeout=12000)
     assert _kept(phone)
+
+
+@pytest.fixture
+def quick_resync_stack(transactional_db, tmp_path, settings, monkeypatch):
+    # The stack's processes read this from the environment: resync every second.
+    monkeypatch.setenv("CONSOLE_RESYNC_SECONDS", "1")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with live.running_stack(tmp_path / "media", tmp_path / "logs") as url:
+        yield url
+
+
+def test_an_event_lost_while_the_socket_stays_up_is_healed_by_the_periodic_resync(
+    browser, quick_resync_stack, monkeypatch
+):
+    version = factories.form_version()
+    office = factories.office(forms=[version])
+    factories.officer(office, "officer.seocho")
+    console = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    steps.log_in(console, quick_resync_stack, "officer.seocho")
+    expect(console.locator("#conn")).to_have_class(re.compile("online"))
+    expect(console.locator("#queue tbody tr")).to_have_count(0)
+    _keep(console)
+
+    # A submission whose event never reaches the console (as when a channel
+    # layer drops one), while the socket stays connected.
+    monkeypatch.setattr(intake_services.events, "publish_submission_on_commit", lambda submission: None)
+    lost = factories.submitted(office, version)
+    expect(console.locator("#queue tbody tr")).to_have_count(1)
+    assert console.locator("#queue tbody tr").get_attribute("data-id") == str(lost.pk)
+    expect(console.locator("#conn")).to_have_class(re.compile("online"))
+    assert _kept(console)

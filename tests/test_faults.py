@@ -84,7 +84,12 @@ def test_redis_restarted_under_load_consoles_resync_and_miss_nothing(world, tmp_
     env = {**live.test_database_env(), "REDIS_URL": redis_url, "CHANNEL_LAYER": layer}
     with redis_server(port, tmp_path / "logs") as redis, running_cluster(env, tmp_path / "logs", servers=2) as cluster:
         urls = [cluster.url(n) for n in cluster.servers()]
-        consoles = [Console(urls[i % 2 :] + urls[: i % 2], office.pk, cookie) for i in range(4)]
+        # Pub/sub (what we run): the resync on reconnect alone must recover
+        # everything. The core layer can also lose one event to a console whose
+        # socket stays up (seen once in CI, one of 30 on one of 4 consoles),
+        # which the consoles' periodic resync heals, as console.js does.
+        resync_every = 2.0 if layer == "core" else 0
+        consoles = [Console(urls[i % 2 :] + urls[: i % 2], office.pk, cookie, resync_every) for i in range(4)]
         with Consoles(consoles) as pool:
             assert wait_until(pool.all_connected)
             with Phones(urls, office, version) as phones:

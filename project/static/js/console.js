@@ -4,11 +4,24 @@
 (function () {
   "use strict";
 
-  function socketTo(path, onMessage, conn) {
+  // resyncSeconds: ask for a fresh snapshot that often, and whenever the page
+  // is shown again. A reconnect resyncs anyway; this also heals an event lost
+  // while the socket stayed up (a channel layer may drop one: docs/PRODUCTION.md).
+  function socketTo(path, onMessage, conn, resyncSeconds) {
     let retry = 0;
+    let socket = null;
+    const resync = () => {
+      if (socket && socket.readyState === WebSocket.OPEN && !document.hidden) {
+        socket.send(JSON.stringify({ type: "resync" }));
+      }
+    };
+    if (resyncSeconds > 0) {
+      setInterval(resync, resyncSeconds * 1000);
+      document.addEventListener("visibilitychange", resync);
+    }
     function connect() {
       const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-      const socket = new WebSocket(scheme + location.host + path);
+      socket = new WebSocket(scheme + location.host + path);
       window.consoleSocket = socket; // lets a test drop the connection
       socket.onopen = () => {
         retry = 0;
@@ -175,7 +188,7 @@
       apply(msg.submission, true);
     }
     refreshMeta();
-  }, conn);
+  }, conn, Number(table.dataset.resync || 0));
   const tick = () => body.querySelectorAll("td[data-since]").forEach((td) => { td.textContent = waited(td.dataset.since); });
   setInterval(tick, 30000);
   tick();
