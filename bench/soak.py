@@ -7,7 +7,9 @@ The same stack and the same spread of consoles over offices as bench/load.py. Me
 with its children) and connections (PostgreSQL backends on the benchmark
 database from pg_stat_activity, Redis clients on the benchmark db number)
 are sampled once warmed up (after 10% of the run, at least 15 s) and at the
-end; /healthz is polled every 5 s throughout. Targets: each process grows
+end, and RSS every 5 s in between (the peaks of the first and last minute
+are compared too: workers recycle their renderer, so their RSS is a
+saw-tooth); /healthz is polled every 5 s throughout. Targets: each process grows
 <= 10%, connections the same at the end as after warm-up, nothing lost.
 """
 
@@ -81,6 +83,7 @@ def main() -> None:
         fleet.start()
         pids = {**cluster.pids(), "consoles": fleet.pid}
         stop = threading.Event()
+        trace: list[tuple[float, dict[str, float]]] = []  # (seconds, RSS by process) every 5 s once warm
 
         def observe() -> None:
             from django.db import connection
@@ -97,6 +100,8 @@ def main() -> None:
                         health_failures.append(f"{time.monotonic() - started:.0f} s: {type(exc).__name__} {exc}")
                 if "warm" not in samples and time.monotonic() - started >= warm:
                     samples["warm"] = ({n: rss_mb(p) for n, p in pids.items()}, connections(database, redis_url))
+                if "warm" in samples:
+                    trace.append((time.monotonic() - started, {n: rss_mb(p) for n, p in pids.items()}))
             samples["end"] = ({n: rss_mb(p) for n, p in pids.items()}, connections(database, redis_url))
             connection.close()
 
@@ -127,6 +132,16 @@ def main() -> None:
     for name in pids:
         growth = 100 * (rss_end[name] / rss_warm[name] - 1)
         print(f"{name:<14} {rss_warm[name]:>12.1f} {rss_end[name]:>11.1f} {growth:>7.1f}%")
+    # A PDF worker replaces its renderer every --max-tasks PDFs, so its RSS is a
+    # saw-tooth and two single samples can land on different teeth: compare the
+    # highest RSS of the first and of the last `window` seconds instead.
+    window = max(warm, 60.0)
+    first = [rss for t, rss in trace if t <= trace[0][0] + window]
+    last = [rss for t, rss in trace if t >= trace[-1][0] - window]
+    print(f"\n{'process':<14} {f'peak first {window:.0f} s':>17} {f'peak last {window:.0f} s':>16} {'growth':>8}")
+    for name in pids:
+        peak_first, peak_last = max(r[name] for r in first), max(r[name] for r in last)
+        print(f"{name:<14} {peak_first:>17.1f} {peak_last:>16.1f} {100 * (peak_last / peak_first - 1):>7.1f}%")
     print(f"\n{'connections':<28} {'warm':>6} {'end':>6} {'stack stopped':>14}")
     print(f"{'PostgreSQL (pg_stat_activity)':<28} {conn_warm[0]:>6} {conn_end[0]:>6} {after_stop[0]:>14}")
     print(f"{'Redis clients (this db)':<28} {conn_warm[1]:>6} {conn_end[1]:>6} {after_stop[1]:>14}")
