@@ -228,15 +228,15 @@ FIELD_ENCRYPTION_KEYS = _keys
 # 개인정보의 안전성 확보조치 기준: access records are kept at least 2 years.
 ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", "730"))
 DRAFT_RETENTION_HOURS = int(os.environ.get("DRAFT_RETENTION_HOURS", "48"))
-# Submissions allowed per window, "count/seconds": per resident browser and
-# client address, and per counter.
 # Seconds a process keeps a form's published version before reading it again
 # (intake.services.resolve_form); the process that publishes clears it at once.
+FORM_CACHE_SECONDS = float(os.environ.get("FORM_CACHE_SECONDS", "10"))
 # A console asks for a fresh snapshot this often (and when shown again), so an
 # event lost while its socket stayed up is healed within this time.
 CONSOLE_RESYNC_SECONDS = float(os.environ.get("CONSOLE_RESYNC_SECONDS", "60"))
-FORM_CACHE_SECONDS = float(os.environ.get("FORM_CACHE_SECONDS", "10"))
 
+# Submissions allowed per window, "count/seconds": per resident browser and
+# client address, and per counter.
 RATE_LIMIT_CLIENT = os.environ.get("RATE_LIMIT_CLIENT", "10/600")
 RATE_LIMIT_COUNTER = os.environ.get("RATE_LIMIT_COUNTER", "120/600")
 # Higher than the per-browser limit: a whole office may share one address.
