@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-_pools: dict[tuple[str, int], Any] = {}
+# One redis.Redis per server URL and pool class; its connection_pool is the pool.
 _clients: dict[tuple[str, int], Any] = {}
 _lock = threading.Lock()
 
@@ -24,28 +24,22 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
     _pool_class: Any
     _pool_options: dict[str, Any]
     _get_connection_pool_index: Any
-
     _client: Any
 
     def _get_connection_pool(self, write: bool) -> Any:
-        return self._shared(write)[0]
+        return self.get_client(write=write).connection_pool
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        return self._shared(write)[1]
-
-    def _shared(self, write: bool) -> tuple[Any, Any]:
         index = self._get_connection_pool_index(write)
-        key = (self._servers[index], id(self._pool_class))
-        pool, client = _pools.get(key), _clients.get(key)
-        if pool is None or client is None:
+        server = (self._servers[index], id(self._pool_class))
+        client = _clients.get(server)
+        if client is None:
             with _lock:
-                pool = _pools.get(key)
-                if pool is None:
-                    pool = _pools[key] = self._pool_class.from_url(self._servers[index], **self._pool_options)
-                client = _clients.get(key)
+                client = _clients.get(server)
                 if client is None:
-                    client = _clients[key] = self._client(connection_pool=pool)
-        return pool, client
+                    pool = self._pool_class.from_url(self._servers[index], **self._pool_options)
+                    client = _clients[server] = self._client(connection_pool=pool)
+        return client
 
 
 class SharedPoolRedisCache(RedisCache):
