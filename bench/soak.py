@@ -98,10 +98,12 @@ def main() -> None:
                         health_failures.append(f"{time.monotonic() - started:.0f} s: {exc.code} {exc.read()[:300]!r}")
                     except Exception as exc:
                         health_failures.append(f"{time.monotonic() - started:.0f} s: {type(exc).__name__} {exc}")
-                if "warm" not in samples and time.monotonic() - started >= warm:
-                    samples["warm"] = ({n: rss_mb(p) for n, p in pids.items()}, connections(database, redis_url))
-                if "warm" in samples:
-                    trace.append((time.monotonic() - started, {n: rss_mb(p) for n, p in pids.items()}))
+                elapsed = time.monotonic() - started
+                if elapsed >= warm:
+                    rss = {n: rss_mb(p) for n, p in pids.items()}
+                    trace.append((elapsed, rss))
+                    if "warm" not in samples:
+                        samples["warm"] = (rss, connections(database, redis_url))
             samples["end"] = ({n: rss_mb(p) for n, p in pids.items()}, connections(database, redis_url))
             connection.close()
 
