@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -52,7 +53,9 @@ def main() -> None:
     body = {**factories.VALID_VALUES, "csrfmiddlewaretoken": csrf}
 
     def submit() -> None:
-        response = client.post(path, {**body, "idempotency_key": str(uuid.uuid4())})
+        # Urlencoded, as the page sends a form with no file chosen (form.js).
+        fields = {**body, "idempotency_key": str(uuid.uuid4())}
+        response = client.post(path, urlencode(fields), content_type="application/x-www-form-urlencoded")
         assert response.status_code == 302, response.status_code
 
     for _ in range(5):  # warm caches, the pool, the first-draft path

@@ -114,6 +114,7 @@ def _form_page(
     current = all_steps[index] if index < len(all_steps) else None
     services.set_step(draft, current.key if current else flow.REVIEW)
     url = reverse("intake:form", args=[form.office.slug, form.template.code])
+    sections = flow.page_sections(schema, values, current)
     return render(
         request,
         "intake/form.html",
@@ -129,7 +130,12 @@ def _form_page(
             "step_count": len(all_steps) + 1,
             "steps": all_steps,
             "form_url": url,
-            "sections": flow.page_sections(schema, values, current),
+            "sections": sections,
+            # Multipart only where a file can go up: it costs the server
+            # several times more to parse than a urlencoded body.
+            "uploads": any(
+                f.get("type") in services.ATTACHMENT_TYPES for section in sections for f in section.get("fields", [])
+            ),
             "review": (
                 flow.review_sections(schema, values, all_steps, english=not i18n.is_korean_page())
                 if current is None

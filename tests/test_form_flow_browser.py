@@ -2,6 +2,7 @@
 
 import io
 import re
+from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
@@ -52,8 +53,24 @@ def _wait_saved(phone: Page, key: str, value: object) -> None:
     raise AssertionError(f"{key} was not autosaved as {value!r}: {_draft_value(key)!r}")
 
 
+def _posts(phone: Page) -> list[tuple[str, str]]:
+    """(path, content type) of every POST the page sends, in order."""
+    sent: list[tuple[str, str]] = []
+
+    def record(request) -> None:  # type: ignore[no-untyped-def]
+        if request.method == "POST":
+            sent.append((urlparse(request.url).path, request.headers.get("content-type", "").split(";")[0]))
+
+    phone.on("request", record)
+    return sent
+
+
+URLENCODED, MULTIPART = "application/x-www-form-urlencoded", "multipart/form-data"
+
+
 def test_steps_review_and_a_touch_signature(browser, seal_path):
     phone = browser.new_context(**PHONE).new_page()
+    posts = _posts(phone)
     phone.goto(seal_path)
     expect(phone.locator("#step-count")).to_have_text(re.compile(r"^1/4단계"))
     expect(phone.locator(".steps li[aria-current=step]")).to_have_count(1)
@@ -90,6 +107,10 @@ def test_steps_review_and_a_touch_signature(browser, seal_path):
     expect(phone.locator("[data-ticket]")).to_have_text("1")
     assert Submission.objects.count() == 1
     assert services.submission_values(Submission.objects.get())["copies"] == 3
+    # No file chosen: steps, autosaves and the submit all go up urlencoded
+    # (the cheaper body for the server to parse), none as multipart.
+    assert urlparse(seal_path).path in {path for path, _ in posts}
+    assert {kind for _, kind in posts} == {URLENCODED}
 
     # Back to the review page and submit again: the same submission.
     phone.go_back()
@@ -100,6 +121,7 @@ def test_steps_review_and_a_touch_signature(browser, seal_path):
 
 def test_a_reload_mid_form_resumes_the_step_and_every_value(browser, seal_path):
     phone = browser.new_context(**PHONE).new_page()
+    posts = _posts(phone)
     phone.goto(seal_path)
     phone.get_by_label("본인").check()
     steps.next_step(phone)
@@ -108,6 +130,7 @@ def test_a_reload_mid_form_resumes_the_step_and_every_value(browser, seal_path):
     # Typing and pausing saves too, without leaving the field.
     phone.locator("#field-applicant_phone-input").press_sequentially("0101234")
     _wait_saved(phone, "applicant_phone", "0101234")
+    assert (urlparse(seal_path).path + "autosave/", URLENCODED) in posts
 
     phone.goto(seal_path)  # a closed tab, a re-scanned QR code: the bare address
     expect(phone.locator("#step-count")).to_have_text(re.compile(r"^2/4단계"))
@@ -161,6 +184,7 @@ def _png(tmp_path, name: str) -> str:
 
 def test_a_proxy_files_with_the_delegation_and_the_principal(browser, seal_path, tmp_path):
     phone = browser.new_context(**PHONE).new_page()
+    posts = _posts(phone)
     phone.goto(seal_path)
     phone.get_by_label("대리인(위임장 제출)").check()
     steps.next_step(phone)
@@ -182,7 +206,11 @@ def test_a_proxy_files_with_the_delegation_and_the_principal(browser, seal_path,
     phone.fill("#field-delegation_date-input", "2026-11-20")
     phone.set_input_files("#field-principal_seal-input", _png(tmp_path, "seal.png"))
     phone.set_input_files("#field-delegation_letter-input", _png(tmp_path, "letter.png"))
+    posts.clear()
     steps.next_step(phone)
+    # The step with chosen files posts them as multipart; autosaves never carry files.
+    assert (urlparse(seal_path).path, MULTIPART) in posts
+    assert all(kind == URLENCODED for path, kind in posts if path.endswith("/autosave/"))
 
     expect(phone.locator("[data-review=proxy_rrn] dd").first).to_have_text("850505-1******")
     expect(phone.locator("[data-review=principal_rrn] dd").first).to_have_text("900101-1******")

