@@ -53,6 +53,13 @@ class InvalidSubmission(IntakeError):
         self.errors = errors
 
 
+class PageKeyTaken(IntakeError):
+    code = "page_key_taken"
+    message = gettext_lazy(
+        "이 화면으로는 제출할 수 없어 입력한 내용을 새 화면에 옮겼습니다. 확인한 뒤 제출을 다시 눌러 주세요."
+    )
+
+
 @dataclass
 class FormContext:
     office: Office
@@ -265,7 +272,14 @@ def save_draft(draft: Draft, raw_values: Mapping[str, Any], seq: int | None = No
     if draft.pk is None:
         draft.data, draft.sensitive_data, draft.updated_at = data, sensitive, now
         draft.saved_seq = seq or 0
-        draft.save()
+        try:
+            with transaction.atomic():
+                draft.save()
+        except IntegrityError:
+            # The page's key is another draft's: only a forged or copied page
+            # sends one. Keep the answers under a key of their own.
+            draft.idempotency_key = uuid.uuid4()
+            draft.save()
         return draft
     if seq is None:
         Draft.objects.filter(pk=draft.pk).update(data=data, sensitive_data=sensitive, updated_at=now)
@@ -390,6 +404,7 @@ def submit(
         raise InvalidSubmission(result.errors)
     plain, secret = split_sensitive(version, result.cleaned)
     now = timezone.now()
+    fresh_draft = draft is not None and draft.pk is None
     try:
         with transaction.atomic():
             day = service_date(now)
@@ -419,9 +434,14 @@ def submit(
     except IntegrityError:
         # A concurrent request with the same key won the race; return its result.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing, False
+        if existing is not None:
+            return existing, False
+        if fresh_draft and Draft.objects.filter(idempotency_key=idempotency_key).exists():
+            # The page's key is another resident's open draft (a forged or
+            # copied page): submitting under it would later hand that
+            # resident this submission as theirs.
+            raise PageKeyTaken() from None
+        raise
     return submission, True
 
 

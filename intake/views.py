@@ -239,6 +239,12 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
             counter=counter,
             draft=draft,
         )
+    except services.PageKeyTaken as exc:
+        draft = services.get_or_start_draft(
+            resident_key=_resident_key(request), form=form, counter=counter, prefill=False, save=False
+        )
+        services.save_draft(draft, raw, seq)
+        return _form_page(request, form, draft, values, {}, {}, status=409, alert=str(exc.message), step=posted_step)
     except services.InvalidSubmission as exc:
         services.save_draft(draft, raw, seq)
         # Back to the first step with something to fix, showing that step's errors.

@@ -267,3 +267,41 @@ def test_a_repeated_submit_returns_the_first_and_uses_no_ticket_number(office, v
     following, _ = intake_services.submit(idempotency_key=uuid.uuid4(), **kwargs)
     assert not created and again.pk == first.pk
     assert (first.ticket_number, following.ticket_number) == (1, 2)
+
+
+def test_a_fresh_draft_under_another_residents_draft_key_is_refused_not_submitted(office, version):
+    form = _form(office, version)
+    theirs = intake_services.get_or_start_draft(resident_key="victim", form=form, counter=None)
+    forged = intake_services.get_or_start_draft(
+        resident_key="forger", form=form, counter=None, save=False, key=theirs.idempotency_key
+    )
+
+    def submit(draft):
+        return intake_services.submit(
+            form=form,
+            version=version,
+            raw_values=factories.VALID_VALUES,
+            idempotency_key=draft.idempotency_key,
+            counter=None,
+            draft=draft,
+        )
+
+    with pytest.raises(intake_services.PageKeyTaken) as exc:
+        submit(forged)
+    assert exc.value.code == "page_key_taken"
+    assert not Submission.objects.exists()
+    # The owner of the key still submits, and gets their own submission.
+    submission, created = submit(theirs)
+    assert created and Draft.objects.get(pk=theirs.pk).submission == submission
+
+
+def test_saving_a_fresh_draft_under_another_drafts_key_keeps_it_under_a_new_key(office, version):
+    form = _form(office, version)
+    theirs = intake_services.get_or_start_draft(resident_key="victim", form=form, counter=None)
+    copied = intake_services.get_or_start_draft(
+        resident_key="other", form=form, counter=None, save=False, key=theirs.idempotency_key
+    )
+    intake_services.save_draft(copied, {"name": "김철수"})
+    kept = Draft.objects.get(resident_key="other")
+    assert kept.idempotency_key != theirs.idempotency_key
+    assert intake_services.draft_values(kept)["name"] == "김철수"

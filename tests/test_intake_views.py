@@ -1,5 +1,6 @@
 import re
 
+from django.test import Client
 from django.urls import reverse
 
 from intake import services
@@ -188,6 +189,23 @@ def test_upload_is_checked_by_content_and_kept_across_errors(client, db, setting
     response = client.post(url, {"name": "홍길동", "idempotency_key": str(draft.idempotency_key)})
     assert response.status_code == 302
     assert Submission.objects.get().data["photo"]["sha256"] == stored["sha256"]
+
+
+def test_a_page_carrying_another_residents_key_gets_a_clear_answer_and_keeps_the_answers(client, office, version):
+    other = Client()
+    url = _form_url(office, version)
+    other.get(url)
+    their_key = str(Draft.objects.get().idempotency_key)
+    response = client.post(url, {**factories.VALID_VALUES, "idempotency_key": their_key})
+    assert response.status_code == 409
+    assert "제출을 다시 눌러 주세요" in response.text and 'value="홍길동"' in response.text
+    assert not Submission.objects.exists()
+    # The answers wait under a key of the page's own; submitting that page works.
+    mine = Draft.objects.exclude(idempotency_key=their_key).get()
+    assert f'value="{mine.idempotency_key}"' in response.text
+    response = client.post(url, {**factories.VALID_VALUES, "idempotency_key": str(mine.idempotency_key)})
+    assert response.status_code == 302
+    assert Submission.objects.get().idempotency_key == mine.idempotency_key
 
 
 def test_only_a_page_with_a_file_input_posts_multipart(client, db, office, version):
