@@ -31,14 +31,20 @@ class ConsoleConsumer(SafeJsonWebsocketConsumer):
     office_id: int
 
     async def connect(self) -> None:
-        self.office_id = int(self.scope["url_route"]["kwargs"]["office_id"])
-        user = self.scope.get("user")
-        if user is None or not await _allowed(user, self.office_id):
+        office_id = await self.office_allowed()
+        if office_id is None:
             await self.close(code=4403)
             return
+        self.office_id = office_id
         await self.channel_layer.group_add(events.office_group(self.office_id), self.channel_name)
         await self.accept()
         await self.send_json(await self.current_state())
+
+    async def office_allowed(self) -> int | None:
+        """The office this socket may follow: the user's own."""
+        office_id = int(self.scope["url_route"]["kwargs"]["office_id"])
+        user = self.scope.get("user")
+        return office_id if user is not None and await _allowed(user, office_id) else None
 
     async def current_state(self) -> dict[str, Any]:
         """What this screen shows, read from the database: sent on connect and after a layer reconnect."""
@@ -72,6 +78,10 @@ def _recent_calls(office_id: int) -> list[dict[str, Any]]:
 
 class LobbyConsumer(ConsoleConsumer):
     """The office's lobby TV: recent calls only ("23번 → 3번 창구"), no personal data."""
+
+    async def office_allowed(self) -> int | None:
+        # The TV has no log-in: its address carries the office, signed.
+        return services.office_for_lobby_token(self.scope["url_route"]["kwargs"]["token"])
 
     async def current_state(self) -> dict[str, Any]:
         return {"type": "calls", "calls": await _recent_calls(self.office_id)}

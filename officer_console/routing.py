@@ -4,6 +4,6 @@ from . import consumers
 
 websocket_urlpatterns = [
     path("ws/console/<int:office_id>/", consumers.ConsoleConsumer.as_asgi()),
-    path("ws/lobby/<int:office_id>/", consumers.LobbyConsumer.as_asgi()),
+    path("ws/lobby/<str:token>/", consumers.LobbyConsumer.as_asgi()),
     path("ws/mirror/<int:counter_id>/", consumers.MirrorConsumer.as_asgi()),
 ]

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -350,6 +351,24 @@ def search(
 
 
 # --- Mirror screen ----------------------------------------------------------
+
+
+def lobby_token(office_id: int) -> str:
+    """What the lobby TV's address carries instead of a staff log-in.
+
+    The TV shows only ticket and counter numbers, which anyone in the room can
+    read; a TV left logged in as an officer would open the console, personal
+    data and all, to whoever reaches its keyboard. Signed, so the address of
+    one office does not lead to another's.
+    """
+    return signing.Signer(salt="officer_console.lobby").sign(str(office_id))
+
+
+def office_for_lobby_token(token: str) -> int | None:
+    try:
+        return int(signing.Signer(salt="officer_console.lobby").unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
 
 
 def mirror_group(counter_id: int) -> str:

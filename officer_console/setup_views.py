@@ -34,6 +34,7 @@ from project.csvexport import excel_csv
 from project.types import StaffRequest
 
 from . import adoption, setup
+from . import services as console_services
 
 PASSWORDS_SESSION_KEY = "setup_one_time_passwords"
 
@@ -132,6 +133,9 @@ def _office_page(request: StaffRequest, office: Office, status: int = 200, **ext
         "choices": [(t, t.pk in offered) for t in intake_services.publishable_forms()],
         "resident_url": request.build_absolute_uri(reverse("intake:office", args=[office.slug])),
         "qr_url": _sample_qr_url(request, office),
+        "lobby_tv_url": request.build_absolute_uri(
+            reverse("officer_console:lobby_tv", args=[console_services.lobby_token(office.pk)])
+        ),
         "qr_origin_fixed": bool(settings.PUBLIC_BASE_URL),
         **extra,
     }

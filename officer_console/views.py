@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -306,8 +306,19 @@ def mirror_window(request: StaffRequest, counter_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def lobby(request: StaffRequest, office_id: int) -> HttpResponse:
+    # Staff come here for the TV's address; the TV itself needs no log-in.
     office = _get_office_for_officer(request, office_id)
-    return render(request, "officer_console/lobby.html", {"office": office, "calls": mirror.recent_calls(office.pk)})
+    return redirect("officer_console:lobby_tv", token=services.lobby_token(office.pk))
+
+
+@require_GET
+def lobby_tv(request: HttpRequest, token: str) -> HttpResponse:
+    office = get_object_or_404(Office, pk=services.office_for_lobby_token(token) or 0)
+    return render(
+        request,
+        "officer_console/lobby.html",
+        {"office": office, "calls": mirror.recent_calls(office.pk), "token": token},
+    )
 
 
 @login_required

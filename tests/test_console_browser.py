@@ -106,8 +106,9 @@ def test_call_correction_and_completion_across_phone_console_mirror_and_lobby(br
     expect(mirror.locator("[data-notice]")).to_contain_text("여권 민원")
     expect(mirror.locator("body")).to_have_attribute("data-live", "1")
     _keep(mirror)
-    lobby = screens.new_page()
-    lobby.goto(f"{stack}/console/office/{office.pk}/lobby/")
+    # The lobby TV: no log-in, its own browser, the address from the setup page.
+    lobby = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    lobby.goto(f"{stack}/console/lobby/{services.lobby_token(office.pk)}/")
     expect(lobby.locator("#lobby-empty")).to_be_visible()
     _keep(lobby)
 

@@ -222,7 +222,14 @@ def test_mirror_and_lobby_pages_are_for_own_office(client, officer, office, othe
     assert client.post(reverse("officer_console:mirror_control", args=[submission.pk])).status_code == 404
     client.force_login(officer)
     assert 'data-state="idle"' in client.get(reverse("officer_console:mirror", args=[counter.pk])).text
-    assert client.get(reverse("officer_console:lobby", args=[office.pk])).status_code == 200
+    # An officer's lobby link leads to the TV's own address, which needs no log-in.
+    tv = client.get(reverse("officer_console:lobby", args=[office.pk]))
+    assert tv.status_code == 302
+    client.logout()
+    page = client.get(tv.url)
+    assert page.status_code == 200 and f'data-ws="/ws/lobby/{services.lobby_token(office.pk)}/"' in page.text
+    forged = tv.url.replace(f"/{office.pk}:", f"/{other_office.pk}:")
+    assert client.get(forged).status_code == 404
 
 
 def test_opening_a_submission_puts_it_on_the_counters_mirror(client, officer, office, submission):

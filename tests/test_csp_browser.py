@@ -71,7 +71,7 @@ def test_no_page_violates_the_content_security_policy(browser, stack):
         [
             f"/console/office/{office.pk}/",
             f"/console/submission/{submission.pk}/",
-            f"/console/office/{office.pk}/lobby/",
+            f"/console/lobby/{staff.lobby_token(office.pk)}/",
             f"/console/counter/{counter.pk}/mirror/",
             f"/console/office/{office.pk}/search/",
         ],

@@ -16,13 +16,20 @@ def setup(transactional_db):
     return {"version": version, "office": office, "officer": factories.officer(office)}
 
 
-async def test_lobby_is_for_the_offices_own_staff(setup):
-    _, connected, code = await ws.connect(f"/ws/lobby/{setup['office'].pk}/", AnonymousUser())
-    assert not connected and code == 4403
-    other = await database_sync_to_async(factories.office)("banpo1-dong")
-    stranger = await database_sync_to_async(factories.officer)(other, "stranger")
-    _, connected, code = await ws.connect(f"/ws/lobby/{setup['office'].pk}/", stranger)
-    assert not connected and code == 4403
+async def test_the_lobby_tv_follows_its_signed_address_without_a_log_in(setup):
+    office = setup["office"]
+    communicator, connected, _ = await ws.connect(f"/ws/lobby/{services.lobby_token(office.pk)}/", AnonymousUser())
+    assert connected and (await communicator.receive_json_from(timeout=5))["type"] == "calls"
+    await communicator.disconnect()
+    # Not by the office's number, not by an address edited to another office,
+    # not even for its own staff.
+    forged = services.lobby_token(office.pk).replace(f"{office.pk}:", f"{office.pk + 1}:")
+    for path, user in [
+        (f"/ws/lobby/{office.pk}/", setup["officer"]),
+        (f"/ws/lobby/{forged}/", AnonymousUser()),
+    ]:
+        _, connected, code = await ws.connect(path, user)
+        assert not connected and code == 4403
 
 
 async def test_lobby_shows_recent_calls_then_new_calls_and_recalls(setup):
@@ -31,7 +38,7 @@ async def test_lobby_shows_recent_calls_then_new_calls_and_recalls(setup):
     earlier = await database_sync_to_async(factories.submitted)(office, setup["version"])
     await database_sync_to_async(services.call)(earlier.pk, officer, counter3)
 
-    communicator, connected, _ = await ws.connect(f"/ws/lobby/{office.pk}/", officer)
+    communicator, connected, _ = await ws.connect(f"/ws/lobby/{services.lobby_token(office.pk)}/", AnonymousUser())
     assert connected
     snapshot = await communicator.receive_json_from(timeout=5)
     assert snapshot["type"] == "calls"

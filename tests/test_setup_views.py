@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -98,7 +99,7 @@ def test_step_one_creates_the_office_with_counters_and_a_checked_logo(client, in
 
     # The logo on the lobby TV and on every poster, beside the name.
     client.force_login(factories.officer(office, "officer.hanbit"))
-    lobby = client.get(reverse("officer_console:lobby", args=[office.pk])).text
+    lobby = client.get(reverse("officer_console:lobby", args=[office.pk]), follow=True).text
     assert reverse("intake:office_logo", args=["hanbit-gu"]) in lobby
     posters = client.get(reverse("pdfgen:posters", args=[office.pk])).content
     assert all(len(page.images) == 1 for page in PdfReader(io.BytesIO(posters)).pages)  # the QR is vector
@@ -182,6 +183,11 @@ def test_steps_three_to_five_pack_forms_and_posters(client, installer):
     assert len(PdfReader(io.BytesIO(posters.content)).pages) == 2
     page = client.get(reverse("setup:office", args=[office.pk])).text
     assert page.count('data-done="1"') == 4  # no officers yet
+
+    # The lobby TV's address, to open on the TV, which has no log-in.
+    tv = re.search(r'href="http://testserver(/console/lobby/[^"]+/)" data-lobby-tv', page)
+    assert tv is not None
+    assert "호출을 기다리고 있습니다" in Client().get(tv.group(1)).text
 
 
 def test_resident_page_shows_logo_hours_and_notice(client):

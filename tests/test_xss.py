@@ -84,7 +84,7 @@ def test_staff_pages_show_hostile_text_as_text(client, hostile):
     pages = [
         reverse("officer_console:console", args=[office.pk]),
         reverse("officer_console:submission", args=[submission.pk]),
-        reverse("officer_console:lobby", args=[office.pk]),
+        reverse("officer_console:lobby_tv", args=[services.lobby_token(office.pk)]),
         reverse("officer_console:mirror", args=[office.counters.first().pk]),
         reverse("officer_console:search", args=[office.pk]) + "?q=" + submission.reference,
         reverse("officer_console:access_log", args=[office.pk]),
