@@ -6,6 +6,7 @@ the setup permission (superusers have it), never cached.
 """
 
 import json
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -24,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import packs
-from intake import qr
+from intake import crypto, qr
 from intake import services as intake_services
 from intake.models import Office
 from intake.office_forms import OfficeProfileForm
@@ -37,6 +38,9 @@ from . import adoption, setup
 from . import services as console_services
 
 PASSWORDS_SESSION_KEY = "setup_one_time_passwords"
+# Long enough to print the slips and hand them out; after that, anyone who
+# sits at this browser should not find working passwords in it.
+PASSWORDS_KEPT_SECONDS = 30 * 60
 
 
 class OfficeSetupForm(OfficeProfileForm):
@@ -182,17 +186,23 @@ def officers(request: StaffRequest, office_id: int) -> HttpResponse:
         {"login": a.login, "name": a.name, "offices": ";".join(a.offices), "password": a.one_time_password}
         for a in accounts
     ]
-    # Kept only in this admin's session (ended at log-out), for the printable sheet.
-    request.session[PASSWORDS_SESSION_KEY] = {"office": office.pk, "rows": rows}
+    # Kept for the printable sheet in this admin's session only (ended at
+    # log-out), encrypted: the session table is not a place for passwords.
+    request.session[PASSWORDS_SESSION_KEY] = {
+        "office": office.pk,
+        "rows": crypto.encrypt_json({"rows": rows}),
+        "until": time.time() + PASSWORDS_KEPT_SECONDS,
+    }
     context = {**_admin_context(request, f"{office.name}: 직원 {len(rows)}명을 만들었습니다"), "office": office}
     return render(request, "officer_console/setup/passwords.html", {**context, "rows": rows})
 
 
-def _password_rows(request: StaffRequest, office: Office) -> list[dict[str, str]]:
+def _password_rows(request: StaffRequest, office: Office) -> list[dict[str, str]] | None:
     kept = request.session.get(PASSWORDS_SESSION_KEY) or {}
-    if kept.get("office") != office.pk:
-        raise Http404("임시 비밀번호는 가져온 직후 이 브라우저에서만 받을 수 있습니다.")
-    rows: list[dict[str, str]] = kept["rows"]
+    if kept.get("office") != office.pk or time.time() > kept.get("until", 0):
+        request.session.pop(PASSWORDS_SESSION_KEY, None)
+        return None
+    rows: list[dict[str, str]] = crypto.decrypt_json(kept["rows"])["rows"]
     return rows
 
 
@@ -201,6 +211,15 @@ def _password_rows(request: StaffRequest, office: Office) -> list[dict[str, str]
 def passwords_file(request: StaffRequest, office_id: int, fmt: str) -> HttpResponse:
     office = _office_for_setup(request, office_id)
     rows = _password_rows(request, office)
+    if rows is None:
+        messages.error(
+            request,
+            "임시 비밀번호는 직원을 가져온 뒤 30분 동안, 가져온 브라우저에서만 받을 수 있습니다. "
+            "받지 못한 직원은 관리 화면의 사용자(Users)에서 비밀번호를 새로 정해 주세요. "
+            "(One-time passwords can be downloaded for 30 minutes after the import, in that browser only; "
+            "set a new password under Users for anyone who did not get one.)",
+        )
+        return redirect("setup:office", office_id=office.pk)
     filename = f"one-time-passwords-{office.slug}.{fmt}"
     if fmt == "csv":
         header = ["이름", "아이디", "기관", "임시 비밀번호"]

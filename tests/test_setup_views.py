@@ -3,10 +3,12 @@
 import io
 import json
 import re
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +18,7 @@ from pypdf import PdfReader
 from forms_catalog.models import FormTemplate
 from intake.models import Office
 from officer_console.models import Membership, PasswordChangeRequired
+from officer_console.setup_views import PASSWORDS_SESSION_KEY
 
 from . import factories
 
@@ -146,8 +149,27 @@ def test_step_two_imports_officers_all_or_nothing_and_shows_passwords_once(clien
     slips = client.get(reverse("setup:passwords_pdf", args=[office.pk]))
     assert password in PdfReader(io.BytesIO(slips.content)).pages[0].extract_text()
 
+    # Not readable where sessions are stored.
+    stored = Session.objects.get(session_key=client.session.session_key)
+    assert password not in stored.session_data and password not in str(stored.get_decoded())
+
     client.post(reverse("setup:forget_passwords", args=[office.pk]))
-    assert client.get(reverse("setup:passwords_csv", args=[office.pk])).status_code == 404
+    gone = client.get(reverse("setup:passwords_csv", args=[office.pk]), follow=True)
+    assert "30분 동안" in gone.text and password not in gone.text
+
+
+def test_one_time_passwords_are_kept_for_half_an_hour_only(client, installer, monkeypatch):
+    office = factories.office("hanbit-gu", name="한빛구청")
+    good = SimpleUploadedFile("staff.csv", "이름,아이디\n김민원,kim.minwon\n".encode())
+    password = client.post(reverse("setup:officers", args=[office.pk]), {"csv_file": good}).context["rows"][0][
+        "password"
+    ]
+    later = time.time() + 29 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert password in client.get(reverse("setup:passwords_csv", args=[office.pk])).content.decode()
+    later += 2 * 60
+    response = client.get(reverse("setup:passwords_pdf", args=[office.pk]))
+    assert response.status_code == 302 and PASSWORDS_SESSION_KEY not in client.session
 
 
 def test_steps_three_to_five_pack_forms_and_posters(client, installer):
