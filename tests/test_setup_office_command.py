@@ -45,3 +45,20 @@ def test_command_errors_say_how_to_fix_them(tmp_path):
     with pytest.raises(CommandError, match="2행: 이름이 비어 있습니다"):
         call_command("setup_office", "hanbit-gu", "--officers", str(bad))
     assert not Membership.objects.exists()
+
+
+def test_a_run_that_fails_at_a_later_step_changes_nothing_and_can_simply_be_run_again(tmp_path, settings, capsys):
+    settings.PUBLIC_BASE_URL = ""
+    staff = tmp_path / "staff.csv"
+    staff.write_text("이름,아이디\n김민원,kim.minwon\n", encoding="utf-8")
+    run = ["setup_office", "hanbit-gu", "--name", "한빛구청", "--counters", "2", "--officers", str(staff)]
+    with pytest.raises(CommandError, match="PUBLIC_BASE_URL") as exc:
+        call_command(*run, "--posters", str(tmp_path / "posters.pdf"))
+    assert "아무것도 바꾸지 않았습니다" in str(exc.value)
+    assert not Office.objects.exists() and not Membership.objects.exists()
+    assert "kim.minwon" not in capsys.readouterr().out  # no password printed for an account that is not there
+
+    settings.PUBLIC_BASE_URL = "https://minwon.example.go.kr"
+    call_command(*run, "--posters", str(tmp_path / "posters.pdf"))
+    assert Membership.objects.get().user.username == "kim.minwon"
+    assert "kim.minwon" in capsys.readouterr().out

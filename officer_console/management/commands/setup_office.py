@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from forms_catalog import packs
 from intake import services as intake_services
@@ -32,12 +33,29 @@ class Command(BaseCommand):
         parser.add_argument("--posters", type=Path, help="write the counters' QR posters PDF here")
 
     def handle(self, *args: Any, slug: str, **opts: Any) -> None:
+        # All or nothing: a run that stops at step 4 must not leave officers
+        # created (and their passwords printed) that a corrected re-run then
+        # refuses as existing logins. What it did is printed once it holds.
+        self.lines: list[str] = []
+        try:
+            with transaction.atomic():
+                office = self._set_up(slug, opts)
+        except CommandError as exc:
+            raise CommandError(
+                f"{exc}\n(아무것도 바꾸지 않았습니다. 고친 뒤 같은 명령을 다시 실행하세요. Nothing was changed.)"
+            ) from exc
+        for line in self.lines:
+            self.stdout.write(line)
+        for step in setup.checklist(office):
+            self.stdout.write(f"{'✔' if step.done else '☐'} {step.number}. {step.title}: {step.summary}")
+
+    def _set_up(self, slug: str, opts: dict[str, Any]) -> Office:
         office = Office.objects.filter(slug=slug).first()
         if office is None:
             if not opts["name"]:
                 raise CommandError(f"'{slug}' 기관이 없습니다. 새로 만들려면 --name 을 주세요.")
             office = Office.objects.create(slug=slug, name=opts["name"], name_en=opts["name_en"], kind=opts["kind"])
-            self.stdout.write(f"기관을 만들었습니다: {office.name} (/o/{slug}/)")
+            self.lines.append(f"기관을 만들었습니다: {office.name} (/o/{slug}/)")
         if opts["counters"]:
             try:
                 intake_services.set_counters(office, opts["counters"])
@@ -50,7 +68,7 @@ class Command(BaseCommand):
                 raise CommandError(f"JSON 형식이 아닙니다: {exc}") from exc
             except packs.PackError as exc:
                 raise CommandError("서식 팩을 가져오지 않았습니다:\n" + "\n".join(exc.problems)) from exc
-            self.stdout.write(f"서식 팩: 새 서식 {len(report.created_forms)}종")
+            self.lines.append(f"서식 팩: 새 서식 {len(report.created_forms)}종")
         if opts["forms"]:
             self._offer(office, opts["forms"])
         if opts["officers"]:
@@ -59,9 +77,9 @@ class Command(BaseCommand):
                 accounts = adoption.import_officers(text, default_office=office)
             except adoption.OfficerImportError as exc:
                 raise CommandError("직원을 가져오지 않았습니다:\n" + "\n".join(exc.problems)) from exc
-            self.stdout.write("아이디\t이름\t임시 비밀번호 (첫 로그인 때 바꿔야 함)")
+            self.lines.append("아이디\t이름\t임시 비밀번호 (첫 로그인 때 바꿔야 함)")
             for account in accounts:
-                self.stdout.write(f"{account.login}\t{account.name}\t{account.one_time_password}")
+                self.lines.append(f"{account.login}\t{account.name}\t{account.one_time_password}")
         if opts["posters"]:
             try:
                 opts["posters"].write_bytes(posters_pdf(None, office))
@@ -70,9 +88,8 @@ class Command(BaseCommand):
                     "QR 주소를 만들려면 PUBLIC_BASE_URL 환경 변수(예: https://minwon.example.go.kr)가 필요합니다."
                 ) from exc
             setup.mark_posters_printed(office)
-            self.stdout.write(f"QR 안내문: {opts['posters']}")
-        for step in setup.checklist(office):
-            self.stdout.write(f"{'✔' if step.done else '☐'} {step.number}. {step.title}: {step.summary}")
+            self.lines.append(f"QR 안내문: {opts['posters']}")
+        return office
 
     def _offer(self, office: Office, spec: str) -> None:
         available = intake_services.publishable_forms()
