@@ -350,7 +350,9 @@ def search(
     return qs.order_by("-submitted_at")
 
 
-# --- Mirror screen ----------------------------------------------------------
+# --- Lobby TV ---------------------------------------------------------------
+
+LOBBY_SALT = "officer_console.lobby"
 
 
 def lobby_token(office_id: int) -> str:
@@ -361,14 +363,17 @@ def lobby_token(office_id: int) -> str:
     data and all, to whoever reaches its keyboard. Signed, so the address of
     one office does not lead to another's.
     """
-    return signing.Signer(salt="officer_console.lobby").sign(str(office_id))
+    return signing.Signer(salt=LOBBY_SALT).sign(str(office_id))
 
 
 def office_for_lobby_token(token: str) -> int | None:
     try:
-        return int(signing.Signer(salt="officer_console.lobby").unsign(token))
+        return int(signing.Signer(salt=LOBBY_SALT).unsign(token))
     except (signing.BadSignature, ValueError):
         return None
+
+
+# --- Mirror screen ----------------------------------------------------------
 
 
 def mirror_group(counter_id: int) -> str:
