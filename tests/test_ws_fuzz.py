@@ -13,6 +13,8 @@ from asgiref.sync import sync_to_async
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from officer_console import services
+
 from . import factories, ws
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,7 +66,7 @@ def setup(transactional_db):
 def _paths(setup):
     return [
         f"/ws/console/{setup['office'].pk}/",
-        f"/ws/lobby/{setup['office'].pk}/",
+        f"/ws/lobby/{services.lobby_token(setup['office'].pk)}/",
         f"/ws/mirror/{setup['counter'].pk}/",
         f"/ws/ticket/{setup['submission'].public_token}/",
     ]
