@@ -14,6 +14,14 @@ from .test_form_schema import MOVE_IN
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _leave_and_read_the_note(phone, key: str) -> None:
+    # Leaving the box checks it, and its note ("한 번 더 확인해 주세요") appears
+    # above the next question, moving it down; a tap already on its way
+    # would land beside it. A person reads the note first.
+    phone.locator(f"#field-{key}-input").press("Tab")
+    expect(phone.locator(f"#field-{key}-feedback .warning")).to_be_visible()
+
+
 def test_rows_and_conditions_on_a_phone(browser, stack):
     version = factories.form_version("move-in", schema=MOVE_IN)
     office = factories.office(forms=[version])
@@ -29,6 +37,7 @@ def test_rows_and_conditions_on_a_phone(browser, stack):
 
     phone.fill("#field-members-0-member_name-input", "홍길순")
     phone.fill("#field-members-0-member_rrn-input", "920202-2234567")
+    _leave_and_read_the_note(phone, "members-0-member_rrn")
     phone.locator("#field-members-0-relation").get_by_label("그 밖의 관계").check()
     expect(phone.locator("#field-members-0-relation_other")).to_be_visible()
     phone.fill("#field-members-0-relation_other-input", "조카")
@@ -42,6 +51,7 @@ def test_rows_and_conditions_on_a_phone(browser, stack):
 
     phone.fill("#field-members-1-member_name-input", "홍아기")
     phone.fill("#field-members-1-member_rrn-input", "200505-3234568")
+    _leave_and_read_the_note(phone, "members-1-member_rrn")
     phone.locator("#field-members-1-relation").get_by_label("배우자").check()
     phone.get_by_role("button", name=re.compile("세대원 1 삭제")).click()
     expect(phone.locator("[data-row]")).to_have_count(1)
