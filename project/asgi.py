@@ -42,7 +42,7 @@ application = ProtocolTypeRouter(
 #   collected several times per request, promoting the live objects of the
 #   requests in flight; the old generation filled with soon-dead objects and
 #   full collections came every few seconds, each stopping the event loop and
-#   every socket of the process for up to 130-190 ms (55-65 ms now).
+#   every socket of the process for up to 100-190 ms (55-66 ms now).
 # - Everything loaded by now (Django, the models, the apps) lives as long as
 #   the process: frozen, full collections no longer scan those ~100,000
 #   objects.
