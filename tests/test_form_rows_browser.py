@@ -64,3 +64,27 @@ def test_rows_and_conditions_on_a_phone(browser, stack):
     expect(phone).to_have_url(re.compile(r"/t/"))
     stored = submission_values(Submission.objects.get())
     assert stored["members"] == [{"member_name": "홍아기", "member_rrn": "200505-3234568", "relation": "spouse"}]
+
+
+def test_a_note_arriving_during_a_press_leaves_the_question_under_the_pointer(browser, stack):
+    version = factories.form_version("move-in", schema=MOVE_IN)
+    office = factories.office(forms=[version])
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()  # a mouse
+    page.goto(f"{stack}/o/{office.slug}/f/move-in/")
+    page.fill("#field-name-input", "홍길동")
+    page.get_by_label("예").check()
+    page.fill("#field-members-0-member_name-input", "홍길순")
+    page.fill("#field-members-0-member_rrn-input", "920202-2234567")
+    spouse = page.locator("#field-members-0-relation").get_by_label("배우자")
+    spouse.scroll_into_view_if_needed()
+    box = spouse.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # The press blurs the RRN box; its check answers with a note while the
+    # button is still down (a person's press lasts about a tenth of a second).
+    with page.expect_response(lambda r: "/check/members-0-member_rrn/" in r.url):
+        page.mouse.down()
+    page.wait_for_timeout(200)
+    page.mouse.up()
+    expect(spouse).to_be_checked()
+    expect(page.locator("#field-members-0-member_rrn-feedback .warning")).to_be_visible()

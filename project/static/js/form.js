@@ -38,6 +38,27 @@
   document.body.addEventListener("htmx:afterSettle", applyConditions);
   applyConditions();
 
+  // Pressing the next question blurs the box just typed in, whose check then
+  // brings a note ("한 번 더 확인해 주세요") above that question and moves it:
+  // a mouse button released after the move lands beside it. Hold a field's
+  // note until the press has ended (and its click has happened).
+  let pressed = false;
+  const held = [];
+  document.addEventListener("pointerdown", () => { pressed = true; }, true);
+  function released() {
+    pressed = false;
+    setTimeout(() => { for (const swap of held.splice(0)) swap(); }, 0);
+  }
+  document.addEventListener("pointerup", released, true);
+  document.addEventListener("pointercancel", released, true);
+  document.body.addEventListener("htmx:beforeSwap", (e) => {
+    const target = e.detail.target;
+    if (!pressed || !target.id.endsWith("-feedback") || !e.detail.shouldSwap) return;
+    e.detail.shouldSwap = false;
+    const html = e.detail.serverResponse;
+    held.push(() => { if (target.isConnected) htmx.swap(target, html, { swapStyle: "outerHTML" }, { select: "#" + target.id }); });
+  });
+
   // Signature pad: pointer events cover touch, pen and mouse.
   form.querySelectorAll("[data-signature]").forEach((pad) => {
     pad.hidden = false;
