@@ -55,8 +55,12 @@
     const target = e.detail.target;
     if (!pressed || !target.id.endsWith("-feedback") || !e.detail.shouldSwap) return;
     e.detail.shouldSwap = false;
-    const html = e.detail.serverResponse;
-    held.push(() => { if (target.isConnected) htmx.swap(target, html, { swapStyle: "outerHTML" }, { select: "#" + target.id }); });
+    const id = target.id, html = e.detail.serverResponse;
+    // By id when released: an earlier held answer may have replaced the element.
+    held.push(() => {
+      const current = document.getElementById(id);
+      if (current) htmx.swap(current, html, { swapStyle: "outerHTML" }, { select: "#" + id });
+    });
   });
 
   // Signature pad: pointer events cover touch, pen and mouse.
