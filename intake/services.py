@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
-from forms_catalog.validators import FieldError
+from forms_catalog.validators import ATTACHMENT_TYPES, FieldError
 
 from . import crypto, events, uploads
 from .models import Counter, Draft, Office, Submission, SubmissionEvent, TicketSequence
@@ -344,9 +344,6 @@ def change_rows(draft: Draft, action: str) -> Draft:
     draft.updated_at = timezone.now()
     draft.save(update_fields=["data", "sensitive_data", "updated_at"])
     return draft
-
-
-ATTACHMENT_TYPES = ("file", "seal")
 
 
 def attach_uploads(draft: Draft, files: Mapping[str, Any]) -> dict[str, str]:

@@ -134,7 +134,7 @@ def _form_page(
             # Multipart only where a file can go up: it costs the server
             # several times more to parse than a urlencoded body.
             "uploads": any(
-                f.get("type") in services.ATTACHMENT_TYPES for section in sections for f in section.get("fields", [])
+                f.get("type") in form_schema.ATTACHMENT_TYPES for section in sections for f in section.get("fields", [])
             ),
             "review": (
                 flow.review_sections(schema, values, all_steps, english=not i18n.is_korean_page())
