@@ -199,8 +199,11 @@ def officers(request: StaffRequest, office_id: int) -> HttpResponse:
 
 def _password_rows(request: StaffRequest, office: Office) -> list[dict[str, str]] | None:
     kept = request.session.get(PASSWORDS_SESSION_KEY) or {}
-    if kept.get("office") != office.pk or time.time() > kept.get("until", 0):
-        request.session.pop(PASSWORDS_SESSION_KEY, None)
+    if kept and time.time() > kept.get("until", 0):
+        del request.session[PASSWORDS_SESSION_KEY]
+        return None
+    if kept.get("office") != office.pk:
+        # Another office's link: those passwords stay for the office they are for.
         return None
     rows: list[dict[str, str]] = crypto.decrypt_json(kept["rows"])["rows"]
     return rows

@@ -164,6 +164,9 @@ def test_one_time_passwords_are_kept_for_half_an_hour_only(client, installer, mo
     password = client.post(reverse("setup:officers", args=[office.pk]), {"csv_file": good}).context["rows"][0][
         "password"
     ]
+    # Another office's download link leaves them where they are.
+    elsewhere = factories.office("banpo1-dong", name="반포1동")
+    assert client.get(reverse("setup:passwords_csv", args=[elsewhere.pk])).status_code == 302
     later = time.time() + 29 * 60
     monkeypatch.setattr(time, "time", lambda: later)
     assert password in client.get(reverse("setup:passwords_csv", args=[office.pk])).content.decode()
