@@ -380,6 +380,17 @@ def mirror_group(counter_id: int) -> str:
     return f"mirror.{counter_id}"
 
 
+def idle_mirror(counter: Counter) -> None:
+    """Back at the queue: the counter's resident-facing screen goes idle.
+
+    The queue page is reloaded all day; a screen already idle is left alone
+    rather than rewritten and told again each time.
+    """
+    if MirrorState.objects.filter(counter=counter, submission=None, field_key="", prompt="").exists():
+        return
+    update_mirror(counter, show=True, submission=None)
+
+
 def update_mirror(
     counter: Counter,
     *,

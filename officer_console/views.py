@@ -88,7 +88,7 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
     counter = _selected_counter(request, office)
     if counter is not None:
         # Back at the queue, nothing is open: the resident's screen goes idle.
-        services.update_mirror(counter, show=True, submission=None)
+        services.idle_mirror(counter)
     status = request.GET.get("status", "")
     form_code = request.GET.get("form", "")
     queue = [

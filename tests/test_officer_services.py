@@ -2,6 +2,7 @@ import pytest
 
 from intake.models import Submission, SubmissionEvent
 from officer_console import services
+from officer_console.models import MirrorState
 
 from . import factories
 
@@ -179,3 +180,16 @@ def test_mirror_state_shows_points_prompts_and_goes_idle(submission, office):
     assert (state.submission, state.field_key, state.prompt) == (submission, "address", "서명해 주세요")
     state = services.update_mirror(counter, show=True, submission=None)
     assert (state.submission, state.field_key, state.prompt) == (None, "", "")
+
+
+def test_the_queue_leaves_an_idle_mirror_alone(submission, office, django_capture_on_commit_callbacks):
+    counter = office.counters.first()
+    services.update_mirror(counter, show=True, submission=submission)
+    with django_capture_on_commit_callbacks() as told:
+        services.idle_mirror(counter)
+    state = MirrorState.objects.get(counter=counter)
+    assert state.submission is None and len(told) == 1
+    # Reloading the queue again: nothing to write, nothing to tell the screen.
+    with django_capture_on_commit_callbacks() as told:
+        services.idle_mirror(counter)
+    assert told == [] and MirrorState.objects.get(counter=counter).updated_at == state.updated_at
