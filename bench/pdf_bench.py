@@ -37,6 +37,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # noqa: E402
@@ -207,6 +208,10 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
+    latin_font = Path(settings.PDF_FONT_DIR, render.FONT_SETS["latin"].regular)
+    if not latin_font.exists():
+        # WeasyPrint would fall back to another font, and the ratio would compare nothing.
+        sys.exit(f"{latin_font.resolve()} is missing: install fonts-liberation (make bench-pdf does).")
     uses_harfbuzz = bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
     print(f"signature as sent by the phone: {len(values_signature()) * 3 // 4 // 1024} KB PNG")
     print(f"font subsetting: {'HarfBuzz (libharfbuzz-subset0)' if uses_harfbuzz else 'fontTools (slow fallback)'}")
