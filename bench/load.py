@@ -52,6 +52,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stackbench
 
 TARGET_P50_MS, TARGET_P99_MS = 30.0, 150.0
+# Labels of the CPU meter's groups that are not the stack under test (cores_needed).
+LOAD_GENERATOR, PDF_WORKERS = "load: ", "PDF workers"
 
 
 def run_step(args: argparse.Namespace, cluster: Any, database_url: str, redis_url: str, rate: float) -> dict[str, Any]:
@@ -63,10 +65,10 @@ def run_step(args: argparse.Namespace, cluster: Any, database_url: str, redis_ur
     meter = stackbench.CpuMeter(
         {
             f"{args.server} x{args.servers}": [p for n, p in pids.items() if n.startswith("server")],
-            f"PDF workers x{args.workers} (niced)": [p for n, p in pids.items() if n.startswith("worker")],
+            f"{PDF_WORKERS} x{args.workers} (niced)": [p for n, p in pids.items() if n.startswith("worker")],
             "redis-server": stackbench.redis_pids(redis_url),
-            "load: consoles": [fleet.pid or 0],
-            "load: phones": [os.getpid()],
+            f"{LOAD_GENERATOR}consoles": [fleet.pid or 0],
+            f"{LOAD_GENERATOR}phones": [os.getpid()],
         },
         urlparse(database_url).path.lstrip("/"),
     )
@@ -129,8 +131,8 @@ def cores_needed(r: dict[str, Any]) -> dict[str, float]:
     measured, by part: why a rate saturates. PDFs are left out (they trail
     the counter on niced workers)."""
     per_submission = {name: used / max(1, r["submitted"]) for name, used in r["cpu"].items()}
-    stack = sum(v for name, v in per_submission.items() if not name.startswith(("load:", "PDF")))
-    load = sum(v for name, v in per_submission.items() if name.startswith("load:"))
+    stack = sum(v for name, v in per_submission.items() if not name.startswith((LOAD_GENERATOR, PDF_WORKERS)))
+    load = sum(v for name, v in per_submission.items() if name.startswith(LOAD_GENERATOR))
     return {
         "servers, PostgreSQL, Redis": stack * r["rate"],
         "with the load generator": (stack + load) * r["rate"],
