@@ -52,8 +52,8 @@ from django.urls import reverse  # noqa: E402
 
 from forms_catalog.models import FormTemplate, FormVersion  # noqa: E402
 from intake.models import Office, Submission  # noqa: E402
-from officer_console import reports  # noqa: E402
 from officer_console.models import Membership  # noqa: E402
+from officer_console.reports import services as reports  # noqa: E402
 
 OFFICES, FORMS, DAYS = 24, 10, 5 * 365
 FIRST_DAY = datetime.date.today() - datetime.timedelta(days=DAYS)

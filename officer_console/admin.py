@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from . import report_admin as report_admin  # registers the report factor sets
 from .models import AccessLog, Membership
+from .reports import admin as report_admin  # noqa: F401  registers the report factor sets
 
 
 @admin.register(Membership)

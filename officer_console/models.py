@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from intake.models import Counter, Office, Submission
 
-from .report_models import EquivalenceFactorSet as EquivalenceFactorSet  # report factors live in their own module
+from .reports.models import EquivalenceFactorSet as EquivalenceFactorSet  # report factors live in their own module
 
 
 class Membership(models.Model):

@@ -19,7 +19,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from intake.routing import websocket_urlpatterns as intake_websockets  # noqa: E402
-from officer_console.routing import websocket_urlpatterns  # noqa: E402
+from officer_console.console.routing import websocket_urlpatterns  # noqa: E402
 
 http_app: Any = django_asgi_app
 if settings.SERVE_STATIC:

@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "officer_console.middleware.PasswordChangeRequiredMiddleware",
+    "officer_console.console.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -255,7 +255,7 @@ PDF_STALE_TASK_SECONDS = int(os.environ.get("PDF_STALE_TASK_SECONDS", "600"))
 # it never imports officer_console.
 PDF_MEMBERSHIP_MODEL = "officer_console.Membership"
 PDF_DOWNLOAD_URL_NAME = "officer_console:submission_pdf"
-PDF_ACCESS_LOGGER = "officer_console.services.log_access"
+PDF_ACCESS_LOGGER = "officer_console.console.services.log_access"
 
 # --- Security -------------------------------------------------------------
 # No inline script or style anywhere (a stored XSS payload cannot run even if

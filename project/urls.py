@@ -4,11 +4,11 @@ from django.urls import include, path
 from . import health
 
 urlpatterns = [
-    path("admin/setup/", include("officer_console.setup_urls")),
+    path("admin/setup/", include("officer_console.setup.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.health, name="health"),
-    path("console/reports/", include("officer_console.report_urls")),
-    path("console/", include("officer_console.urls")),
+    path("console/reports/", include("officer_console.reports.urls")),
+    path("console/", include("officer_console.console.urls")),
     path("pdf/", include("pdfgen.urls")),
     path("", include("intake.urls")),
 ]

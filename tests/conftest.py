@@ -139,7 +139,7 @@ def known(db):
     """Report data with hand-computed figures (see tests/test_reports.py)."""
     import datetime
 
-    from officer_console import reports
+    from officer_console.reports import services as reports
 
     at = factories.at
     x = factories.form_version("form-x", paper_sheets=3)

@@ -18,7 +18,7 @@ from django.utils import translation
 from playwright.sync_api import Page, Route, expect
 
 from intake.models import Office
-from officer_console import services as staff
+from officer_console.console import services as staff
 
 from . import factories, steps
 

@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from intake import alerts, crypto
 from intake.models import Submission
-from officer_console import services as staff
+from officer_console.console import services as staff
 
 from . import factories
 

@@ -1,4 +1,4 @@
-from officer_console import charts
+from officer_console.reports import charts
 
 
 def test_bar_chart_is_an_accessible_svg_with_escaped_labels():

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 
 from intake import services as intake_services
 from intake.models import Submission
-from officer_console import services
+from officer_console.console import services
 
 from . import factories, live, steps
 

@@ -4,8 +4,8 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
-from officer_console import services
-from officer_console.routing import websocket_urlpatterns
+from officer_console.console import services
+from officer_console.console.routing import websocket_urlpatterns
 
 from . import factories
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from officer_console import services
+from officer_console.console import services
 from officer_console.models import AccessLog
 
 from . import factories

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from intake.models import Submission
-from officer_console import services as staff
+from officer_console.console import services as staff
 
 from . import factories, steps
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from forms_catalog.models import FormTemplate
 from intake import flow
 from intake.models import Draft, Office
-from officer_console import services as staff
+from officer_console.console import services as staff
 
 from . import factories
 from .i18n_check import korean_outside_lang_ko

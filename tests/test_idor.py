@@ -7,7 +7,7 @@ covered without anyone remembering to list it here.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from officer_console import services as staff
+from officer_console.console import services as staff
 
 from . import factories
 

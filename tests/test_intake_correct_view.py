@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from intake import qr
 from intake import services as intake_services
-from officer_console import services
+from officer_console.console import services
 
 pytestmark = pytest.mark.django_db
 

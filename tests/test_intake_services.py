@@ -137,7 +137,7 @@ def test_resubmit_correction_updates_the_same_submission_only_for_asked_fields(o
     from django.contrib.auth import get_user_model
 
     from intake.models import SubmissionEvent
-    from officer_console import services as staff
+    from officer_console.console import services as staff
 
     officer = get_user_model().objects.create_user("o1")
     submission = factories.submitted(office, version)
@@ -162,7 +162,7 @@ def test_resubmit_correction_updates_the_same_submission_only_for_asked_fields(o
 def test_correction_before_being_called_waits_in_line_again(office, version):
     from django.contrib.auth import get_user_model
 
-    from officer_console import services as staff
+    from officer_console.console import services as staff
 
     officer = get_user_model().objects.create_user("o1")
     submission = factories.submitted(office, version)

@@ -2,7 +2,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
 
-from officer_console import services
+from officer_console.console import services
 
 from . import factories, ws
 

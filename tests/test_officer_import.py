@@ -3,8 +3,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from officer_console import adoption
 from officer_console.models import Membership, PasswordChangeRequired
+from officer_console.setup import adoption
 
 from . import factories
 

@@ -1,7 +1,7 @@
 import pytest
 
 from intake.models import Submission, SubmissionEvent
-from officer_console import services
+from officer_console.console import services
 from officer_console.models import MirrorState
 
 from . import factories

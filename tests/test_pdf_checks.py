@@ -68,7 +68,7 @@ def test_a_pdf_failing_the_checks_is_not_stored(submission, monkeypatch):
 
 
 def test_official_layout_with_proxy_signature_and_processing(office, version, officer):
-    from officer_console import services as staff
+    from officer_console.console import services as staff
 
     values = {**factories.VALID_VALUES, "applicant_type": "proxy", "proxy_name": "김대리"}
     submission = factories.submitted(office, version, values)

@@ -6,7 +6,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from officer_console import services as staff
+from officer_console.console import services as staff
 from pdfgen import services
 from pdfgen.models import ArchivedDocument
 

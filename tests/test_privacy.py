@@ -13,7 +13,7 @@ from django.utils import timezone
 from intake import crypto, retention
 from intake import services as intake_services
 from intake.models import Draft, Submission
-from officer_console import services as staff
+from officer_console.console import services as staff
 
 from . import factories
 

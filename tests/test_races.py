@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from intake.models import Submission
-from officer_console import services
+from officer_console.console import services
 
 from . import factories
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from officer_console import mirror
+from officer_console.console import mirror
 from pdfgen import render, services
 
 from . import factories

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from intake import retention
 from intake.models import Submission
-from officer_console import reports, services
+from officer_console.console import services
+from officer_console.reports import services as reports
 
 from . import factories
 from .factories import at

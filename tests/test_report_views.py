@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from officer_console import reports
 from officer_console.models import EquivalenceFactorSet, Membership
+from officer_console.reports import services as reports
 
 from . import factories
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from intake import uploads
-from officer_console import reports
 from officer_console.models import EquivalenceFactorSet, Membership
+from officer_console.reports import services as reports
 
 from . import factories
 from .factories import KST, at

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from forms_catalog.models import FormTemplate
 from intake.models import Office
 from officer_console.models import Membership, PasswordChangeRequired
-from officer_console.setup_views import PASSWORDS_SESSION_KEY
+from officer_console.setup.views import PASSWORDS_SESSION_KEY
 
 from . import factories
 

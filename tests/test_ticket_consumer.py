@@ -1,7 +1,7 @@
 import pytest
 from channels.db import database_sync_to_async
 
-from officer_console import services
+from officer_console.console import services
 
 from . import factories, ws
 

@@ -13,7 +13,7 @@ from asgiref.sync import sync_to_async
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from officer_console import services
+from officer_console.console import services
 
 from . import factories, ws
 

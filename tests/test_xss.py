@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
-from officer_console import mirror, services
+from officer_console.console import mirror, services
 from officer_console.models import Membership
 from pdfgen import render
 from pdfgen import services as pdf_services

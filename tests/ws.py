@@ -7,7 +7,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from intake.routing import websocket_urlpatterns as intake_routes
-from officer_console.routing import websocket_urlpatterns as console_routes
+from officer_console.console.routing import websocket_urlpatterns as console_routes
 
 
 async def connect(path: str, user: Any = None) -> tuple[WebsocketCommunicator, bool, int | str | None]:

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from officer_console import adoption
+from officer_console.setup import adoption
 
 
 class Command(BaseCommand):

@@ -12,7 +12,8 @@ from intake import services as intake_services
 from intake.models import Office
 from pdfgen.posters import posters_pdf
 
-from ... import adoption, setup
+from ...setup import adoption
+from ...setup import services as setup
 
 
 class Command(BaseCommand):

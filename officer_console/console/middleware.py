@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .models import PasswordChangeRequired
+from ..models import PasswordChangeRequired
 
 
 class PasswordChangeRequiredMiddleware:

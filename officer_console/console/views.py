@@ -21,8 +21,8 @@ from pdfgen.models import ArchivedDocument
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
+from ..models import AccessLog, FieldEdit, Review
 from . import mirror, services
-from .models import AccessLog, FieldEdit, Review
 
 
 def _client_ip(request: StaffRequest) -> str | None:

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
-from .models import PasswordChangeRequired
+from ..models import PasswordChangeRequired
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

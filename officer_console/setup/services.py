@@ -12,7 +12,7 @@ from django.utils import timezone
 from forms_catalog.models import FormTemplate
 from intake.models import Office
 
-from .models import Membership
+from ..models import Membership
 
 
 @dataclass

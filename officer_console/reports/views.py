@@ -18,8 +18,9 @@ from pdfgen.render import _fonts  # the archive's Nanum font set-up, used read-o
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
-from . import charts, reports
-from .report_models import EquivalenceFactorSet
+from . import charts
+from . import services as reports
+from .models import EquivalenceFactorSet
 
 
 class ReportFilterForm(forms.Form):

@@ -21,8 +21,8 @@ from intake import services as intake_services
 from intake.models import Counter, Office, Submission, SubmissionEvent
 from intake.signals import submission_changed
 
-from .models import AccessLog, FieldEdit, Membership, MirrorState, Review
-from .reports import paper_sheets_for
+from ..models import AccessLog, FieldEdit, Membership, MirrorState, Review
+from ..reports.services import paper_sheets_for
 
 S = Submission.Status
 

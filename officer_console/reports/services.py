@@ -39,8 +39,8 @@ from intake.expressions import REPORT_ZONE, LocalPart
 from intake.models import Office, Submission
 from intake.services import submission_values
 
-from .models import Membership
-from .report_models import EquivalenceFactorSet
+from ..models import Membership
+from .models import EquivalenceFactorSet
 
 COMPLETED = Submission.Status.COMPLETED
 ATTACHMENT_PAGE_TYPES = ("file",)  # a seal image replaces a stamp, not a photocopy

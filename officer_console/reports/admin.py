@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .report_models import EquivalenceFactorSet
+from .models import EquivalenceFactorSet
 
 
 @admin.register(EquivalenceFactorSet)

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from intake.models import Office
 
-from .models import Membership, PasswordChangeRequired
+from ..models import Membership, PasswordChangeRequired
 
 COLUMNS = {
     "name": ("이름", "name", "성명"),

@@ -34,8 +34,9 @@ from pdfgen.render import render_plain_pdf
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
-from . import adoption, setup
-from . import services as console_services
+from ..console import services as console_services
+from . import adoption
+from . import services as setup
 
 PASSWORDS_SESSION_KEY = "setup_one_time_passwords"
 # Long enough to print the slips and hand them out; after that, anyone who

@@ -14,7 +14,7 @@ from intake import services as intake_services
 from intake.models import Counter, Submission
 from intake.templatetags.intake_tags import choices_of
 
-from .models import MirrorState
+from ..models import MirrorState
 
 LOBBY_SIZE = 8
 
