@@ -17,47 +17,34 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 
 from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.validators import ATTACHMENT_TYPES, FieldError
 
-from . import crypto, events, uploads
-from .models import Counter, Draft, Office, Submission, SubmissionEvent, TicketSequence
-from .signals import submission_changed
+from . import crypto, lifecycle, uploads
+from .errors import (
+    ActionRefused,
+    FormUnavailable,
+    IntakeError,
+    InvalidSubmission,
+    NotAwaitingCorrection,
+    OfficeSetupError,
+    PageKeyTaken,
+)
+from .models import Counter, Draft, Office, Submission, TicketSequence
 
-
-class IntakeError(Exception):
-    code = "intake_error"
-    message: str | Promise = gettext_lazy("요청을 처리하지 못했습니다.")
-
-    def __init__(self, message: str | None = None) -> None:
-        # Resolved now, in the language of the request that raised it.
-        self.message = str(message or self.message)
-        super().__init__(self.message)
-
-
-class FormUnavailable(IntakeError):
-    code = "form_unavailable"
-    message = gettext_lazy("이 기관에서 지금 신청할 수 없는 서식입니다. 창구 직원에게 문의해 주세요.")
-
-
-class InvalidSubmission(IntakeError):
-    code = "invalid"
-    message = gettext_lazy("입력한 내용에 고칠 곳이 있습니다.")
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__()
-        self.errors = errors
-
-
-class PageKeyTaken(IntakeError):
-    code = "page_key_taken"
-    message = gettext_lazy(
-        "이 화면으로는 제출할 수 없어 입력한 내용을 새 화면에 옮겼습니다. 확인한 뒤 제출을 다시 눌러 주세요."
-    )
+# The errors live in intake.errors (the lifecycle raises them too); views and
+# tests reach them here, beside the operations that raise them.
+__all__ = [
+    "ActionRefused",
+    "FormUnavailable",
+    "IntakeError",
+    "InvalidSubmission",
+    "NotAwaitingCorrection",
+    "OfficeSetupError",
+    "PageKeyTaken",
+]
 
 
 @dataclass
@@ -405,7 +392,7 @@ def submit(
     try:
         with transaction.atomic():
             day = service_date(now)
-            submission = Submission.objects.create(
+            submission = Submission(
                 idempotency_key=idempotency_key,
                 office=form.office,
                 counter=counter,
@@ -415,19 +402,14 @@ def submit(
                 service_date=day,
                 ticket_number=allocate_ticket(form.office, day),
                 submitted_at=now,
-                updated_at=now,
             )
-            SubmissionEvent.objects.create(submission=submission, to_status=submission.status, at=now)
+            lifecycle.transition(submission, "submit", at=now)
             if draft is not None and draft.pk is None:
                 # Kept, emptied, as the link that prefills this resident's other forms (shared_values).
                 draft.submission, draft.data, draft.sensitive_data = submission, {}, ""
                 draft.save()
             elif draft is not None:
                 Draft.objects.filter(pk=draft.pk).update(submission=submission, data={}, sensitive_data="")
-            submission_changed.send(
-                sender=Submission, submission=submission, old_status="", new_status=submission.status
-            )
-            events.publish_submission_on_commit(submission)
     except IntegrityError:
         # A concurrent request with the same key won the race; return its result.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
@@ -475,11 +457,6 @@ def people_ahead(submission: Submission) -> int:
     ).count()
 
 
-class NotAwaitingCorrection(IntakeError):
-    code = "not_awaiting_correction"
-    message = gettext_lazy("지금은 고칠 수 있는 상태가 아닙니다. 창구 직원에게 문의해 주세요.")
-
-
 def correction_fields(submission: Submission) -> list[dict[str, Any]]:
     """The schema fields the officer asked this resident to fix, in form order."""
     wanted = set(submission.correction_fields or [])
@@ -493,9 +470,7 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
     form is validated again so a fix cannot break a rule across fields.
     """
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(pk=submission_id)
-        if submission.status != Submission.Status.CORRECTION:
-            raise NotAwaitingCorrection()
+        submission = lifecycle.lock(submission_id, "resubmit")
         version = submission.form_version
         asked = set(submission.correction_fields or [])
         values = {**submission_values(submission), **{k: v for k, v in raw_values.items() if k in asked}}
@@ -503,31 +478,17 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
         if not result.ok:
             raise InvalidSubmission(result.errors)
         submission.data, submission.sensitive_data = split_sensitive(version, result.cleaned)
-        old = submission.status
-        # A resident already called goes back to that counter; one who fixed
-        # the form before being called simply waits in line again.
-        submission.status = Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED
         submission.correction_fields = []
-        submission.revision += 1
-        submission.updated_at = timezone.now()
-        submission.save()
-        SubmissionEvent.objects.create(
-            submission=submission,
-            from_status=old,
-            to_status=submission.status,
-            at=submission.updated_at,
+        lifecycle.transition(
+            submission,
+            "resubmit",
+            to=Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED,
             note="보완 제출 (corrected): " + ", ".join(sorted(asked)),
         )
-        submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
-        events.publish_submission_on_commit(submission)
     return submission
 
 
 # --- setting up an office (the adoption kit) -----------------------------------
-
-
-class OfficeSetupError(IntakeError):
-    code = "office_setup"
 
 
 def set_counters(office: Office, count: int) -> None:

@@ -16,10 +16,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
-from intake import crypto, events
+from intake import crypto, events, lifecycle
 from intake import services as intake_services
-from intake.models import Counter, Office, Submission, SubmissionEvent
-from intake.signals import submission_changed
+from intake.errors import ActionRefused
+from intake.models import Counter, Office, Submission
 
 from ..models import AccessLog, FieldEdit, Membership, MirrorState, Review
 from ..reports.services import paper_sheets_for
@@ -27,26 +27,9 @@ from ..reports.services import paper_sheets_for
 S = Submission.Status
 
 
-class StaffActionError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-ALLOWED = {
-    # Calling one already called is a recall, and only by choice: two officers
-    # pressing "call" on the same ticket must not both think it is theirs.
-    "call": {S.SUBMITTED, S.CORRECTION, S.NO_SHOW},
-    "recall": {S.CALLED},
-    "complete": {S.CALLED},
-    "reject": {S.SUBMITTED, S.CALLED, S.CORRECTION},
-    "no_show": {S.CALLED},
-    "correction": {S.SUBMITTED, S.CALLED},
-    "transfer": {S.SUBMITTED, S.CALLED, S.CORRECTION},
-    "edit": {S.SUBMITTED, S.CALLED, S.CORRECTION},
-    "id_check": {S.SUBMITTED, S.CALLED, S.CORRECTION},
-}
+# Every refused staff action: an illegal move (code "conflict") or a missing
+# input, raised by the lifecycle and by the checks below alike.
+StaffActionError = ActionRefused
 
 
 def offices_for(user: User | AnonymousUser) -> list[Office]:
@@ -75,40 +58,12 @@ def counter_for_staff(user: User | AnonymousUser, counter_id: int) -> Counter | 
     return counter
 
 
-def _lock(submission_id: int, action: str) -> Submission:
-    """Lock the row and check the action is allowed from its current state."""
-    # No select_related: PostgreSQL refuses FOR UPDATE across the nullable
-    # side of an outer join.
-    submission = Submission.objects.select_for_update().get(pk=submission_id)
-    if submission.status not in ALLOWED[action]:
-        raise StaffActionError(
-            "conflict",
-            f"이미 '{submission.get_status_display()}' 상태라서 처리할 수 없습니다. 화면을 새로 고쳤습니다.",
-        )
-    return submission
-
-
-def _record(submission: Submission, old: str, user: User, note: str = "", handler: User | None = None) -> None:
-    now = timezone.now()
-    submission.revision += 1
-    submission.updated_at = now
-    submission.handled_by = handler or user
-    submission.save()
-    SubmissionEvent.objects.create(
-        submission=submission, from_status=old, to_status=submission.status, actor=user, at=now, note=note
-    )
-    submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
-    events.publish_submission_on_commit(submission)
-
-
 def call(submission_id: int, user: User, counter: Counter | None) -> Submission:
     with transaction.atomic():
-        submission = _lock(submission_id, "call")
-        old = submission.status
-        submission.status = S.CALLED
+        submission = lifecycle.lock(submission_id, "call")
         submission.called_at = timezone.now()
         submission.called_counter = counter
-        _record(submission, old, user)
+        lifecycle.transition(submission, "call", actor=user)
     return submission
 
 
@@ -130,19 +85,17 @@ def call_next(office_id: int, user: User, counter: Counter | None) -> Submission
 def recall(submission_id: int, user: User, counter: Counter | None) -> Submission:
     """Call the same resident again: the lobby and the phone announce it anew."""
     with transaction.atomic():
-        submission = _lock(submission_id, "recall")
+        submission = lifecycle.lock(submission_id, "recall")
         submission.called_at = timezone.now()
         submission.called_counter = counter or submission.called_counter
-        _record(submission, submission.status, user, note="재호출 (recall)")
+        lifecycle.transition(submission, "recall", actor=user, note="재호출 (recall)")
     return submission
 
 
 def no_show(submission_id: int, user: User) -> Submission:
     with transaction.atomic():
-        submission = _lock(submission_id, "no_show")
-        old = submission.status
-        submission.status = S.NO_SHOW
-        _record(submission, old, user)
+        submission = lifecycle.lock(submission_id, "no_show")
+        lifecycle.transition(submission, "no_show", actor=user)
     return submission
 
 
@@ -150,19 +103,17 @@ def request_correction(submission_id: int, user: User, field_keys: Iterable[str]
     """Ask the resident to fix some fields; they resubmit the same submission from their phone."""
     keys = [k for k in dict.fromkeys(field_keys) if k]
     message = message.strip()
-    if not keys:
-        raise StaffActionError("fields_required", "보완할 항목을 하나 이상 골라 주세요.")
     with transaction.atomic():
-        submission = _lock(submission_id, "correction")
+        submission = lifecycle.lock(submission_id, "correction", fields=keys)
         known = {f["key"] for f in form_schema.input_fields(submission.form_version.schema)}
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise StaffActionError("unknown_field", f"이 서식에 없는 항목입니다: {', '.join(unknown)}")
-        old = submission.status
-        submission.status = S.CORRECTION
         submission.correction_fields = keys
         submission.status_note = message
-        _record(submission, old, user, note=f"보완 요청 (correction): {', '.join(keys)} — {message}")
+        lifecycle.transition(
+            submission, "correction", actor=user, note=f"보완 요청 (correction): {', '.join(keys)} — {message}"
+        )
     return submission
 
 
@@ -170,10 +121,8 @@ def transfer(
     submission_id: int, user: User, *, counter: Counter | None = None, officer: User | None = None, note: str = ""
 ) -> Submission:
     """Hand the submission to another counter and/or officer; the resident's ticket shows the new one."""
-    if counter is None and officer is None:
-        raise StaffActionError("target_required", "넘길 창구나 담당자를 골라 주세요.")
     with transaction.atomic():
-        submission = _lock(submission_id, "transfer")
+        submission = lifecycle.lock(submission_id, "transfer", target=counter or officer)
         if counter is not None and counter.office_id != submission.office_id:
             raise StaffActionError("wrong_office", "다른 기관의 창구로는 넘길 수 없습니다.")
         if officer is not None and not can_access_office(officer, submission.office_id):
@@ -183,10 +132,10 @@ def transfer(
         target = f"{counter.number}번 창구" if counter else ""
         if officer is not None:
             target = " · ".join(t for t in (target, officer.get_full_name() or officer.get_username()) if t)
-        _record(
+        lifecycle.transition(
             submission,
-            submission.status,
-            user,
+            "transfer",
+            actor=user,
             note=f"이관 (transfer) → {target} {note.strip()}".strip(),
             handler=officer or submission.handled_by or user,
         )
@@ -195,15 +144,15 @@ def transfer(
 
 def set_id_checked(submission_id: int, user: User, checked: bool) -> Review:
     with transaction.atomic():
-        submission = _lock(submission_id, "id_check")
+        submission = lifecycle.lock(submission_id, "id_check")
         review, _ = Review.objects.get_or_create(submission=submission)
         review.id_checked_at = timezone.now() if checked else None
         review.id_checked_by = user if checked else None
         review.save()
-        _record(
+        lifecycle.transition(
             submission,
-            submission.status,
-            user,
+            "id_check",
+            actor=user,
             note="신분증 확인 (ID checked)" if checked else "신분증 확인 취소 (ID check undone)",
             handler=submission.handled_by or user,
         )
@@ -221,7 +170,7 @@ def _stored(value: Any, sensitive: bool) -> str:
 def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -> list[FieldEdit]:
     """Officer corrections at the counter, each recorded with before/after and who."""
     with transaction.atomic():
-        submission = _lock(submission_id, "edit")
+        submission = lifecycle.lock(submission_id, "edit")
         schema = submission.form_version.schema
         fields = {f["key"]: f for f in form_schema.input_fields(schema)}
         before = intake_services.submission_values(submission)
@@ -256,10 +205,10 @@ def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -
                 )
             )
         if edits:
-            _record(
+            lifecycle.transition(
                 submission,
-                submission.status,
-                user,
+                "edit",
+                actor=user,
                 note="직원 수정 (edited): " + ", ".join(e.field_key for e in edits),
                 handler=submission.handled_by or user,
             )
@@ -268,28 +217,22 @@ def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -
 
 def complete(submission_id: int, user: User) -> Submission:
     with transaction.atomic():
-        submission = _lock(submission_id, "complete")
-        old = submission.status
-        submission.status = S.COMPLETED
+        submission = lifecycle.lock(submission_id, "complete")
         submission.completed_at = timezone.now()
         # Fixed now, from the exact version filed, so a later edit of the
         # template never changes the paper this submission saved.
         submission.paper_sheets_saved = paper_sheets_for(submission)
-        _record(submission, old, user)
+        lifecycle.transition(submission, "complete", actor=user)
     return submission
 
 
 def reject(submission_id: int, user: User, reason: str) -> Submission:
     reason = reason.strip()
-    if not reason:
-        raise StaffActionError("reason_required", "반려 사유를 입력해 주세요.")
     with transaction.atomic():
-        submission = _lock(submission_id, "reject")
-        old = submission.status
-        submission.status = S.REJECTED
+        submission = lifecycle.lock(submission_id, "reject", reason=reason)
         submission.completed_at = timezone.now()
         submission.status_note = reason
-        _record(submission, old, user, note=reason)
+        lifecycle.transition(submission, "reject", actor=user, note=reason)
     return submission
 
 
