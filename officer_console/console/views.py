@@ -22,7 +22,7 @@ from project.csvexport import excel_csv
 from project.types import StaffRequest
 
 from ..models import AccessLog, FieldEdit, Review
-from . import mirror, services
+from . import actions, mirror, services
 
 
 def _client_ip(request: StaffRequest) -> str | None:
@@ -192,66 +192,23 @@ def _edit_fields(submission: Submission) -> list[dict[str, Any]]:
     return rows
 
 
-def _user_in_office(office: Office, user_id: str | None) -> User | None:
-    if not user_id or not user_id.isdigit():
-        return None
-    return User.objects.filter(pk=int(user_id), memberships__office=office).first()
-
-
 @login_required
 @require_POST
 def submission_action(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     submission = _get_submission_for_officer(request, pk)
-    user = request.user
-    office = submission.office
-    counter = _selected_counter(request, office)
-    post = request.POST
-    done_message = ""
+    form_class = actions.ACTIONS.get(action)
+    if form_class is None:
+        raise Http404("Unknown action.")
+    counter = _selected_counter(request, submission.office)
+    form = form_class(request.POST, submission=submission, user=request.user, counter=counter)
     try:
-        if action == "call":
-            services.call(submission.pk, user, counter)
-        elif action == "recall":
-            services.recall(submission.pk, user, counter)
-        elif action == "no_show":
-            services.no_show(submission.pk, user)
-        elif action == "complete":
-            services.complete(submission.pk, user)
-        elif action == "reject":
-            services.reject(submission.pk, user, post.get("reason", ""))
-        elif action == "correction":
-            services.request_correction(submission.pk, user, post.getlist("fields"), post.get("message", ""))
-            done_message = "보완 요청을 보냈습니다. (Correction requested.)"
-        elif action == "transfer":
-            target_counter = Counter.objects.filter(office=office, pk=post.get("counter") or 0).first()
-            services.transfer(
-                submission.pk,
-                user,
-                counter=target_counter,
-                officer=_user_in_office(office, post.get("officer")),
-                note=post.get("note", ""),
-            )
-            done_message = "이관했습니다. (Transferred.)"
-        elif action == "id_check":
-            services.set_id_checked(submission.pk, user, post.get("checked") == "1")
-        elif action == "edit":
-            schema = submission.form_version.schema
-            raw = {}
-            for key in request.POST:
-                value = request.POST.get(key, "")
-                f = form_schema.get_field(schema, key)
-                # An empty personal-number box means "leave as it is", not "erase".
-                if f is not None and not (form_schema.is_sensitive(f) and not value.strip()):
-                    raw[key] = value
-            edits = services.edit_fields(submission.pk, user, raw)
-            done_message = f"{len(edits)}개 항목을 고쳤습니다. (Edited {len(edits)} fields.)"
-        else:
-            raise Http404("Unknown action.")
+        done_message = form.run()
     except services.StaffActionError as exc:
         messages.error(request, exc.message)
     else:
         if done_message:
             messages.success(request, done_message)
-        if counter is not None and action in {"complete", "reject", "no_show", "transfer"}:
+        if counter is not None and form.ends_visit:
             services.update_mirror(counter, show=True, submission=None)
     return redirect("officer_console:submission", pk=submission.pk)
 
