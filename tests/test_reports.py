@@ -18,6 +18,7 @@ from pypdf import PdfWriter
 from intake import uploads
 from officer_console.models import EquivalenceFactorSet, Membership
 from officer_console.reports import services as reports
+from officer_console.reports import waits
 
 from . import factories
 from .factories import KST, at
@@ -193,13 +194,13 @@ def test_local_hour_and_weekday_follow_the_time_zone_across_dst(known):
     f = known["filter"]
     winter = reports.ReportFilter(f.start, datetime.date(2026, 2, 28), f.office_ids)
     with timezone.override(berlin):
-        assert reports.fixed_utc_offset(winter) == 3600
-        assert reports.fixed_utc_offset(f) is None
+        assert waits.fixed_utc_offset(winter) == 3600
+        assert waits.fixed_utc_offset(f) is None
         for period in (winter, f):
             report = reports.build(period, reports.factor_set())
             assert [w.key for w in report.waits["hour"]] == [1, 6]
             assert [w.key for w in report.waits["weekday"]] == [1, 2]
-    assert reports.fixed_utc_offset(f) == 9 * 3600
+    assert waits.fixed_utc_offset(f) == 9 * 3600
 
 
 def test_default_period_is_twelve_calendar_months():

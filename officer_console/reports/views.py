@@ -18,7 +18,7 @@ from pdfgen.render import _fonts  # the archive's Nanum font set-up, used read-o
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
-from . import charts
+from . import charts, export
 from . import services as reports
 from .models import EquivalenceFactorSet
 
@@ -160,7 +160,7 @@ def report_csv(request: StaffRequest) -> HttpResponse:
     form, result = _report(request)
     if result is None:
         return render(request, "officer_console/reports/report.html", _context(form, None), status=400)
-    return excel_csv(reports.csv_rows(result), _filename(result, "csv"))
+    return excel_csv(export.csv_rows(result), _filename(result, "csv"))
 
 
 @login_required
