@@ -4,14 +4,11 @@ Each function owns its transaction; views only parse input and choose a
 response. Errors carry a stable `code` for views and tests.
 """
 
-import base64
 import datetime
-import io
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +26,6 @@ from .errors import (
     IntakeError,
     InvalidSubmission,
     NotAwaitingCorrection,
-    OfficeSetupError,
     PageKeyTaken,
 )
 from .models import Counter, Draft, Office, Submission, TicketSequence
@@ -42,7 +38,6 @@ __all__ = [
     "IntakeError",
     "InvalidSubmission",
     "NotAwaitingCorrection",
-    "OfficeSetupError",
     "PageKeyTaken",
 ]
 
@@ -285,36 +280,6 @@ def set_step(draft: Draft, step: str) -> None:
         Draft.objects.filter(pk=draft.pk).update(step=step)
 
 
-TYPED_SIGNATURE_MAX = 30
-
-
-def typed_signature(name: str) -> str:
-    """A typed name drawn as a signature image (PNG data URL, like the finger pad's).
-
-    The keyboard and no-JavaScript alternative to drawing: under the
-    전자서명법 (2020) an electronic signature need not be handwritten, only
-    attached by the signer to show they sign; the resident is identified at
-    the counter anyway. The image says it was typed, so nobody mistakes it
-    for a drawn one.
-    """
-    from PIL import Image, ImageDraw, ImageFont
-
-    text = " ".join(name.split())[:TYPED_SIGNATURE_MAX]
-    font_dir = Path(settings.PDF_FONT_DIR)
-    image = Image.new("LA", (600, 220), (255, 0))
-    draw = ImageDraw.Draw(image)
-    draw.text((30, 50), text, font=ImageFont.truetype(str(font_dir / "NanumGothicBold.ttf"), 72), fill=(17, 255))
-    draw.text(
-        (30, 170),
-        "(입력 서명 · typed signature)",
-        font=ImageFont.truetype(str(font_dir / "NanumGothic.ttf"), 24),
-        fill=(80, 255),
-    )
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 def change_rows(draft: Draft, action: str) -> Draft:
     """Apply "add:<section>" or "remove:<section>:<index>" to a repeatable section of the draft."""
     kind, _, rest = action.partition(":")
@@ -486,35 +451,3 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
             note="보완 제출 (corrected): " + ", ".join(sorted(asked)),
         )
     return submission
-
-
-# --- setting up an office (the adoption kit) -----------------------------------
-
-
-def set_counters(office: Office, count: int) -> None:
-    """Counters 1..count: missing ones are made, higher numbers removed (their posters stop working)."""
-    if not 1 <= count <= 99:
-        raise OfficeSetupError("창구 수는 1에서 99 사이로 적어 주세요.")
-    with transaction.atomic():
-        have = set(office.counters.values_list("number", flat=True))
-        Counter.objects.bulk_create([Counter(office=office, number=n) for n in range(1, count + 1) if n not in have])
-        office.counters.filter(number__gt=count).delete()
-
-
-def offer_forms(office: Office, templates: list[FormTemplate]) -> None:
-    """The forms this office offers residents: exactly these (only published ones can be filled)."""
-    office.forms.set(templates)
-
-
-def publishable_forms() -> list[FormTemplate]:
-    """Forms an office can offer today: those with a published version."""
-    return list(FormTemplate.objects.filter(versions__status=FormVersion.Status.PUBLISHED).distinct())
-
-
-def store_logo(office: Office, data: bytes, extension: str) -> None:
-    from django.core.files.base import ContentFile
-
-    old = office.logo.name if office.logo else ""
-    office.logo.save(f"{office.slug}.{extension}", ContentFile(data), save=True)
-    if old and old != office.logo.name:
-        office.logo.storage.delete(old)

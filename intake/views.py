@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
 
-from . import alerts, flow, i18n, preferences, qr, ratelimit, services
+from . import alerts, flow, i18n, preferences, qr, ratelimit, services, signatures
 from .models import Counter, Office, Submission
 from .resilience import keep_post_when_database_down
 
@@ -44,7 +44,7 @@ def _raw_values(request: HtmxHttpRequest, schema: form_schema.Schema) -> dict[st
         # signature wins when both are there.
         typed = request.POST.get(f"{f['key']}__typed", "").strip()
         if f.get("type") == "signature" and typed and not raw.get(f["key"]):
-            raw[f["key"]] = services.typed_signature(typed)
+            raw[f["key"]] = signatures.typed_signature(typed)
     return raw
 
 

@@ -3,7 +3,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from intake import services
+from intake import offices, services
 from intake.models import Draft, Submission
 
 from . import factories
@@ -96,7 +96,7 @@ def test_a_page_sent_again_after_its_draft_is_gone_makes_one_submission(client, 
 def test_a_counter_added_after_the_office_was_cached_is_recorded(client, office, version):
     url = _form_url(office, version)
     client.get(url)  # caches the office with counters 1 and 2
-    services.set_counters(office, 3)  # bulk_create: no signal clears the cache
+    offices.set_counters(office, 3)  # bulk_create: no signal clears the cache
     counter = office.counters.get(number=3)
     client.get(reverse("intake:counter_entry", args=[counter.qr_token]))
     client.get(url)
