@@ -369,12 +369,8 @@ def submit(
                 submitted_at=now,
             )
             lifecycle.transition(submission, "submit", at=now)
-            if draft is not None and draft.pk is None:
-                # Kept, emptied, as the link that prefills this resident's other forms (shared_values).
-                draft.submission, draft.data, draft.sensitive_data = submission, {}, ""
-                draft.save()
-            elif draft is not None:
-                Draft.objects.filter(pk=draft.pk).update(submission=submission, data={}, sensitive_data="")
+            if draft is not None:
+                _close_draft(draft, submission)
     except IntegrityError:
         # A concurrent request with the same key won the race; return its result.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
@@ -387,6 +383,15 @@ def submit(
             raise PageKeyTaken() from None
         raise
     return submission, True
+
+
+def _close_draft(draft: Draft, submission: Submission) -> None:
+    """Kept, emptied, as the link that prefills this resident's other forms (shared_values)."""
+    if draft.pk is None:
+        draft.submission, draft.data, draft.sensitive_data = submission, {}, ""
+        draft.save()
+    else:
+        Draft.objects.filter(pk=draft.pk).update(submission=submission, data={}, sensitive_data="")
 
 
 def purge_stale_drafts(now: datetime.datetime | None = None, hours: int = 48) -> int:
