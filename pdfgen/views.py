@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from intake.models import Office, Submission
 from project.types import StaffRequest
 
-from . import access, services
+from . import access, tasks
 from .bundle import write_bundle
 from .models import ArchivedDocument
 
@@ -48,7 +48,7 @@ def status(request: StaffRequest, submission_id: int) -> HttpResponse:
 @require_POST
 def retry(request: StaffRequest, submission_id: int) -> HttpResponse:
     archive = _get_archive_for_staff(request, submission_id)
-    services.retry(archive)
+    tasks.retry(archive)
     archive.refresh_from_db()
     if request.htmx:
         return _status(request, archive)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from pdfgen import services
+from pdfgen import tasks
 from pdfgen.models import ArchivedDocument
 
 from . import factories
@@ -28,7 +28,7 @@ def test_the_officer_page_shows_pending_then_done_with_the_download_link(client,
     html = client.get(page).content.decode()
     assert 'data-pdf-status="pending"' in html and "준비 중" in html
     assert f'hx-get="{reverse("pdfgen:status", args=[submission.pk])}"' in html  # polls while rendering
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     html = client.get(reverse("pdfgen:status", args=[submission.pk])).content.decode()
     assert 'data-pdf-status="done"' in html and "hx-get" not in html
     assert reverse("officer_console:submission_pdf", args=[submission.pk]) in html
@@ -48,7 +48,7 @@ def test_a_failed_pdf_shows_on_the_console_with_a_retry_that_queues_it_again(cli
     assert doc.status == "pending" and doc.attempts == 0
     assert DBTaskResult.objects.count() == tasks_before + 1
 
-    services.render_and_store(submission.pk, 1)  # what the worker then does
+    tasks.render_and_store(submission.pk, 1)  # what the worker then does
     assert ArchivedDocument.objects.get(submission=submission).status == "done"
 
 
