@@ -27,7 +27,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, Substr
@@ -39,7 +38,6 @@ from intake.expressions import REPORT_ZONE, LocalPart
 from intake.models import Office, Submission
 from intake.services import submission_values
 
-from ..models import Membership
 from .models import EquivalenceFactorSet
 
 COMPLETED = Submission.Status.COMPLETED
@@ -78,19 +76,6 @@ def paper_sheets_for(submission: Submission) -> int:
 
 
 # --- scope and filter ----------------------------------------------------------
-
-
-def manager_offices(user: User | AnonymousUser) -> list[Office]:
-    """Offices whose report this account may read: its manager memberships, or all for a superuser."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return list(Office.objects.order_by("name"))
-    return list(
-        Office.objects.filter(memberships__user_id=user.pk, memberships__role=Membership.Role.MANAGER)
-        .distinct()
-        .order_by("name")
-    )
 
 
 @dataclass(frozen=True)
