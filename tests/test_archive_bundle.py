@@ -59,7 +59,7 @@ def test_a_manager_downloads_the_bundle_and_it_is_logged(client, office, submiss
     tasks.render_and_store(submission.pk, 1)
     manager = factories.officer(office, "manager", role=Membership.Role.MANAGER)
     client.force_login(manager)
-    url = reverse("pdfgen:bundle")
+    url = reverse("archive:bundle")
     page = client.get(url)
     assert page.status_code == 200 and "기록물 이관" in page.content.decode()
     response = client.get(url, {"date": submission.service_date.isoformat(), "office": office.pk})
@@ -71,7 +71,7 @@ def test_a_manager_downloads_the_bundle_and_it_is_logged(client, office, submiss
 
 
 def test_only_managers_of_that_office_get_a_bundle(client, office, officer, other_office, submission):
-    url = reverse("pdfgen:bundle")
+    url = reverse("archive:bundle")
     client.force_login(officer)  # an officer, not a manager
     assert client.get(url).status_code == 403
     client.force_login(factories.officer(other_office, "other-manager", role=Membership.Role.MANAGER))

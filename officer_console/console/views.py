@@ -18,6 +18,7 @@ from forms_catalog import schema as form_schema
 from intake import services as intake_services
 from intake.models import Counter, Office, Submission
 from pdfgen.models import ArchivedDocument
+from pdfgen.posters import posters_pdf
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
@@ -288,6 +289,16 @@ def lobby(request: StaffRequest, office_id: int) -> HttpResponse:
     # Staff come here for the TV's address; the TV itself needs no log-in.
     office = access.get_office_for_officer(request, office_id)
     return redirect("officer_console:lobby_tv", token=services.lobby_token(office.pk))
+
+
+@login_required
+@require_GET
+def posters(request: StaffRequest, office_id: int) -> HttpResponse:
+    """All the office's counter posters in one PDF, for staff of that office and admins."""
+    office = access.get_office_for_staff(request, office_id)
+    response = HttpResponse(posters_pdf(request, office), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="qr-posters-{office.slug}.pdf"'
+    return response
 
 
 @require_GET
