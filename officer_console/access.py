@@ -71,6 +71,14 @@ def counter_for_staff(user: AnyUser, counter_id: int) -> Counter | None:
 # --- one helper per protected object, for views -------------------------------
 
 
+def get_offices_for_staff(request: StaffRequest) -> list[Office]:
+    """The account's offices; 403 for an account with none, unless it is an admin (it has the admin)."""
+    offices = offices_for(request.user)
+    if not offices and not request.user.is_staff:
+        raise PermissionDenied("이 계정은 소속 기관이 없습니다. 관리자에게 문의하세요.")
+    return offices
+
+
 def get_office_for_officer(request: StaffRequest, office_id: int) -> Office:
     office = get_object_or_404(Office, pk=office_id)
     if not works_at(request.user, office.pk):

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -55,11 +54,9 @@ def _selected_counter(request: StaffRequest, office: Office) -> Counter | None:
 @login_required
 @require_GET
 def home(request: StaffRequest) -> HttpResponse:
-    offices = access.offices_for(request.user)
+    offices = access.get_offices_for_staff(request)
     if len(offices) == 1:
         return redirect("officer_console:console", office_id=offices[0].pk)
-    if not offices and not request.user.is_staff:
-        raise PermissionDenied("이 계정은 소속 기관이 없습니다. 관리자에게 문의하세요.")
     return render(request, "officer_console/home.html", {"offices": offices})
 
 
