@@ -103,6 +103,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-logo
 
 test: install-test lint
 	$(BIN)/python -m pytest -p no:cacheprovider

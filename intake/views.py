@@ -1,8 +1,9 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -159,7 +160,9 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     offices = Office.objects.prefetch_related("counters").all()
     if request.user.is_authenticated:
         messages.info(request, _("직원용 콘솔은 위쪽 메뉴에 있습니다."))
-    return render(request, "intake/home.html", {"offices": offices, "console_url": reverse("officer_console:home")})
+    # Where staff land after log-in, as the project's settings name it: intake names no staff URL.
+    console_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    return render(request, "intake/home.html", {"offices": offices, "console_url": console_url})
 
 
 @require_POST

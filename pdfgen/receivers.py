@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from intake.models import Submission
 from intake.signals import submission_changed
 
-from . import services
+from . import tasks
 
 # States whose PDF differs: the receipt as filed, and the final record with
 # the officer's processing section.
@@ -15,4 +15,4 @@ ARCHIVED_STATES = {Submission.Status.SUBMITTED, Submission.Status.COMPLETED, Sub
 @receiver(submission_changed)
 def queue_render(sender: Any, submission: Submission, old_status: str, new_status: str, **kwargs: Any) -> None:
     if new_status in ARCHIVED_STATES:
-        services.request_render(submission, new=not old_status)
+        tasks.request_render(submission, new=not old_status)

@@ -251,11 +251,6 @@ PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/nanum")
 # A render task RUNNING longer than this on another machine is taken as
 # stranded by a dead worker and queued again (a render takes well under 1 s).
 PDF_STALE_TASK_SECONDS = int(os.environ.get("PDF_STALE_TASK_SECONDS", "600"))
-# pdfgen reads staff memberships, links downloads and logs exports through these names, so
-# it never imports officer_console.
-PDF_MEMBERSHIP_MODEL = "officer_console.Membership"
-PDF_DOWNLOAD_URL_NAME = "officer_console:submission_pdf"
-PDF_ACCESS_LOGGER = "officer_console.console.services.log_access"
 
 # --- Security -------------------------------------------------------------
 # No inline script or style anywhere (a stored XSS payload cannot run even if

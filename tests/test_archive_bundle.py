@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from officer_console.models import AccessLog, Membership
-from pdfgen import services
+from pdfgen import tasks
 
 from . import factories
 
@@ -28,7 +28,7 @@ def _manifest(archive: zipfile.ZipFile) -> list[dict[str, str]]:
 
 
 def test_the_command_bundles_the_days_pdfs_with_a_manifest(office, version, submission, tmp_path):
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     pending = factories.submitted(office, version)  # not rendered yet
     yesterday = factories.submitted(office, version)
     yesterday.service_date -= datetime.timedelta(days=1)
@@ -49,17 +49,17 @@ def test_the_command_bundles_the_days_pdfs_with_a_manifest(office, version, subm
 
 
 def test_the_command_saves_to_storage_by_default(submission, tmp_path, capsys):
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     call_command("archive_bundle", "--date", submission.service_date.isoformat(), "--office", "seocho-gu")
     saved = tmp_path / "bundles" / f"{submission.service_date.isoformat()}-seocho-gu.zip"
     assert saved.exists() and "1 PDF(s) bundled" in capsys.readouterr().out
 
 
 def test_a_manager_downloads_the_bundle_and_it_is_logged(client, office, submission):
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     manager = factories.officer(office, "manager", role=Membership.Role.MANAGER)
     client.force_login(manager)
-    url = reverse("pdfgen:bundle")
+    url = reverse("archive:bundle")
     page = client.get(url)
     assert page.status_code == 200 and "기록물 이관" in page.content.decode()
     response = client.get(url, {"date": submission.service_date.isoformat(), "office": office.pk})
@@ -71,7 +71,7 @@ def test_a_manager_downloads_the_bundle_and_it_is_logged(client, office, submiss
 
 
 def test_only_managers_of_that_office_get_a_bundle(client, office, officer, other_office, submission):
-    url = reverse("pdfgen:bundle")
+    url = reverse("archive:bundle")
     client.force_login(officer)  # an officer, not a manager
     assert client.get(url).status_code == 403
     client.force_login(factories.officer(other_office, "other-manager", role=Membership.Role.MANAGER))

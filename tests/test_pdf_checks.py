@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from pdfgen import checks, render, services
+from pdfgen import checks, render, services, tasks
 from pdfgen.models import ArchivedDocument, PdfLayout
 
 from . import factories
@@ -62,7 +62,7 @@ def test_checks_report_altered_data_missing_text_and_plain_pdfs(submission):
 def test_a_pdf_failing_the_checks_is_not_stored(submission, monkeypatch):
     monkeypatch.setattr(render, "render_pdf", lambda html, data, **kw: HTML(string=html).write_pdf())
     with pytest.raises(checks.ArchiveCheckError):
-        services.render_and_store(submission.pk, 1)
+        tasks.render_and_store(submission.pk, 1)
     doc = ArchivedDocument.objects.get(submission=submission)
     assert not doc.file and doc.attempts == 1 and "PDF/A" in doc.last_error
 

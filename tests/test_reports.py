@@ -16,6 +16,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from intake import uploads
+from officer_console import access
 from officer_console.models import EquivalenceFactorSet, Membership
 from officer_console.reports import services as reports
 from officer_console.reports import waits
@@ -116,10 +117,10 @@ def test_filters_by_office_and_form(known):
 def test_manager_scope(db, office, other_office):
     manager = factories.officer(office, "manager.one", role=Membership.Role.MANAGER)
     officer = factories.officer(other_office, "officer.two")
-    assert reports.manager_offices(manager) == [office]
-    assert reports.manager_offices(officer) == []
+    assert access.manager_offices(manager) == [office]
+    assert access.manager_offices(officer) == []
     Membership.objects.create(user=manager, office=other_office, role=Membership.Role.MANAGER)
-    assert set(reports.manager_offices(manager)) == {office, other_office}
+    assert set(access.manager_offices(manager)) == {office, other_office}
 
 
 def _pdf(pages: int) -> bytes:

@@ -7,12 +7,13 @@ from intake import events
 from intake import services as intake_services
 from intake.ws import SafeJsonWebsocketConsumer
 
+from .. import access
 from . import mirror, services
 
 
 @database_sync_to_async
 def _allowed(user: Any, office_id: int) -> bool:
-    return services.can_access_office(user, office_id)
+    return access.works_at(user, office_id)
 
 
 @database_sync_to_async
@@ -97,7 +98,7 @@ class LobbyConsumer(ConsoleConsumer):
 
 @database_sync_to_async
 def _mirror_counter(user: Any, counter_id: int) -> bool:
-    return services.counter_for_staff(user, counter_id) is not None
+    return access.counter_for_staff(user, counter_id) is not None
 
 
 @database_sync_to_async

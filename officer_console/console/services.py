@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,7 +21,8 @@ from intake import services as intake_services
 from intake.errors import ActionRefused
 from intake.models import Counter, Office, Submission
 
-from ..models import AccessLog, FieldEdit, Membership, MirrorState, Review
+from .. import access
+from ..models import AccessLog, FieldEdit, MirrorState, Review
 from ..reports.services import paper_sheets_for
 
 S = Submission.Status
@@ -30,32 +31,6 @@ S = Submission.Status
 # Every refused staff action: an illegal move (code "conflict") or a missing
 # input, raised by the lifecycle and by the checks below alike.
 StaffActionError = ActionRefused
-
-
-def offices_for(user: User | AnonymousUser) -> list[Office]:
-    if not user.is_authenticated:
-        return []
-    return list(Office.objects.filter(memberships__user=user).distinct().order_by("name"))
-
-
-def can_access_office(user: User | AnonymousUser, office_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(user_id=user.pk, office_id=office_id).exists()
-
-
-def is_manager(user: User | AnonymousUser, office_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(user_id=user.pk, office_id=office_id, role=Membership.Role.MANAGER).exists()
-
-
-def counter_for_staff(user: User | AnonymousUser, counter_id: int) -> Counter | None:
-    """The counter, if it belongs to one of the account's offices."""
-    counter = Counter.objects.select_related("office").filter(pk=counter_id).first()
-    if counter is None or not can_access_office(user, counter.office_id):
-        return None
-    return counter
 
 
 def call(submission_id: int, user: User, counter: Counter | None) -> Submission:
@@ -125,7 +100,7 @@ def transfer(
         submission = lifecycle.lock(submission_id, "transfer", target=counter or officer)
         if counter is not None and counter.office_id != submission.office_id:
             raise StaffActionError("wrong_office", "다른 기관의 창구로는 넘길 수 없습니다.")
-        if officer is not None and not can_access_office(officer, submission.office_id):
+        if officer is not None and not access.works_at(officer, submission.office_id):
             raise StaffActionError("wrong_office", "이 기관 소속이 아닌 담당자에게는 넘길 수 없습니다.")
         if counter is not None:
             submission.called_counter = counter

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
 from django.db.models import Count, DateField, Func, Q, Sum
 from django.db.models.functions import Coalesce, Substr
@@ -35,7 +34,6 @@ from forms_catalog.schema import input_fields
 from intake.models import Office, Submission
 from intake.services import submission_values
 
-from ..models import Membership
 from .filters import ReportFilter, default_period, submissions_in
 from .models import EquivalenceFactorSet
 from .waits import WaitRow, wait_row, wait_rows, waiting_times
@@ -78,19 +76,6 @@ def paper_sheets_for(submission: Submission) -> int:
 
 
 # --- scope and filter ----------------------------------------------------------
-
-
-def manager_offices(user: User | AnonymousUser) -> list[Office]:
-    """Offices whose report this account may read: its manager memberships, or all for a superuser."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return list(Office.objects.order_by("name"))
-    return list(
-        Office.objects.filter(memberships__user_id=user.pk, memberships__role=Membership.Role.MANAGER)
-        .distinct()
-        .order_by("name")
-    )
 
 
 # --- result shapes -------------------------------------------------------------
