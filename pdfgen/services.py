@@ -13,17 +13,17 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
+from intake import sealed
 from intake.models import Submission
 from intake.services import submission_values
 
-from . import images
+from . import images, storage
 from .models import ArchivedDocument, PdfLayout
 
 logger = logging.getLogger(__name__)
@@ -62,8 +62,7 @@ def _options(f: dict[str, Any], value: Any) -> list[dict[str, Any]]:
 def _seal_image(value: Any) -> str:
     if not isinstance(value, dict) or not str(value.get("content_type", "")).startswith("image/"):
         return ""
-    with default_storage.open(value["file"], "rb") as handle:
-        return images.print_image(handle.read())
+    return images.print_image(sealed.read(value["file"]))
 
 
 def display_value(f: dict[str, Any], value: Any) -> Any:
@@ -275,8 +274,8 @@ def render_and_store(submission_id: int, revision: int) -> str:
     digest = hashlib.sha256(pdf).hexdigest()
     # Write the new file under a fresh name first, then point the row at it:
     # a crash in between leaves the old archive intact, never a half file.
-    name = default_storage.save(
-        f"archive/{submission.submitted_at:%Y/%m}/{submission.reference}-r{submission.revision}.pdf", ContentFile(pdf)
+    name = storage.store(
+        f"archive/{submission.submitted_at:%Y/%m}/{submission.reference}-r{submission.revision}.pdf", pdf
     )
     with transaction.atomic():
         locked = ArchivedDocument.objects.select_for_update().get(pk=doc.pk)

@@ -1,4 +1,5 @@
 import datetime
+import io
 import itertools
 from typing import Any
 
@@ -12,11 +13,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
 from intake import services as intake_services
+from intake.crypto import DecryptionError
 from intake.models import Counter, Office, Submission
+from pdfgen import storage as archive_storage
 from pdfgen.models import ArchivedDocument
 from project.csvexport import excel_csv
 from project.types import StaffRequest
@@ -463,18 +466,29 @@ def call_next(request: StaffRequest, office_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def submission_pdf(request: StaffRequest, pk: int) -> HttpResponseBase:
+    """The archived PDF holds the full 주민등록번호: like an unmask, only for a stated reason, logged."""
     submission = _get_submission_for_officer(request, pk)
     archive = ArchivedDocument.objects.filter(submission=submission).exclude(file="").first()
     if archive is None:
         raise Http404("PDF가 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.")
+    reason = request.POST.get("reason", "").strip()[:200]
+    if not reason:
+        messages.error(request, "PDF 내려받기 사유를 입력해 주세요. (A reason is required to download the PDF.)")
+        return redirect("officer_console:submission", pk=submission.pk)
+    try:
+        pdf = archive_storage.read_pdf(archive)
+    except DecryptionError:
+        messages.error(request, "보관 PDF를 열 수 없습니다(변조 또는 키 없음). 관리자에게 알려 주세요.")
+        return redirect("officer_console:submission", pk=submission.pk)
     services.log_access(
-        user=request.user, ip=_client_ip(request), action=AccessLog.Action.DOWNLOAD, submission=submission
+        user=request.user,
+        ip=_client_ip(request),
+        action=AccessLog.Action.DOWNLOAD,
+        submission=submission,
+        reason=reason,
     )
     return FileResponse(
-        archive.file.open("rb"),
-        as_attachment=True,
-        filename=f"{submission.reference}.pdf",
-        content_type="application/pdf",
+        io.BytesIO(pdf), as_attachment=True, filename=f"{submission.reference}.pdf", content_type="application/pdf"
     )
