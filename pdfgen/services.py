@@ -259,6 +259,9 @@ def render_and_store(submission_id: int, revision: int) -> str:
     submission = Submission.objects.select_related("form_version__template", "office", "handled_by").get(
         pk=submission_id
     )
+    if submission.personal_data_purged_at is not None:
+        # The archived file is the record now; rendering the emptied form would replace it.
+        return "purged"
     _test_delay()
     try:
         context, data = build_context(submission)
