@@ -211,7 +211,9 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     nav = request.POST.get("_nav", "")
     if nav in ("next", "prev") or request.FILES:
         services.save_draft(draft, raw, seq)
-        upload_errors = services.attach_uploads(draft, request.FILES)
+        upload_errors = ratelimit.refuse_uploads(
+            draft.form_version.schema, request.FILES, _resident_key(request), str(request.META.get("REMOTE_ADDR", ""))
+        ) or services.attach_uploads(draft, request.FILES)
         values = services.draft_values(draft)
         if nav in ("next", "prev") or upload_errors:
             return _navigate(request, form, draft, values, posted_step, nav, upload_errors)

@@ -23,7 +23,7 @@ from intake import sealed
 from intake.models import Submission
 from intake.services import submission_values
 
-from . import images, storage
+from . import failures, images, storage
 from .models import ArchivedDocument, PdfLayout
 
 logger = logging.getLogger(__name__)
@@ -272,8 +272,10 @@ def render_and_store(submission_id: int, revision: int) -> str:
             pdf, data, checks.expected_texts(context), title=context["doc"]["title"], author=context["doc"]["office"]
         )
     except Exception as exc:
-        _record_failure(doc.pk, submission_id, revision, exc)
-        raise
+        failure = failures.scrubbed(exc, submission)
+        _record_failure(doc.pk, submission_id, revision, failure)
+        # The task keeps the traceback of what it raised: the scrubbed one, not the original.
+        raise failure from None
     digest = hashlib.sha256(pdf).hexdigest()
     # Write the new file under a fresh name first, then point the row at it:
     # a crash in between leaves the old archive intact, never a half file.
@@ -311,13 +313,13 @@ def _test_delay() -> None:
         time.sleep(float(delay))
 
 
-def _record_failure(doc_id: int, submission_id: int, revision: int, exc: Exception) -> None:
+def _record_failure(doc_id: int, submission_id: int, revision: int, failure: failures.RenderFailed) -> None:
     from .tasks import render_submission_pdf
 
     with transaction.atomic():
         doc = ArchivedDocument.objects.select_for_update().get(pk=doc_id)
         doc.attempts += 1
-        doc.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        doc.last_error = str(failure)[:2000]
         doc.updated_at = timezone.now()
         if doc.attempts >= MAX_ATTEMPTS:
             doc.status = ArchivedDocument.Status.FAILED
@@ -326,7 +328,7 @@ def _record_failure(doc_id: int, submission_id: int, revision: int, exc: Excepti
             delay = datetime.timedelta(seconds=5 * 2**doc.attempts)
             render_submission_pdf.using(run_after=timezone.now() + delay).enqueue(submission_id, revision)
         doc.save()
-    logger.warning("PDF render for submission %s failed (attempt %s)", submission_id, doc.attempts, exc_info=exc)
+    logger.warning("PDF render for submission %s failed (attempt %s)\n%s", submission_id, doc.attempts, failure.details)
 
 
 def retry(doc: ArchivedDocument) -> None:

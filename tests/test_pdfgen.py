@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from officer_console.console import services as staff
-from pdfgen import services, storage
+from pdfgen import failures, services, storage
 from pdfgen.models import ArchivedDocument
 
 from . import factories
@@ -78,7 +78,7 @@ def test_a_failed_render_is_recorded_and_retried_later(submission, monkeypatch):
         raise RuntimeError("font exploded")
 
     monkeypatch.setattr(pdfgen.render, "render_pdf", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(failures.RenderFailed, match="RuntimeError: font exploded"):
         services.render_and_store(submission.pk, 1)
     doc = ArchivedDocument.objects.get(submission=submission)
     assert doc.attempts == 1 and "font exploded" in doc.last_error and doc.status == "pending"
@@ -116,7 +116,7 @@ def test_backoff_doubles_and_stops_after_the_last_attempt_as_failed(submission, 
     delays = []
     for _attempt in range(services.MAX_ATTEMPTS):
         before = timezone.now()
-        with pytest.raises(OSError):
+        with pytest.raises(failures.RenderFailed, match="OSError"):
             services.render_and_store(submission.pk, 1)
         queued = DBTaskResult.objects.order_by("-enqueued_at").first()
         if queued is not None:
