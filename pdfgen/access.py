@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model
 
 MANAGER_ROLE = "manager"
+OFFICER_ROLE = "officer"
 
 
 def _membership() -> type[Model]:
@@ -19,9 +20,10 @@ def _membership() -> type[Model]:
 
 
 def works_at(user: User | AnonymousUser, office_id: int) -> bool:
+    """An officer of the office: only officers see its residents' data (managers read reports)."""
     if not user.is_authenticated:
         return False
-    return _membership()._default_manager.filter(user_id=user.pk, office_id=office_id).exists()
+    return _membership()._default_manager.filter(user_id=user.pk, office_id=office_id, role=OFFICER_ROLE).exists()
 
 
 def manages(user: User | AnonymousUser, office_id: int) -> bool:
@@ -30,8 +32,17 @@ def manages(user: User | AnonymousUser, office_id: int) -> bool:
     return _membership()._default_manager.filter(user_id=user.pk, office_id=office_id, role=MANAGER_ROLE).exists()
 
 
-def managed_office_ids(user: User | AnonymousUser) -> list[int]:
+def _office_ids(user: User | AnonymousUser, role: str) -> set[int]:
     if not user.is_authenticated:
-        return []
-    rows = _membership()._default_manager.filter(user_id=user.pk, role=MANAGER_ROLE).values_list("office_id", flat=True)
-    return sorted(set(rows))
+        return set()
+    return set(_membership()._default_manager.filter(user_id=user.pk, role=role).values_list("office_id", flat=True))
+
+
+def managed_office_ids(user: User | AnonymousUser) -> list[int]:
+    return sorted(_office_ids(user, MANAGER_ROLE))
+
+
+def bundle_office_ids(user: User | AnonymousUser) -> list[int]:
+    """Offices whose daily bundle (every PDF, personal data and all) the account may take:
+    a bulk export, so it needs both rights, the manager's and the officer's."""
+    return sorted(_office_ids(user, MANAGER_ROLE) & _office_ids(user, OFFICER_ROLE))

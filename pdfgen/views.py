@@ -68,10 +68,12 @@ def _log_export(request: StaffRequest, reason: str) -> None:
 @login_required
 @require_GET
 def bundle(request: StaffRequest) -> HttpResponseBase:
-    """Managers download a day's archive bundle of an office they manage, for a stated reason."""
-    offices = list(Office.objects.filter(pk__in=access.managed_office_ids(request.user)).order_by("name"))
+    """A day's archive bundle, for an account that both manages and works at the office, with a reason."""
+    offices = list(Office.objects.filter(pk__in=access.bundle_office_ids(request.user)).order_by("name"))
     if not offices:
-        raise PermissionDenied("기록물 꾸러미는 기관 관리자만 내려받을 수 있습니다. (managers only)")
+        raise PermissionDenied(
+            "기록물 꾸러미는 그 기관의 관리자이면서 담당 공무원인 계정만 내려받을 수 있습니다. (manager and officer)"
+        )
     reason = request.GET.get("reason", "").strip()[:200]
     context: dict[str, Any] = {
         "offices": offices,

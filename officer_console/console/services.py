@@ -49,16 +49,31 @@ ALLOWED = {
 }
 
 
+# Least privilege: only an officer membership opens the queue, a submission,
+# its personal data and every action on it. A manager membership reads the
+# reports and the access log; a person who does both holds both memberships.
+OFFICER = Membership.Role.OFFICER
+
+
 def offices_for(user: User | AnonymousUser) -> list[Office]:
+    """Offices whose queue this account works: its officer memberships."""
     if not user.is_authenticated:
         return []
-    return list(Office.objects.filter(memberships__user=user).distinct().order_by("name"))
+    return list(Office.objects.filter(memberships__user=user, memberships__role=OFFICER).distinct().order_by("name"))
+
+
+def managed_offices(user: User | AnonymousUser) -> list[Office]:
+    if not user.is_authenticated:
+        return []
+    rows = Office.objects.filter(memberships__user=user, memberships__role=Membership.Role.MANAGER)
+    return list(rows.distinct().order_by("name"))
 
 
 def can_access_office(user: User | AnonymousUser, office_id: int) -> bool:
+    """May see the office's submissions and act on them: an officer membership."""
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(user_id=user.pk, office_id=office_id).exists()
+    return Membership.objects.filter(user_id=user.pk, office_id=office_id, role=OFFICER).exists()
 
 
 def is_manager(user: User | AnonymousUser, office_id: int) -> bool:
@@ -378,6 +393,17 @@ def office_for_lobby_token(token: str) -> int | None:
 
 def mirror_group(counter_id: int) -> str:
     return f"mirror.{counter_id}"
+
+
+def log_mirror_watch(user: User, ip: str | None, counter: Counter, submission: Submission | None) -> AccessLog:
+    """Watching a counter's mirror shows its resident's data (masked): a view, logged with the counter."""
+    return log_access(
+        user=user,
+        ip=ip,
+        action=AccessLog.Action.VIEW,
+        submission=submission,
+        reason=f"창구 보조 화면 (counter mirror) {counter.number}번",
+    )
 
 
 def idle_mirror(counter: Counter) -> None:

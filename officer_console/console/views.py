@@ -77,11 +77,12 @@ def _selected_counter(request: StaffRequest, office: Office) -> Counter | None:
 @require_GET
 def home(request: StaffRequest) -> HttpResponse:
     offices = services.offices_for(request.user)
-    if len(offices) == 1:
+    managed = services.managed_offices(request.user)
+    if len(offices) == 1 and not managed:
         return redirect("officer_console:console", office_id=offices[0].pk)
-    if not offices and not request.user.is_staff:
+    if not offices and not managed and not request.user.is_staff:
         raise PermissionDenied("이 계정은 소속 기관이 없습니다. 관리자에게 문의하세요.")
-    return render(request, "officer_console/home.html", {"offices": offices})
+    return render(request, "officer_console/home.html", {"offices": offices, "managed": managed})
 
 
 @login_required
@@ -163,7 +164,9 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         "office": office,
         "counter": _selected_counter(request, office),
         "counters": office.counters.all(),
-        "colleagues": User.objects.filter(memberships__office=office).exclude(pk=request.user.pk).order_by("username"),
+        "colleagues": User.objects.filter(memberships__office=office, memberships__role=services.OFFICER)
+        .exclude(pk=request.user.pk)
+        .order_by("username"),
         "review": review,
         "edits": FieldEdit.objects.filter(submission=submission),
         "history": submission.events.select_related("actor").all(),
@@ -198,7 +201,7 @@ def _edit_fields(submission: Submission) -> list[dict[str, Any]]:
 def _user_in_office(office: Office, user_id: str | None) -> User | None:
     if not user_id or not user_id.isdigit():
         return None
-    return User.objects.filter(pk=int(user_id), memberships__office=office).first()
+    return User.objects.filter(pk=int(user_id), memberships__office=office, memberships__role=services.OFFICER).first()
 
 
 @login_required
@@ -303,7 +306,10 @@ def mirror_window(request: StaffRequest, counter_id: int) -> HttpResponse:
     counter = services.counter_for_staff(request.user, counter_id)
     if counter is None:
         raise Http404("No such counter for this account.")
-    return render(request, "officer_console/mirror.html", mirror.mirror_context(counter.pk))
+    context = mirror.mirror_context(counter.pk)
+    # The mirror shows the resident's data (masked): watching it is an access like opening the submission.
+    services.log_mirror_watch(request.user, _client_ip(request), counter, context["submission"])
+    return render(request, "officer_console/mirror.html", context)
 
 
 @login_required
@@ -385,10 +391,13 @@ def search(request: StaffRequest, office_id: int) -> HttpResponse:
 
 
 def _get_office_for_manager(request: StaffRequest, office_id: int) -> Office:
-    office = _get_office_for_officer(request, office_id)
-    if not services.is_manager(request.user, office.pk):
+    """The office, for its managers (an officer membership is not needed to read the access log)."""
+    office = get_object_or_404(Office, pk=office_id)
+    if services.is_manager(request.user, office.pk):
+        return office
+    if services.can_access_office(request.user, office.pk):
         raise PermissionDenied("관리자만 볼 수 있습니다. (Managers only.)")
-    return office
+    raise Http404("No such office for this account.")
 
 
 def _access_log_rows(office: Office, q: Any) -> Any:
