@@ -48,7 +48,10 @@ class PostedPage:
     def save_with_uploads(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Save, then store the files that came with the page: (the draft's values, upload errors)."""
         self.save()
-        upload_errors = services.attach_uploads(self.draft, self.request.FILES)
+        request = self.request
+        upload_errors = ratelimit.refuse_uploads(
+            self.schema, request.FILES, resident.resident_key(request), str(request.META.get("REMOTE_ADDR", ""))
+        ) or services.attach_uploads(self.draft, request.FILES)
         return services.draft_values(self.draft), upload_errors
 
     def render(self, values: dict[str, Any], errors: dict[str, str] | None = None, **kwargs: Any) -> HttpResponse:

@@ -204,11 +204,15 @@ def _fill_shared_fields(draft: Draft) -> Draft:
     """Fields shared by semantic key (성명, 주민등록번호, 주소…) are entered once across forms.
 
     Only keys the resident has never touched in this draft are filled, so a
-    field they cleared on purpose stays clear.
+    field they cleared on purpose stays clear. Personal numbers (주민등록번호…)
+    are never carried over: the page would show them in full to whoever
+    opens the next form in this browser, on a shared or borrowed phone too.
     """
     values = draft_values(draft)
-    prefill = form_schema.prefill(draft.form_version.schema, shared_values(draft.resident_key, exclude_draft=draft.pk))
-    missing = {k: v for k, v in prefill.items() if k not in values}
+    schema = draft.form_version.schema
+    prefill = form_schema.prefill(schema, shared_values(draft.resident_key, exclude_draft=draft.pk))
+    secret = form_schema.sensitive_keys(schema)
+    missing = {k: v for k, v in prefill.items() if k not in values and k not in secret}
     if missing:
         draft.data, draft.sensitive_data = split_sensitive(draft.form_version, {**values, **missing})
         draft.save(update_fields=["data", "sensitive_data"])

@@ -8,6 +8,8 @@ kept for what the account may know exists but its role does not open
 (managers-only pages).
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -20,15 +22,20 @@ from project.types import StaffRequest
 from .models import Membership
 
 AnyUser = User | AnonymousUser
+# Least privilege: only an officer membership opens the queue, a submission,
+# its personal data and every action on it. A manager membership reads the
+# reports and the access log; a person who does both holds both memberships.
+OFFICER = Membership.Role.OFFICER
 
 
 # --- rules ------------------------------------------------------------------
 
 
 def works_at(user: AnyUser, office_id: int) -> bool:
+    """An officer of the office: only officers see its residents' data and act on it."""
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(user_id=user.pk, office_id=office_id).exists()
+    return Membership.objects.filter(user_id=user.pk, office_id=office_id, role=OFFICER).exists()
 
 
 def manages(user: AnyUser, office_id: int) -> bool:
@@ -38,9 +45,15 @@ def manages(user: AnyUser, office_id: int) -> bool:
 
 
 def offices_for(user: AnyUser) -> list[Office]:
+    """Offices whose queue this account works: its officer memberships."""
     if not user.is_authenticated:
         return []
-    return list(Office.objects.filter(memberships__user=user).distinct().order_by("name"))
+    return list(Office.objects.filter(memberships__user=user, memberships__role=OFFICER).distinct().order_by("name"))
+
+
+def colleagues(office: Office) -> Any:
+    """The office's officers: who a submission can be handed to."""
+    return User.objects.filter(memberships__office=office, memberships__role=OFFICER).distinct()
 
 
 def manager_offices(user: AnyUser, *, superuser_sees_all: bool = True) -> list[Office]:
@@ -71,12 +84,14 @@ def counter_for_staff(user: AnyUser, counter_id: int) -> Counter | None:
 # --- one helper per protected object, for views -------------------------------
 
 
-def get_offices_for_staff(request: StaffRequest) -> list[Office]:
-    """The account's offices; 403 for an account with none, unless it is an admin (it has the admin)."""
+def get_offices_for_staff(request: StaffRequest) -> tuple[list[Office], list[Office]]:
+    """(offices it works at, offices it manages); 403 for an account with neither, unless
+    it is an admin (it has the admin)."""
     offices = offices_for(request.user)
-    if not offices and not request.user.is_staff:
+    managed = manager_offices(request.user, superuser_sees_all=False)
+    if not offices and not managed and not request.user.is_staff:
         raise PermissionDenied("이 계정은 소속 기관이 없습니다. 관리자에게 문의하세요.")
-    return offices
+    return offices, managed
 
 
 def get_office_for_officer(request: StaffRequest, office_id: int) -> Office:
@@ -87,10 +102,13 @@ def get_office_for_officer(request: StaffRequest, office_id: int) -> Office:
 
 
 def get_office_for_manager(request: StaffRequest, office_id: int) -> Office:
-    office = get_office_for_officer(request, office_id)
-    if not manages(request.user, office.pk):
+    """The office, for its managers (an officer membership is not needed to read the access log)."""
+    office = get_object_or_404(Office, pk=office_id)
+    if manages(request.user, office.pk):
+        return office
+    if works_at(request.user, office.pk):
         raise PermissionDenied("관리자만 볼 수 있습니다. (Managers only.)")
-    return office
+    raise Http404("No such office for this account.")
 
 
 def get_office_for_staff(request: StaffRequest, office_id: int) -> Office:
@@ -109,9 +127,14 @@ def get_report_offices(request: StaffRequest) -> list[Office]:
 
 
 def get_bundle_offices(request: StaffRequest) -> list[Office]:
-    offices = manager_offices(request.user, superuser_sees_all=False)
+    """A day's bundle holds every PDF, personal data and all: a bulk export that needs
+    both rights at the office, the manager's and the officer's."""
+    worked = {o.pk for o in offices_for(request.user)}
+    offices = [o for o in manager_offices(request.user, superuser_sees_all=False) if o.pk in worked]
     if not offices:
-        raise PermissionDenied("기록물 꾸러미는 기관 관리자만 내려받을 수 있습니다. (managers only)")
+        raise PermissionDenied(
+            "기록물 꾸러미는 그 기관의 관리자이면서 담당 공무원인 계정만 내려받을 수 있습니다. (manager and officer)"
+        )
     return offices
 
 

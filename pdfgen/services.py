@@ -6,11 +6,11 @@ imports this module, never the other way round).
 
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
+from intake import sealed
 from intake.models import Submission
 from intake.services import submission_values
 
@@ -30,8 +30,7 @@ def _options(f: dict[str, Any], value: Any) -> list[dict[str, Any]]:
 def _seal_image(value: Any) -> str:
     if not isinstance(value, dict) or not str(value.get("content_type", "")).startswith("image/"):
         return ""
-    with default_storage.open(value["file"], "rb") as handle:
-        return images.print_image(handle.read())
+    return images.print_image(sealed.read(value["file"]))
 
 
 def display_value(f: dict[str, Any], value: Any) -> Any:

@@ -14,7 +14,6 @@ import os
 import time
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django_tasks import task
 
 from intake.models import Submission
 
-from . import services
+from . import failures, services, storage
 from .models import ArchivedDocument
 
 logger = logging.getLogger(__name__)
@@ -60,6 +59,9 @@ def render_and_store(submission_id: int, revision: int) -> str:
     submission = Submission.objects.select_related("form_version__template", "office", "handled_by").get(
         pk=submission_id
     )
+    if submission.personal_data_purged_at is not None:
+        # The archived file is the record now; rendering the emptied form would replace it.
+        return "purged"
     _test_delay()
     try:
         context, data = services.build_context(submission)
@@ -70,13 +72,15 @@ def render_and_store(submission_id: int, revision: int) -> str:
             pdf, data, checks.expected_texts(context), title=context["doc"]["title"], author=context["doc"]["office"]
         )
     except Exception as exc:
-        _record_failure(doc.pk, submission_id, revision, exc)
-        raise
+        failure = failures.scrubbed(exc, submission)
+        _record_failure(doc.pk, submission_id, revision, failure)
+        # The task keeps the traceback of what it raised: the scrubbed one, not the original.
+        raise failure from None
     digest = hashlib.sha256(pdf).hexdigest()
     # Write the new file under a fresh name first, then point the row at it:
     # a crash in between leaves the old archive intact, never a half file.
-    name = default_storage.save(
-        f"archive/{submission.submitted_at:%Y/%m}/{submission.reference}-r{submission.revision}.pdf", ContentFile(pdf)
+    name = storage.store(
+        f"archive/{submission.submitted_at:%Y/%m}/{submission.reference}-r{submission.revision}.pdf", pdf
     )
     with transaction.atomic():
         locked = ArchivedDocument.objects.select_for_update().get(pk=doc.pk)
@@ -109,11 +113,11 @@ def _test_delay() -> None:
         time.sleep(float(delay))
 
 
-def _record_failure(doc_id: int, submission_id: int, revision: int, exc: Exception) -> None:
+def _record_failure(doc_id: int, submission_id: int, revision: int, failure: failures.RenderFailed) -> None:
     with transaction.atomic():
         doc = ArchivedDocument.objects.select_for_update().get(pk=doc_id)
         doc.attempts += 1
-        doc.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        doc.last_error = str(failure)[:2000]
         doc.updated_at = timezone.now()
         if doc.attempts >= MAX_ATTEMPTS:
             doc.status = ArchivedDocument.Status.FAILED
@@ -122,7 +126,7 @@ def _record_failure(doc_id: int, submission_id: int, revision: int, exc: Excepti
             delay = datetime.timedelta(seconds=5 * 2**doc.attempts)
             render_submission_pdf.using(run_after=timezone.now() + delay).enqueue(submission_id, revision)
         doc.save()
-    logger.warning("PDF render for submission %s failed (attempt %s)", submission_id, doc.attempts, exc_info=exc)
+    logger.warning("PDF render for submission %s failed (attempt %s)\n%s", submission_id, doc.attempts, failure.details)
 
 
 def retry(doc: ArchivedDocument) -> None:

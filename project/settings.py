@@ -241,6 +241,9 @@ RATE_LIMIT_CLIENT = os.environ.get("RATE_LIMIT_CLIENT", "10/600")
 RATE_LIMIT_COUNTER = os.environ.get("RATE_LIMIT_COUNTER", "120/600")
 # Higher than the per-browser limit: a whole office may share one address.
 RATE_LIMIT_ADDRESS = os.environ.get("RATE_LIMIT_ADDRESS", "60/600")
+# Uploaded files per window (each is decoded and re-encoded): per browser, per address.
+RATE_LIMIT_UPLOAD_CLIENT = os.environ.get("RATE_LIMIT_UPLOAD_CLIENT", "30/600")
+RATE_LIMIT_UPLOAD_ADDRESS = os.environ.get("RATE_LIMIT_UPLOAD_ADDRESS", "200/600")
 # Resident alerts ("3 ahead", "next", "your turn"): "log" or "solapi".
 NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "log")
 SOLAPI_API_KEY = os.environ.get("SOLAPI_API_KEY", "")
@@ -292,7 +295,9 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Masks anything shaped like a 주민등록번호 or a mobile number, whatever logs it.
+    "filters": {"personal_data": {"()": "intake.redaction.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -55,27 +55,40 @@ def test_the_command_saves_to_storage_by_default(submission, tmp_path, capsys):
     assert saved.exists() and "1 PDF(s) bundled" in capsys.readouterr().out
 
 
-def test_a_manager_downloads_the_bundle_and_it_is_logged(client, office, submission):
+def _manager_and_officer(office, username):
+    user = factories.officer(office, username, role=Membership.Role.MANAGER)
+    Membership.objects.create(user=user, office=office, role=Membership.Role.OFFICER)
+    return user
+
+
+def test_a_manager_downloads_the_bundle_with_a_reason_and_it_is_logged(client, office, submission):
     tasks.render_and_store(submission.pk, 1)
-    manager = factories.officer(office, "manager", role=Membership.Role.MANAGER)
-    client.force_login(manager)
+    client.force_login(_manager_and_officer(office, "manager"))
     url = reverse("archive:bundle")
     page = client.get(url)
     assert page.status_code == 200 and "기록물 이관" in page.content.decode()
-    response = client.get(url, {"date": submission.service_date.isoformat(), "office": office.pk})
+    day = {"date": submission.service_date.isoformat(), "office": office.pk}
+    refused = client.get(url, day)
+    assert refused.status_code == 400 and "사유를 입력해 주세요" in refused.content.decode()
+    assert not AccessLog.objects.exists()
+    response = client.get(url, {**day, "reason": "기록물 이관 (2026 상반기)"})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         assert [row["reference"] for row in _manifest(archive)] == [submission.reference]
     log = AccessLog.objects.get(action="export")
     assert log.username == "manager" and submission.service_date.isoformat() in log.reason
+    assert log.reason.startswith("기록물 이관 (2026 상반기)")
 
 
 def test_only_managers_of_that_office_get_a_bundle(client, office, officer, other_office, submission):
     url = reverse("archive:bundle")
     client.force_login(officer)  # an officer, not a manager
     assert client.get(url).status_code == 403
-    client.force_login(factories.officer(other_office, "other-manager", role=Membership.Role.MANAGER))
-    response = client.get(url, {"date": submission.service_date.isoformat(), "office": office.pk})
+    # A manager by that role alone reads reports, not every resident's PDF.
+    client.force_login(factories.officer(office, "manager-only", role=Membership.Role.MANAGER))
+    assert client.get(url).status_code == 403
+    client.force_login(_manager_and_officer(other_office, "other-manager"))
+    response = client.get(url, {"date": submission.service_date.isoformat(), "office": office.pk, "reason": "이관"})
     assert response.status_code == 404
     bad = client.get(url, {"date": "25/11/2026", "office": other_office.pk})
     assert (

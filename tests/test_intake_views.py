@@ -3,7 +3,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from intake import offices, services
+from intake import offices, sealed, services
 from intake.models import Draft, Submission
 
 from . import factories
@@ -167,7 +167,6 @@ def _jpeg_with_exif() -> bytes:
 
 
 def test_upload_is_checked_by_content_and_kept_across_errors(client, db, settings, tmp_path):
-    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
@@ -183,8 +182,7 @@ def test_upload_is_checked_by_content_and_kept_across_errors(client, db, setting
     assert "내사진.jpg" in response.text  # kept though the name was missing
     draft = Draft.objects.get()
     stored = draft.data["photo"]
-    with default_storage.open(stored["file"]) as handle:
-        assert b"SecretCameraMaker" not in handle.read()
+    assert b"SecretCameraMaker" not in sealed.read(stored["file"])
 
     response = client.post(url, {"name": "홍길동", "idempotency_key": str(draft.idempotency_key)})
     assert response.status_code == 302

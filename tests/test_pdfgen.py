@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from officer_console.console import services as staff
-from pdfgen import tasks
+from pdfgen import failures, storage, tasks
 from pdfgen.models import ArchivedDocument
 
 from . import factories
@@ -29,8 +29,7 @@ def test_submit_queues_the_render_in_the_same_transaction(submission):
 def test_rendered_pdf_is_pdfa_with_korean_text_and_the_data_attached(submission):
     digest = tasks.render_and_store(submission.pk, 1)
     doc = ArchivedDocument.objects.get(submission=submission)
-    with doc.file.open("rb") as handle:
-        content = handle.read()
+    content = storage.read_pdf(doc)
     assert doc.status == "done" and digest == doc.sha256 == hashlib.sha256(content).hexdigest()
 
     reader = PdfReader(io.BytesIO(content))
@@ -68,8 +67,7 @@ def test_completion_rerenders_and_replaces_the_file(submission, officer):
     assert final.status == "done" and final.rendered_revision == 3
     assert final.file.name != first.file.name
     assert not final.file.storage.exists(first.file.name)
-    with final.file.open("rb") as handle:
-        text = "".join(p.extract_text() for p in PdfReader(handle).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(storage.read_pdf(final))).pages)
     assert "처리 완료" in text
 
 
@@ -80,7 +78,7 @@ def test_a_failed_render_is_recorded_and_retried_later(submission, monkeypatch):
         raise RuntimeError("font exploded")
 
     monkeypatch.setattr(pdfgen.render, "render_pdf", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(failures.RenderFailed, match="RuntimeError: font exploded"):
         tasks.render_and_store(submission.pk, 1)
     doc = ArchivedDocument.objects.get(submission=submission)
     assert doc.attempts == 1 and "font exploded" in doc.last_error and doc.status == "pending"
@@ -98,10 +96,11 @@ def test_pdf_download_is_permission_checked_and_logged(client, submission, offic
     client.force_login(factories.officer(other_office, "stranger"))
     assert client.get(url).status_code == 404
     client.force_login(officer)
-    response = client.get(url)
+    response = client.post(url, {"reason": "민원인 사본 요청"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert AccessLog.objects.filter(action="download", subject_reference=submission.reference).count() == 1
+    log = AccessLog.objects.get(action="download", subject_reference=submission.reference)
+    assert log.reason == "민원인 사본 요청"
 
 
 def test_backoff_doubles_and_stops_after_the_last_attempt_as_failed(submission, monkeypatch):
@@ -117,7 +116,7 @@ def test_backoff_doubles_and_stops_after_the_last_attempt_as_failed(submission, 
     delays = []
     for _attempt in range(tasks.MAX_ATTEMPTS):
         before = timezone.now()
-        with pytest.raises(OSError):
+        with pytest.raises(failures.RenderFailed, match="OSError"):
             tasks.render_and_store(submission.pk, 1)
         queued = DBTaskResult.objects.order_by("-enqueued_at").first()
         if queued is not None:

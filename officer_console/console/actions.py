@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from forms_catalog import schema as form_schema
 from intake.models import Counter, Submission
 
+from .. import access
 from . import services
 from .services import StaffActionError
 
@@ -104,7 +105,7 @@ class TransferForm(ActionForm):
         super().__init__(data, **kwargs)
         office = self.submission.office
         self.fields["counter"].queryset = Counter.objects.filter(office=office)  # type: ignore[attr-defined]
-        self.fields["officer"].queryset = User.objects.filter(memberships__office=office).distinct()  # type: ignore[attr-defined]
+        self.fields["officer"].queryset = access.colleagues(office)  # type: ignore[attr-defined]
 
     def perform(self, data: dict[str, Any]) -> str:
         services.transfer(

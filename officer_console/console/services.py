@@ -298,6 +298,17 @@ def mirror_group(counter_id: int) -> str:
     return f"mirror.{counter_id}"
 
 
+def log_mirror_watch(user: User, ip: str | None, counter: Counter, submission: Submission | None) -> AccessLog:
+    """Watching a counter's mirror shows its resident's data (masked): a view, logged with the counter."""
+    return log_access(
+        user=user,
+        ip=ip,
+        action=AccessLog.Action.VIEW,
+        submission=submission,
+        reason=f"창구 보조 화면 (counter mirror) {counter.number}번",
+    )
+
+
 def idle_mirror(counter: Counter) -> None:
     """Back at the queue: the counter's resident-facing screen goes idle.
 

@@ -1,21 +1,23 @@
 import datetime
+import io
 import itertools
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
 from intake import services as intake_services
+from intake.crypto import DecryptionError
 from intake.models import Counter, Office, Submission
+from pdfgen import storage as archive_storage
 from pdfgen.models import ArchivedDocument
 from pdfgen.posters import posters_pdf
 from project.csvexport import excel_csv
@@ -54,10 +56,10 @@ def _selected_counter(request: StaffRequest, office: Office) -> Counter | None:
 @login_required
 @require_GET
 def home(request: StaffRequest) -> HttpResponse:
-    offices = access.get_offices_for_staff(request)
-    if len(offices) == 1:
+    offices, managed = access.get_offices_for_staff(request)
+    if len(offices) == 1 and not managed:
         return redirect("officer_console:console", office_id=offices[0].pk)
-    return render(request, "officer_console/home.html", {"offices": offices})
+    return render(request, "officer_console/home.html", {"offices": offices, "managed": managed})
 
 
 @login_required
@@ -139,7 +141,7 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         "office": office,
         "counter": _selected_counter(request, office),
         "counters": office.counters.all(),
-        "colleagues": User.objects.filter(memberships__office=office).exclude(pk=request.user.pk).order_by("username"),
+        "colleagues": access.colleagues(office).exclude(pk=request.user.pk).order_by("username"),
         "review": review,
         "edits": FieldEdit.objects.filter(submission=submission),
         "history": submission.events.select_related("actor").all(),
@@ -234,7 +236,10 @@ def mirror_control(request: StaffRequest, pk: int) -> HttpResponse:
 @require_GET
 def mirror_window(request: StaffRequest, counter_id: int) -> HttpResponse:
     counter = access.get_counter_for_staff(request, counter_id)
-    return render(request, "officer_console/mirror.html", mirror.mirror_context(counter.pk))
+    context = mirror.mirror_context(counter.pk)
+    # The mirror shows the resident's data (masked): watching it is an access like opening the submission.
+    services.log_mirror_watch(request.user, _client_ip(request), counter, context["submission"])
+    return render(request, "officer_console/mirror.html", context)
 
 
 @login_required
@@ -400,18 +405,29 @@ def call_next(request: StaffRequest, office_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def submission_pdf(request: StaffRequest, pk: int) -> HttpResponseBase:
+    """The archived PDF holds the full 주민등록번호: like an unmask, only for a stated reason, logged."""
     submission = access.get_submission_for_officer(request, pk)
     archive = ArchivedDocument.objects.filter(submission=submission).exclude(file="").first()
     if archive is None:
         raise Http404("PDF가 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.")
+    reason = request.POST.get("reason", "").strip()[:200]
+    if not reason:
+        messages.error(request, "PDF 내려받기 사유를 입력해 주세요. (A reason is required to download the PDF.)")
+        return redirect("officer_console:submission", pk=submission.pk)
+    try:
+        pdf = archive_storage.read_pdf(archive)
+    except DecryptionError:
+        messages.error(request, "보관 PDF를 열 수 없습니다(변조 또는 키 없음). 관리자에게 알려 주세요.")
+        return redirect("officer_console:submission", pk=submission.pk)
     services.log_access(
-        user=request.user, ip=_client_ip(request), action=AccessLog.Action.DOWNLOAD, submission=submission
+        user=request.user,
+        ip=_client_ip(request),
+        action=AccessLog.Action.DOWNLOAD,
+        submission=submission,
+        reason=reason,
     )
     return FileResponse(
-        archive.file.open("rb"),
-        as_attachment=True,
-        filename=f"{submission.reference}.pdf",
-        content_type="application/pdf",
+        io.BytesIO(pdf), as_attachment=True, filename=f"{submission.reference}.pdf", content_type="application/pdf"
     )
