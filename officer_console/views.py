@@ -26,8 +26,9 @@ from .models import AccessLog, FieldEdit, Review
 
 
 def _client_ip(request: StaffRequest) -> str | None:
-    # Behind the documented proxy REMOTE_ADDR is the proxy; it sets X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    # project.proxy.ForwardedHeadersMiddleware has put the client's address
+    # here, taken from forwarded headers only when a trusted proxy sent them.
+    return request.META.get("REMOTE_ADDR")
 
 
 def _get_office_for_officer(request: StaffRequest, office_id: int) -> Office:

@@ -22,7 +22,10 @@ def server_command(host: str, port: int | str, server: str = "") -> list[str]:
 
     uvicorn runs on uvloop and httptools, without access log, lifespan (the
     Channels router has none) or WebSocket compression (console frames are
-    small; deflating each one costs more CPU than it saves).
+    small; deflating each one costs more CPU than it saves). Neither server
+    reads forwarded headers itself: project.proxy does, from TRUSTED_PROXIES
+    only (uvicorn would otherwise rewrite the peer first, daphne's
+    --proxy-headers trusts every peer).
     """
     server = server or os.environ.get("ASGI_SERVER", "daphne")
     bin_dir = os.path.dirname(sys.executable)
@@ -31,6 +34,7 @@ def server_command(host: str, port: int | str, server: str = "") -> list[str]:
             *(os.path.join(bin_dir, "uvicorn"), "project.asgi:application", "--host", host, "--port", str(port)),
             *("--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"),
             *("--ws-per-message-deflate", "false", "--lifespan", "off", "--no-access-log", "--log-level", "warning"),
+            "--no-proxy-headers",
         ]
     if server != "daphne":
         raise ValueError(f"ASGI_SERVER must be one of {', '.join(ASGI_SERVERS)}, not {server!r}")
