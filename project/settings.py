@@ -30,6 +30,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# The mode this install was configured in, for what must never happen in production
+# (load_demo refuses). Test runners switch DEBUG off for every test; this they leave alone.
+PRODUCTION_MODE = not DEBUG
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 (DEBUG only)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")

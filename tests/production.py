@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cluster import free_port, wait_for_port
+from .cluster import wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_EXAMPLE = ROOT / "deploy" / "minwon.env.example"
@@ -166,13 +166,13 @@ class Nginx:
 
 
 @contextmanager
-def running_nginx(directory: Path, https_port: int, upstream: list[int], static_root: Path) -> Iterator[Nginx]:
-    """The shipped docs/nginx.conf on local ports, in front of the `upstream` ports."""
+def running_nginx(directory: Path, ports: tuple[int, int], upstream: list[int], static_root: Path) -> Iterator[Nginx]:
+    """The shipped docs/nginx.conf on local (https, http) ports, in front of the `upstream` ports."""
     if not os.path.exists(NGINX):
         raise RuntimeError(f"{NGINX} is missing: `make test` installs Debian's nginx package.")
     certs = directory / "ssl"
     certificate = self_signed_certificate(certs)
-    http_port = free_port()
+    https_port, http_port = ports
     site = render_nginx_conf(
         NGINX_CONF.read_text(),
         http_port=http_port,

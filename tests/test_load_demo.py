@@ -12,14 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_in_production_mode_load_demo_refuses_and_creates_nothing(settings):
-    settings.DEBUG = False
+    settings.PRODUCTION_MODE = True
     with pytest.raises(CommandError, match="createsuperuser"):
         call_command("load_demo")
     assert not User.objects.exists()
 
 
 def test_forced_in_production_every_demo_account_must_change_its_password(settings, client):
-    settings.DEBUG = False
+    settings.PRODUCTION_MODE = True
     call_command("load_demo", "--allow-production")
     demo = User.objects.filter(username__in=["admin", "manager", "officer.seocho", "officer.health"])
     assert demo.count() == 4
@@ -30,7 +30,7 @@ def test_forced_in_production_every_demo_account_must_change_its_password(settin
 
 
 def test_forced_again_an_account_whose_password_was_changed_is_left_alone(settings):
-    settings.DEBUG = False
+    settings.PRODUCTION_MODE = True
     call_command("load_demo", "--allow-production")
     manager = User.objects.get(username="manager")
     manager.set_password("a-new-Password-2026")
@@ -42,7 +42,7 @@ def test_forced_again_an_account_whose_password_was_changed_is_left_alone(settin
 
 
 def test_in_debug_mode_demo_accounts_keep_the_demo_password(settings):
-    settings.DEBUG = True
+    settings.PRODUCTION_MODE = False
     call_command("load_demo")
     assert User.objects.get(username="officer.seocho").check_password(DEMO_PASSWORD)
     assert not PasswordChangeRequired.objects.exists()

@@ -65,9 +65,8 @@ class Office:
 
 
 @pytest.fixture
-def office_stack(services, tmp_path, settings):
-    https_port, *ports = distinct_ports(3)
-    settings.MEDIA_ROOT = tmp_path / "media"
+def office_stack(services, tmp_path):
+    https_port, http_port, *ports = distinct_ports(4)
     env = production_env(
         **live.test_database_env(),
         REDIS_URL=services,
@@ -85,7 +84,7 @@ def office_stack(services, tmp_path, settings):
     collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
     subprocess.run(collect, cwd=live.ROOT, env=cluster.env, check=True, timeout=300)
     try:
-        with running_nginx(tmp_path / "edge", https_port, ports, tmp_path / "static") as nginx:
+        with running_nginx(tmp_path / "edge", (https_port, http_port), ports, tmp_path / "static") as nginx:
             cluster.start_worker(command="pdf_worker")
             yield Office(cluster, nginx, ports)
     finally:

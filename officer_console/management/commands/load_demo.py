@@ -68,7 +68,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, allow_production: bool = False, **options: Any) -> None:
-        production = not settings.DEBUG
+        production = settings.PRODUCTION_MODE
         if production and not allow_production:
             raise CommandError(
                 "운영 모드(DJANGO_DEBUG=false)에서는 데모 데이터를 넣지 않습니다: 데모 계정의 비밀번호가 공개되어 있습니다. "
