@@ -29,8 +29,9 @@ from . import actions, mirror, services
 
 
 def _client_ip(request: StaffRequest) -> str | None:
-    # Behind the documented proxy REMOTE_ADDR is the proxy; it sets X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    # project.proxy.ForwardedHeadersMiddleware has put the client's address
+    # here, taken from forwarded headers only when a trusted proxy sent them.
+    return request.META.get("REMOTE_ADDR")
 
 
 COUNTER_COOKIE_AGE = 60 * 60 * 24 * 365
