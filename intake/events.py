@@ -42,6 +42,10 @@ def submission_summary(submission: Submission) -> dict[str, Any]:
         "called_at": submission.called_at.isoformat() if submission.called_at else None,
         "counter": submission.called_counter.number if submission.called_counter else None,
         "open": submission.is_open,
+        # A row of today's live queue (intake.services.in_queue); "open" also
+        # covers 민원 in processing across days.
+        "queue": submission.status in Submission.QUEUE_STATUSES and submission.service_date == timezone.localdate(),
+        "due_at": submission.due_at.isoformat() if submission.due_at else None,
     }
 
 

@@ -400,14 +400,17 @@ def purge_stale_drafts(now: datetime.datetime | None = None, hours: int = 48) ->
     return deleted
 
 
-def open_queue(office_id: int) -> list[Submission]:
-    """The office's live queue, oldest first: what a console shows on (re)connect."""
-    today = service_date()
+def open_queue(office_id: int, today: datetime.date | None = None) -> list[Submission]:
+    """The office's live queue, oldest first: what a console shows on (re)connect.
+
+    Only the service day's tickets: yesterday's leftovers were ended by the
+    day close (intake/dayclose.py); 민원 taken on for days live in the open-민원 view.
+    """
     return list(
         Submission.objects.filter(
             office_id=office_id,
-            status__in=Submission.OPEN_STATUSES,
-            service_date__gte=today - datetime.timedelta(days=1),
+            status__in=Submission.QUEUE_STATUSES,
+            service_date=today or service_date(),
         )
         .select_related("form_version__template", "called_counter")
         # Every console pays for this on each reconnect: skip the form schema
@@ -417,11 +420,18 @@ def open_queue(office_id: int) -> list[Submission]:
     )
 
 
+def in_queue(submission: Submission, today: datetime.date | None = None) -> bool:
+    """Whether the submission is a row of today's live queue (open_queue)."""
+    return submission.status in Submission.QUEUE_STATUSES and submission.service_date == (today or service_date())
+
+
 def people_ahead(submission: Submission) -> int:
+    """Waiting tickets of the same service day taken before this one."""
     if submission.status != Submission.Status.SUBMITTED:
         return 0
     return Submission.objects.filter(
         office_id=submission.office_id,
+        service_date=submission.service_date,
         status=Submission.Status.SUBMITTED,
         submitted_at__lt=submission.submitted_at,
     ).count()
@@ -452,7 +462,31 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
         lifecycle.transition(
             submission,
             "resubmit",
-            to=Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED,
+            to=_back_from_correction(submission),
             note="보완 제출 (corrected): " + ", ".join(sorted(asked)),
         )
+    return submission
+
+
+def _back_from_correction(submission: Submission) -> str:
+    """Where a fixed form goes: the counter's queue on its own service day, else back to its handler."""
+    asked_from = (
+        submission.events.filter(to_status=Submission.Status.CORRECTION)
+        .order_by("-at", "-pk")
+        .values_list("from_status", flat=True)
+    ).first()
+    if asked_from == Submission.Status.PROCESSING or submission.service_date != service_date():
+        return Submission.Status.PROCESSING
+    return Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED
+
+
+def can_withdraw(submission: Submission) -> bool:
+    return submission.status in lifecycle.MOVES["withdraw"].sources
+
+
+def withdraw(submission_id: int) -> Submission:
+    """취하 by the resident, from the ticket page, until the officer finishes (the lifecycle's sources)."""
+    with transaction.atomic():
+        submission = lifecycle.lock(submission_id, "withdraw")
+        lifecycle.transition(submission, "withdraw", note="민원인 취하 (withdrawn by the resident)")
     return submission

@@ -6,4 +6,6 @@ class PdfgenConfig(AppConfig):
     verbose_name = "PDF 보관 (PDF archive)"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import receivers, scheduled  # noqa: F401
+
+        scheduled.register()
