@@ -1,9 +1,9 @@
 """The day close: at the office's closing, tickets never called end that day.
 
-A ticket belongs to its office's service day (Korea time). Whatever is still
-waiting when the office closes is moved to `expired` (미호출 마감), so the
-next morning's "다음 번호 호출" starts with that morning's first ticket; the
-resident's ticket page says so and the report counts them.
+Whatever of the service day (intake/servicedays.py) is still waiting when the
+office closes is moved to `expired` (미호출 마감), so the next morning's "다음
+번호 호출" starts with that morning's first ticket; the resident's ticket page
+says so and the report counts them.
 """
 
 import datetime

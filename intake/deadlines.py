@@ -37,8 +37,12 @@ def _holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("KR", years=year)
 
 
+def is_public_holiday(day: datetime.date) -> bool:
+    return day in _holidays(day.year)
+
+
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
+    return day.weekday() < 5 and not is_public_holiday(day)
 
 
 def _hours(office: Office) -> tuple[datetime.time, datetime.time]:

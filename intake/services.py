@@ -19,7 +19,7 @@ from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.validators import ATTACHMENT_TYPES, FieldError
 
-from . import crypto, lifecycle, uploads
+from . import crypto, lifecycle, servicedays, uploads
 from .errors import (
     ActionRefused,
     FormUnavailable,
@@ -109,7 +109,10 @@ def resolve_form(office: Office, code: str) -> FormContext:
     return form
 
 
-def service_date(now: datetime.datetime | None = None) -> datetime.date:
+def service_date(now: datetime.datetime | None = None, office: Office | None = None) -> datetime.date:
+    """The office's service day at `now` (intake/servicedays.py); without an office, the Korean date."""
+    if office is not None:
+        return servicedays.service_day(office, now)
     return timezone.localdate(now or timezone.now())
 
 
@@ -356,7 +359,7 @@ def submit(
     fresh_draft = draft is not None and draft.pk is None
     try:
         with transaction.atomic():
-            day = service_date(now)
+            day = service_date(now, form.office)
             submission = Submission(
                 idempotency_key=idempotency_key,
                 office=form.office,
@@ -410,7 +413,7 @@ def open_queue(office_id: int, today: datetime.date | None = None) -> list[Submi
         Submission.objects.filter(
             office_id=office_id,
             status__in=Submission.QUEUE_STATUSES,
-            service_date=today or service_date(),
+            service_date=today or service_date(office=Office.objects.get(pk=office_id)),
         )
         .select_related("form_version__template", "called_counter")
         # Every console pays for this on each reconnect: skip the form schema
@@ -421,8 +424,8 @@ def open_queue(office_id: int, today: datetime.date | None = None) -> list[Submi
 
 
 def in_queue(submission: Submission, today: datetime.date | None = None) -> bool:
-    """Whether the submission is a row of today's live queue (open_queue)."""
-    return submission.status in Submission.QUEUE_STATUSES and submission.service_date == (today or service_date())
+    """Whether the submission is a row of its office's live queue now (open_queue)."""
+    return servicedays.in_queue(submission, today)
 
 
 def people_ahead(submission: Submission) -> int:
@@ -475,7 +478,7 @@ def _back_from_correction(submission: Submission) -> str:
         .order_by("-at", "-pk")
         .values_list("from_status", flat=True)
     ).first()
-    if asked_from == Submission.Status.PROCESSING or submission.service_date != service_date():
+    if asked_from == Submission.Status.PROCESSING or submission.service_date != service_date(office=submission.office):
         return Submission.Status.PROCESSING
     return Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED
 

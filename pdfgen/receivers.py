@@ -8,8 +8,14 @@ from intake.signals import submission_changed
 from . import services
 
 # States whose PDF differs: the receipt as filed, and the final record with
-# the officer's processing section.
-ARCHIVED_STATES = {Submission.Status.SUBMITTED, Submission.Status.COMPLETED, Submission.Status.REJECTED}
+# the officer's processing section (or the resident's 취하, or the day close).
+ARCHIVED_STATES = {
+    Submission.Status.SUBMITTED,
+    Submission.Status.COMPLETED,
+    Submission.Status.REJECTED,
+    Submission.Status.WITHDRAWN,
+    Submission.Status.EXPIRED,
+}
 
 
 @receiver(submission_changed)

@@ -40,11 +40,11 @@ def _worker(tmp_path, n):
 def test_two_workers_run_the_day_close_once(tmp_path):
     version = factories.form_version()
     office = factories.office(forms=[version])
-    # Closing at midnight: whatever the machine's clock says, a closing is due
-    # (today 00:00), and it ends every ticket of today and before.
-    office.closes_at = datetime.time(0, 0)
-    office.save()
     tickets = [factories.submitted(office, version) for _ in range(3)]
+    # Left from two days before: whatever the machine's clock says, a closing
+    # since then is due, and it ends them.
+    first = tickets[0].service_date - datetime.timedelta(days=2)
+    Submission.objects.filter(pk__in=[t.pk for t in tickets]).update(service_date=first)
     workers = [_worker(tmp_path, n) for n in (1, 2)]
     try:
         deadline = time.monotonic() + 60

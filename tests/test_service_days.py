@@ -94,6 +94,16 @@ def test_the_day_close_ends_uncalled_tickets_and_tells_the_resident(
     assert "handoff-qr" not in page  # nothing left to hand over at a counter
 
 
+def test_a_ticket_taken_after_closing_belongs_to_the_next_service_day(clock, office, version, officer):
+    clock.set("2027-02-05", 18, 30)  # Friday evening, before the 설날 holidays (6-9 February)
+    late = factories.submitted(office, version)
+    assert late.service_date == datetime.date(2027, 2, 10)
+    assert [s.pk for s in intake_services.open_queue(office.pk)] == [late.pk]  # the queue now shows that day
+    assert dayclose.close_day(office, dayclose.last_closing(office, clock.now).date()) == 0
+    clock.set("2027-02-10", 9)
+    assert console.call_next(office.pk, officer, None).pk == late.pk
+
+
 def test_each_job_runs_once_per_due_time(clock, office, version):
     clock.set("2027-02-04", 10)
     waiting = factories.submitted(office, version)
