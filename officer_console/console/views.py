@@ -22,7 +22,7 @@ from project.csvexport import excel_csv
 from project.types import StaffRequest
 
 from ..models import AccessLog, FieldEdit, Review
-from . import actions, mirror, services
+from . import actions, casework, mirror, services
 
 
 def _client_ip(request: StaffRequest) -> str | None:
@@ -172,6 +172,7 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         ],
         "edit_fields": _edit_fields(submission),
         "correction_fields": intake_services.correction_fields(submission),
+        "casework": casework.context(submission),
     }
     template = "officer_console/submission.html#detail" if request.htmx else "officer_console/submission.html"
     return render(request, template, context, status=status)
