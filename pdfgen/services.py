@@ -25,6 +25,7 @@ from intake.services import submission_values
 
 from . import images
 from .models import ArchivedDocument, PdfLayout
+from .receipts import receipt_data
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +180,8 @@ def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str,
         "status": submission.status,
         "submitted_at": submission.submitted_at.isoformat(),
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
+        # The 접수증 as issued (처리예정일, 수수료…), archived with the record.
+        "receipt": receipt_data(submission),
         "values": values,
     }
 
