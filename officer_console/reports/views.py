@@ -18,7 +18,7 @@ from pdfgen.render import _fonts  # the archive's Nanum font set-up, used read-o
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
-from . import charts, export
+from . import casework, charts, export
 from . import services as reports
 from .models import EquivalenceFactorSet
 
@@ -136,6 +136,7 @@ def _context(form: ReportFilterForm, report: reports.Report | None) -> dict[str,
         "form": form,
         "report": report,
         "charts": _charts(report) if report else {},
+        "casework": casework.build(report.filter) if report else None,
         "generated_at": timezone.localtime(),
     }
 
