@@ -51,7 +51,10 @@ def _due(office_id: int, changed: Submission) -> list[tuple[int, str]]:
     if changed.status == Submission.Status.CALLED and changed.alert_phone:
         due.append((changed.pk, "your_turn"))
     waiting = (
-        Submission.objects.filter(office_id=office_id, status=Submission.Status.SUBMITTED)
+        # The changed ticket's service day: an earlier day's leftovers are never "ahead".
+        Submission.objects.filter(
+            office_id=office_id, service_date=changed.service_date, status=Submission.Status.SUBMITTED
+        )
         .order_by("submitted_at")
         .values_list("pk", "alert_phone", "alerts_sent")[:4]
     )

@@ -10,11 +10,11 @@ from .models import Office
 def _day_closes(now: datetime.datetime) -> Iterator[jobs.DueRun]:
     for office in Office.objects.all():
         closing = dayclose.last_closing(office, now)
-        yield jobs.DueRun(f"day_close:{office.slug}", closing, _closer(office, closing.date(), now))
+        yield jobs.DueRun(f"day_close:{office.slug}", closing, _closer(office, closing, now))
 
 
-def _closer(office: Office, day: datetime.date, now: datetime.datetime) -> Callable[[], jobs.Counts]:
-    return lambda: {"expired": dayclose.close_day(office, day, now)}
+def _closer(office: Office, closing: datetime.datetime, now: datetime.datetime) -> Callable[[], jobs.Counts]:
+    return lambda: {"expired": dayclose.close_day(office, closing, now)}
 
 
 def _retention(now: datetime.datetime) -> Iterator[jobs.DueRun]:

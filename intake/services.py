@@ -109,11 +109,9 @@ def resolve_form(office: Office, code: str) -> FormContext:
     return form
 
 
-def service_date(now: datetime.datetime | None = None, office: Office | None = None) -> datetime.date:
-    """The office's service day at `now` (intake/servicedays.py); without an office, the Korean date."""
-    if office is not None:
-        return servicedays.service_day(office, now)
-    return timezone.localdate(now or timezone.now())
+def service_date(now: datetime.datetime | None = None) -> datetime.date:
+    """The service day at `now`: the Korean calendar day (intake/servicedays.py)."""
+    return servicedays.service_day(now)
 
 
 def split_sensitive(version: FormVersion, values: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
@@ -359,7 +357,7 @@ def submit(
     fresh_draft = draft is not None and draft.pk is None
     try:
         with transaction.atomic():
-            day = service_date(now, form.office)
+            day = service_date(now)
             submission = Submission(
                 idempotency_key=idempotency_key,
                 office=form.office,
@@ -413,7 +411,7 @@ def open_queue(office_id: int, today: datetime.date | None = None) -> list[Submi
         Submission.objects.filter(
             office_id=office_id,
             status__in=Submission.QUEUE_STATUSES,
-            service_date=today or service_date(office=Office.objects.get(pk=office_id)),
+            service_date=today or service_date(),
         )
         .select_related("form_version__template", "called_counter")
         # Every console pays for this on each reconnect: skip the form schema
@@ -478,7 +476,7 @@ def _back_from_correction(submission: Submission) -> str:
         .order_by("-at", "-pk")
         .values_list("from_status", flat=True)
     ).first()
-    if asked_from == Submission.Status.PROCESSING or submission.service_date != service_date(office=submission.office):
+    if asked_from == Submission.Status.PROCESSING or submission.service_date != service_date():
         return Submission.Status.PROCESSING
     return Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED
 

@@ -44,7 +44,7 @@ def test_on_time_rate_day_close_withdrawals_and_fees(client, clock, office, othe
     console.complete(on_time.pk, officer)
     intake_services.withdraw(withdrawn.pk)
     clock.set("2027-03-02", 18)
-    dayclose.close_day(office, datetime.date(2027, 3, 2))
+    dayclose.close_day(office, clock.now)
     clock.set("2027-03-03", 11)  # an hour past the due time
     console.complete(late.pk, officer)
 

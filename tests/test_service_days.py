@@ -83,7 +83,7 @@ def test_the_day_close_ends_uncalled_tickets_and_tells_the_resident(
     console.call(called.pk, officer, None)
     clock.set("2027-02-04", 18, 1)
     assert dayclose.last_closing(office, clock.now) == clock.now.replace(minute=0)
-    assert dayclose.close_day(office, datetime.date(2027, 2, 4)) == 1
+    assert dayclose.close_day(office, dayclose.last_closing(office, clock.now)) == 1
     waiting.refresh_from_db()
     called.refresh_from_db()
     assert (waiting.status, called.status) == (S.EXPIRED, S.CALLED)
@@ -94,14 +94,17 @@ def test_the_day_close_ends_uncalled_tickets_and_tells_the_resident(
     assert "handoff-qr" not in page  # nothing left to hand over at a counter
 
 
-def test_a_ticket_taken_after_closing_belongs_to_the_next_service_day(clock, office, version, officer):
-    clock.set("2027-02-05", 18, 30)  # Friday evening, before the 설날 holidays (6-9 February)
+def test_a_ticket_taken_after_closing_is_never_called_the_next_day(clock, office, version, officer):
+    clock.set("2027-02-04", 18, 30)  # after Thursday's closing
     late = factories.submitted(office, version)
-    assert late.service_date == datetime.date(2027, 2, 10)
-    assert [s.pk for s in intake_services.open_queue(office.pk)] == [late.pk]  # the queue now shows that day
-    assert dayclose.close_day(office, dayclose.last_closing(office, clock.now).date()) == 0
-    clock.set("2027-02-10", 9)
-    assert console.call_next(office.pk, officer, None).pk == late.pk
+    assert dayclose.close_day(office, dayclose.last_closing(office, clock.now)) == 0  # the evening's close spares it
+    clock.set("2027-02-05", 9)
+    assert intake_services.open_queue(office.pk) == []
+    with pytest.raises(console.StaffActionError):
+        console.call_next(office.pk, officer, None)
+    clock.set("2027-02-05", 18)
+    assert dayclose.close_day(office, dayclose.last_closing(office, clock.now)) == 1
+    assert Submission.objects.get(pk=late.pk).status == S.EXPIRED
 
 
 def test_each_job_runs_once_per_due_time(clock, office, version):

@@ -75,11 +75,7 @@ def call_next(office_id: int, user: User, counter: Counter | None) -> Submission
         # first (the day close ends them at closing).
         candidate = (
             Submission.objects.select_for_update(skip_locked=True)
-            .filter(
-                office_id=office_id,
-                status=S.SUBMITTED,
-                service_date=intake_services.service_date(office=Office.objects.get(pk=office_id)),
-            )
+            .filter(office_id=office_id, status=S.SUBMITTED, service_date=intake_services.service_date())
             .order_by("submitted_at")
             .first()
         )
