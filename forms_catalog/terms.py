@@ -9,7 +9,7 @@ how to fix them. Packs carry the same object per version (docs/FORM_PACKS.md).
       "fee": {"basis": "per_copy", "amount": 400, "copies_field": "copies", "source": "…",
               "exemptions": [{"code": "basic_livelihood", "label": "…", "evidence": "…"}]},
       "bring": ["신분증"],
-      "department": {"name": "민원여권과", "phone": "02-2155-6320"}
+      "department": {"name": "민원여권과", "phone": "02-123-4567"}
     }
 """
 

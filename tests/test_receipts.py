@@ -19,7 +19,7 @@ TERMS = {
     "processing": {"unit": "working_days", "amount": 3, "source": "test"},
     "fee": {"basis": "per_copy", "amount": 400, "copies_field": "copies", "source": "test"},
     "bring": ["신분증"],
-    "department": {"name": "민원여권과", "phone": "02-2155-6320"},
+    "department": {"name": "민원여권과", "phone": "02-123-4567"},
 }
 
 
@@ -49,7 +49,7 @@ def test_the_ticket_page_leads_to_the_receipt_page(client, submission):
         "1통 400원 × 2통",
         "2027-02-12 (금요일) 10:00",
         "민원여권과",
-        "02-2155-6320",
+        "02-123-4567",
     ):
         assert expected in text, expected
 
