@@ -27,3 +27,25 @@ def clock() -> Iterator[Clock]:
     c = Clock(datetime.datetime(2027, 2, 5, 10, 0, tzinfo=KST))
     with mock.patch("django.utils.timezone.now", c):
         yield c
+
+
+# A 3-working-day 민원 at 400원 a copy with one 감면 category and its 접수증 details.
+TERMS = {
+    "processing": {"unit": "working_days", "amount": 3, "source": "test"},
+    "fee": {
+        "basis": "per_copy",
+        "amount": 400,
+        "copies_field": "copies",
+        "source": "test",
+        "exemptions": [{"code": "basic_livelihood", "label": "국민기초생활보장 수급자", "evidence": "수급자 증명서"}],
+    },
+    "bring": ["신분증"],
+    "department": {"name": "민원여권과", "phone": "02-123-4567"},
+}
+
+
+def with_terms(version, terms=None):
+    """The version with service terms (default TERMS)."""
+    version.service_terms = terms or TERMS
+    version.save()
+    return version

@@ -13,22 +13,11 @@ from .factories import KST
 
 pytestmark = pytest.mark.django_db
 clock = daytime.clock
-FEE_TERMS = {
-    "processing": {"unit": "working_days", "amount": 3},
-    "fee": {
-        "basis": "per_copy",
-        "amount": 400,
-        "copies_field": "copies",
-        "exemptions": [{"code": "basic_livelihood", "label": "국민기초생활보장 수급자", "evidence": "수급자 증명서"}],
-    },
-}
 
 
 @pytest.fixture
 def paid_form(version):
-    version.service_terms = FEE_TERMS
-    version.save()
-    return version
+    return daytime.with_terms(version)
 
 
 @pytest.fixture

@@ -15,19 +15,11 @@ from . import daytime, factories
 
 pytestmark = pytest.mark.django_db
 clock = daytime.clock
-TERMS = {
-    "processing": {"unit": "working_days", "amount": 3, "source": "test"},
-    "fee": {"basis": "per_copy", "amount": 400, "copies_field": "copies", "source": "test"},
-    "bring": ["신분증"],
-    "department": {"name": "민원여권과", "phone": "02-123-4567"},
-}
 
 
 @pytest.fixture
 def paid_form(version):
-    version.service_terms = TERMS
-    version.save()
-    return version
+    return daytime.with_terms(version)
 
 
 @pytest.fixture

@@ -17,20 +17,11 @@ from . import daytime, factories
 
 pytestmark = pytest.mark.django_db
 clock = daytime.clock
-TERMS = {
-    "processing": {"unit": "working_days", "amount": 1},
-    "fee": {
-        "basis": "per_copy",
-        "amount": 400,
-        "copies_field": "copies",
-        "exemptions": [{"code": "vet", "label": "참전유공자"}],
-    },
-}
+TERMS = {**daytime.TERMS, "processing": {"unit": "working_days", "amount": 1}}
 
 
 def test_on_time_rate_day_close_withdrawals_and_fees(client, clock, office, other_office, version):
-    version.service_terms = TERMS
-    version.save()
+    daytime.with_terms(version, TERMS)
     officer = factories.officer(office, "manager", role=Membership.Role.MANAGER)
     Membership.objects.create(user=officer, office=other_office, role=Membership.Role.MANAGER)
 
@@ -40,7 +31,7 @@ def test_on_time_rate_day_close_withdrawals_and_fees(client, clock, office, othe
     withdrawn = factories.submitted(other_office, version)
     for s, outcome in ((on_time, "paid"), (late, "waived")):
         console.call(s.pk, officer, None)
-        fee_actions.record(s.pk, officer, outcome=outcome, method="cash", exemption_code="vet")
+        fee_actions.record(s.pk, officer, outcome=outcome, method="cash", exemption_code="basic_livelihood")
     console.complete(on_time.pk, officer)
     intake_services.withdraw(withdrawn.pk)
     clock.set("2027-03-02", 18)
