@@ -106,7 +106,7 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
             "counter": counter,
             "status_filter": status,
             "form_filter": form_code,
-            "statuses": [(v, label) for v, label in Submission.Status.choices if v in Submission.OPEN_STATUSES],
+            "statuses": [(v, label) for v, label in Submission.Status.choices if v in Submission.QUEUE_STATUSES],
             "forms": office.forms.order_by("title"),
             "is_manager": services.is_manager(request.user, office.pk),
             "resync_seconds": settings.CONSOLE_RESYNC_SECONDS,
