@@ -1,7 +1,10 @@
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from . import terms
 
 
 class VersionFrozen(Exception):
@@ -60,6 +63,14 @@ class FormVersion(models.Model):
         default=1,
         help_text="종이 민원에서 쓰던 매수: 쪽수 × 부수, 위임장·접수증 포함 (pages × copies, incl. 위임장 and 접수증)",
     )
+    # The legal processing period and the fee (forms_catalog/terms.py), kept
+    # beside the schema: they follow the law, not the paper's layout.
+    service_terms = models.JSONField(
+        "처리기한·수수료 (service terms, JSON)",
+        default=dict,
+        blank=True,
+        help_text='예: {"processing": {"unit": "working_days", "amount": 3}, "fee": {"basis": "per_copy", "amount": 400}}',
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -93,6 +104,12 @@ class FormVersion(models.Model):
                 if changed:
                     raise VersionFrozen(changed)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        _, problems = terms.check(self.service_terms)
+        if problems:
+            raise ValidationError({"service_terms": problems})
 
     @property
     def is_frozen(self) -> bool:

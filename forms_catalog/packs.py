@@ -21,6 +21,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as JsonSchemaError
 
+from . import terms
 from .models import FormTemplate, FormVersion
 from .schema import check_schema
 
@@ -137,6 +138,7 @@ def validate_pack(pack: Any) -> list[str]:
             numbers.add(version.get("number"))
             published += version.get("status", "published") == "published"
             semantic.extend(check_schema(version.get("schema"), f"forms[{i}].versions[{j}].schema"))
+            semantic.extend(terms.check(version.get("service_terms"), f"forms[{i}].versions[{j}].service_terms")[1])
         if published > 1:
             semantic.append(f"forms[{i}].versions: 게시(published) 버전은 서식마다 하나만 둘 수 있습니다.")
     # The rule checks say more than the shape check about the same spot.
@@ -197,15 +199,17 @@ def _import_version(template: FormTemplate, version: dict[str, Any], report: Imp
     label = f"{template.code} v{version['number']}"
     status = version.get("status", FormVersion.Status.PUBLISHED)
     sheets = version.get("paper_sheets", 1)
+    service_terms = version.get("service_terms", {})
     local = FormVersion.objects.select_for_update().filter(template=template, number=version["number"]).first()
     if local is not None:
         # Checked before the transaction: a frozen version here has the same schema.
-        if local.schema == version["schema"] and local.paper_sheets == sheets:
+        if local.schema == version["schema"] and local.paper_sheets == sheets and local.service_terms == service_terms:
             report.unchanged_versions.append(label)
             return
         local.schema = version["schema"] if not local.is_frozen else local.schema
         local.paper_sheets = sheets
-        local.save(update_fields=["schema", "paper_sheets"])
+        local.service_terms = service_terms
+        local.save(update_fields=["schema", "paper_sheets", "service_terms"])
         report.updated_versions.append(label)
         return
     now = timezone.now()
@@ -224,6 +228,7 @@ def _import_version(template: FormTemplate, version: dict[str, Any], report: Imp
         status=status,
         schema=version["schema"],
         paper_sheets=sheets,
+        service_terms=service_terms,
         published_at=(_published_at(version) or now) if status != FormVersion.Status.DRAFT else None,
         retired_at=now if status == FormVersion.Status.RETIRED else None,
     )
@@ -244,6 +249,7 @@ def export_pack(templates: Iterable[FormTemplate], *, published_only: bool = Fal
                 "status": v.status,
                 "paper_sheets": v.paper_sheets,
                 "published_at": v.published_at.isoformat() if v.published_at else None,
+                **({"service_terms": v.service_terms} if v.service_terms else {}),
                 "schema": v.schema,
             }
             for v in versions

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
 
 from forms_catalog.admin import FormTemplateAdmin
 from forms_catalog.models import FormTemplate
 
-from .models import Counter, Office, Submission
+from .models import Counter, JobRun, Office, Submission
 from .office_forms import PROFILE_FIELDS, OfficeProfileForm
 
 
@@ -63,3 +65,18 @@ admin.site.unregister(FormTemplate)
 @admin.register(FormTemplate)
 class FormTemplateWithOfficesAdmin(FormTemplateAdmin):
     inlines = [*FormTemplateAdmin.inlines, OfferedByInline]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """The periodic jobs' log: read it; a row is deleted only to have that run made again."""
+
+    list_display = ("job", "due_at", "worker", "started_at", "finished_at", "counts", "error")
+    list_filter = ("job",)
+    date_hierarchy = "due_at"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

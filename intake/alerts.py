@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -51,7 +52,10 @@ def _due(office_id: int, changed: Submission) -> list[tuple[int, str]]:
     if changed.status == Submission.Status.CALLED and changed.alert_phone:
         due.append((changed.pk, "your_turn"))
     waiting = (
-        Submission.objects.filter(office_id=office_id, status=Submission.Status.SUBMITTED)
+        # The changed ticket's service day: an earlier day's leftovers are never "ahead".
+        Submission.objects.filter(
+            office_id=office_id, service_date=changed.service_date, status=Submission.Status.SUBMITTED
+        )
         .order_by("submitted_at")
         .values_list("pk", "alert_phone", "alerts_sent")[:4]
     )
@@ -74,6 +78,14 @@ def queue_alerts(sender: Any, submission: Submission, old_status: str, new_statu
         send_alert.enqueue(pk, stage)
 
 
+def with_ticket_link(text: str, submission: Submission) -> str:
+    """The alert with the ticket's address, where the site has a public one: from there the
+    resident follows the status, withdraws, and opens the 접수증."""
+    if not settings.PUBLIC_BASE_URL:
+        return text
+    return f"{text} {settings.PUBLIC_BASE_URL}{reverse('intake:ticket', args=[submission.public_token])}"
+
+
 @task()
 def send_alert(submission_id: int, stage: str) -> str:
     with transaction.atomic():
@@ -92,6 +104,7 @@ def send_alert(submission_id: int, stage: str) -> str:
                 ticket=submission.ticket_number,
                 counter=submission.called_counter.number if submission.called_counter else None,
             )
+        text = with_ticket_link(text, submission)
     try:
         notify.backend().send(phone, text)
     except Exception:

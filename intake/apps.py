@@ -10,7 +10,7 @@ class IntakeConfig(AppConfig):
 
         from forms_catalog.models import FormTemplate, FormVersion
 
-        from . import alerts  # noqa: F401  (signal receivers)
+        from . import alerts, scheduled  # noqa: F401  (alerts: signal receivers)
         from .models import Counter, Office
         from .services import forms_changed
 
@@ -18,3 +18,4 @@ class IntakeConfig(AppConfig):
             post_save.connect(forms_changed, sender=model, dispatch_uid=f"forms_changed_save_{model.__name__}")
             post_delete.connect(forms_changed, sender=model, dispatch_uid=f"forms_changed_delete_{model.__name__}")
         m2m_changed.connect(forms_changed, sender=Office.forms.through, dispatch_uid="forms_changed_m2m")
+        scheduled.register()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Submission
+from .servicedays import in_queue
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ def submission_summary(submission: Submission) -> dict[str, Any]:
         "called_at": submission.called_at.isoformat() if submission.called_at else None,
         "counter": submission.called_counter.number if submission.called_counter else None,
         "open": submission.is_open,
+        # A row of the current service day's live queue; "open" also covers
+        # 민원 in processing across days.
+        "queue": in_queue(submission),
+        "due_at": submission.due_at.isoformat() if submission.due_at else None,
     }
 
 

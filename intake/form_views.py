@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
 
-from . import flow, i18n, ratelimit, resident, services
+from . import fees, flow, i18n, ratelimit, resident, services
 from .models import Counter, Draft, Submission
 from .resilience import keep_post_when_database_down
 
@@ -250,6 +250,8 @@ def _render(
         "alert": alert,
         "draft": draft,
         "counter": resident.counter_for(request, form.office),
+        # The review page says what the 민원 will cost (None: the form sets no fee).
+        "fee_due": fees.amount_due(draft.form_version, values) if current is None else None,
     }
     return render(request, "intake/form.html", context, status=status)
 

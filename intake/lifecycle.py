@@ -19,16 +19,19 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from . import events
+from . import deadlines, events, fees
 from .errors import ActionRefused, NotAwaitingCorrection
 from .models import Submission, SubmissionEvent
 from .signals import submission_changed
 
 S = Submission.Status
 NEW = ""  # a submission not saved yet
-RESIDENT, STAFF = "resident", "staff"
+# SYSTEM: the periodic jobs (intake/jobs.py), acting for nobody in particular.
+RESIDENT, STAFF, SYSTEM = "resident", "staff", "system"
 # Open states in which staff may work on the form without changing its state.
-WORKING = frozenset({S.SUBMITTED, S.CALLED, S.CORRECTION})
+WORKING = frozenset({S.SUBMITTED, S.CALLED, S.CORRECTION, S.PROCESSING})
+# The states a resident may still withdraw from: until the officer finishes.
+WITHDRAWABLE = WORKING | {S.NO_SHOW}
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class Move:
     # Raised instead of the generic refusal when the state does not allow the move.
     refusal: Callable[[], ActionRefused] | None = None
     label: str = ""
+    # A rule on the locked row beyond its state (e.g. the fee settled before completing).
+    guard: Callable[[Submission], None] | None = None
 
 
 MOVES: dict[str, Move] = {
@@ -51,7 +56,15 @@ MOVES: dict[str, Move] = {
     # pressing "call" on the same ticket must not both think it is theirs.
     "call": Move(STAFF, frozenset({S.SUBMITTED, S.CORRECTION, S.NO_SHOW}), (S.CALLED,), label="호출 (call)"),
     "recall": Move(STAFF, frozenset({S.CALLED}), label="재호출 (recall)"),
-    "complete": Move(STAFF, frozenset({S.CALLED}), (S.COMPLETED,), label="처리 완료 (complete)"),
+    # After the visit, an officer or department takes the 민원 on for the days it needs.
+    "process": Move(STAFF, frozenset({S.CALLED}), (S.PROCESSING,), label="처리중 (take for processing)"),
+    "complete": Move(
+        STAFF,
+        frozenset({S.CALLED, S.PROCESSING}),
+        (S.COMPLETED,),
+        guard=fees.check_settled,
+        label="처리 완료 (complete)",
+    ),
     "reject": Move(
         STAFF,
         WORKING,
@@ -62,17 +75,18 @@ MOVES: dict[str, Move] = {
     "no_show": Move(STAFF, frozenset({S.CALLED}), (S.NO_SHOW,), label="부재 (no-show)"),
     "correction": Move(
         STAFF,
-        frozenset({S.SUBMITTED, S.CALLED}),
+        frozenset({S.SUBMITTED, S.CALLED, S.PROCESSING}),
         (S.CORRECTION,),
         requires={"fields": ("fields_required", "보완할 항목을 하나 이상 골라 주세요.")},
         label="보완 요청 (request correction)",
     ),
     # A resident already called goes back to that counter; one who fixed the
-    # form before being called simply waits in line again.
+    # form before being called simply waits in line again; a fix made on a
+    # later day, or of a 민원 in processing, goes back to its handler.
     "resubmit": Move(
         RESIDENT,
         frozenset({S.CORRECTION}),
-        (S.SUBMITTED, S.CALLED),
+        (S.SUBMITTED, S.CALLED, S.PROCESSING),
         refusal=NotAwaitingCorrection,
         label="보완 제출 (resubmit)",
     ),
@@ -84,6 +98,15 @@ MOVES: dict[str, Move] = {
     ),
     "edit": Move(STAFF, WORKING, label="직원 수정 (edit)"),
     "id_check": Move(STAFF, WORKING, label="신분증 확인 (ID check)"),
+    "fee": Move(
+        STAFF,
+        frozenset({S.CALLED, S.PROCESSING}),
+        requires={"outcome": ("outcome_required", "수납인지 감면인지 골라 주세요.")},
+        label="수수료 수납·감면 (fee paid or waived)",
+    ),
+    "withdraw": Move(RESIDENT, WITHDRAWABLE, (S.WITHDRAWN,), label="취하 (withdraw)"),
+    # The day-close job: a ticket never called by the office's closing ends that day.
+    "expire": Move(SYSTEM, frozenset({S.SUBMITTED}), (S.EXPIRED,), label="미호출 마감 (day close)"),
 }
 
 
@@ -120,6 +143,9 @@ def lock(submission_id: int, action: str, **inputs: Any) -> Submission:
     # side of an outer join.
     submission = Submission.objects.select_for_update().get(pk=submission_id)
     check_state(submission, action)
+    guard = MOVES[action].guard
+    if guard is not None:
+        guard(submission)
     return submission
 
 
@@ -153,10 +179,15 @@ def transition(
     now = at or timezone.now()
     if submission.pk:
         submission.revision += 1
+    else:
+        # The 접수: its 처리예정일 and its fee are fixed now.
+        deadlines.set_due(submission, now)
+        fees.set_due(submission)
     submission.updated_at = now
     if move.by == STAFF:
         submission.handled_by = handler or actor
     submission.save()
+    deadlines.track_pause(submission, old, now)
     SubmissionEvent.objects.create(
         submission=submission, from_status=old, to_status=submission.status, actor=actor, at=now, note=note
     )

@@ -171,8 +171,12 @@ class Submission(models.Model):
         REJECTED = "rejected", "반려 (rejected)"
         NO_SHOW = "no_show", "부재 (no-show)"
         WITHDRAWN = "withdrawn", "취하 (withdrawn)"
+        PROCESSING = "processing", "처리중 (processing)"
+        EXPIRED = "expired", "미호출 마감 (closed uncalled)"
 
-    OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION)
+    OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION, Status.PROCESSING)
+    # What the counter's live queue, the lobby and "n ahead" show, on the ticket's own service day.
+    QUEUE_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION)
 
     reference = models.CharField("접수번호 (reference)", max_length=9, unique=True, default=new_reference)
     public_token = models.CharField(max_length=64, unique=True, default=new_public_token)
@@ -203,6 +207,12 @@ class Submission(models.Model):
     status_note = models.TextField(blank=True)
     # Field keys an officer asked the resident to fix; empty unless status is CORRECTION.
     correction_fields = models.JSONField(default=list, blank=True)
+
+    # 처리예정일: computed at 접수 from the version's processing period, moved
+    # by 보완 pauses (intake/deadlines.py). Null when the form sets no period.
+    due_at = models.DateTimeField("처리예정일 (due)", null=True, blank=True, db_index=True)
+    # 수수료 owed, fixed at 접수 from the version's fee (intake/fees.py); null: no fee set.
+    fee_due = models.PositiveIntegerField("수수료 (fee due, KRW)", null=True, blank=True)
 
     # Fixed when the submission completes so later template edits never
     # rewrite history; kept when personal data is purged.
@@ -297,3 +307,9 @@ class TicketSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id}/{self.service_date}: {self.last_number}"
+
+
+# Records of a 민원's life beyond the visit (보완 pauses, fees, periodic jobs).
+from .day_models import ClockPause as ClockPause  # noqa: E402
+from .day_models import FeeRecord as FeeRecord  # noqa: E402
+from .day_models import JobRun as JobRun  # noqa: E402

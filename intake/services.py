@@ -19,7 +19,7 @@ from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.validators import ATTACHMENT_TYPES, FieldError
 
-from . import crypto, lifecycle, uploads
+from . import crypto, lifecycle, servicedays, uploads
 from .errors import (
     ActionRefused,
     FormUnavailable,
@@ -110,7 +110,8 @@ def resolve_form(office: Office, code: str) -> FormContext:
 
 
 def service_date(now: datetime.datetime | None = None) -> datetime.date:
-    return timezone.localdate(now or timezone.now())
+    """The service day at `now`: the Korean calendar day (intake/servicedays.py)."""
+    return servicedays.service_day(now)
 
 
 def split_sensitive(version: FormVersion, values: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
@@ -404,14 +405,17 @@ def purge_stale_drafts(now: datetime.datetime | None = None, hours: int = 48) ->
     return deleted
 
 
-def open_queue(office_id: int) -> list[Submission]:
-    """The office's live queue, oldest first: what a console shows on (re)connect."""
-    today = service_date()
+def open_queue(office_id: int, today: datetime.date | None = None) -> list[Submission]:
+    """The office's live queue, oldest first: what a console shows on (re)connect.
+
+    Only the service day's tickets: yesterday's leftovers were ended by the
+    day close (intake/dayclose.py); 민원 taken on for days live in the open-민원 view.
+    """
     return list(
         Submission.objects.filter(
             office_id=office_id,
-            status__in=Submission.OPEN_STATUSES,
-            service_date__gte=today - datetime.timedelta(days=1),
+            status__in=Submission.QUEUE_STATUSES,
+            service_date=today or service_date(),
         )
         .select_related("form_version__template", "called_counter")
         # Every console pays for this on each reconnect: skip the form schema
@@ -421,11 +425,18 @@ def open_queue(office_id: int) -> list[Submission]:
     )
 
 
+def in_queue(submission: Submission, today: datetime.date | None = None) -> bool:
+    """Whether the submission is a row of its office's live queue now (open_queue)."""
+    return servicedays.in_queue(submission, today)
+
+
 def people_ahead(submission: Submission) -> int:
+    """Waiting tickets of the same service day taken before this one."""
     if submission.status != Submission.Status.SUBMITTED:
         return 0
     return Submission.objects.filter(
         office_id=submission.office_id,
+        service_date=submission.service_date,
         status=Submission.Status.SUBMITTED,
         submitted_at__lt=submission.submitted_at,
     ).count()
@@ -456,7 +467,31 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
         lifecycle.transition(
             submission,
             "resubmit",
-            to=Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED,
+            to=_back_from_correction(submission),
             note="보완 제출 (corrected): " + ", ".join(sorted(asked)),
         )
+    return submission
+
+
+def _back_from_correction(submission: Submission) -> str:
+    """Where a fixed form goes: the counter's queue on its own service day, else back to its handler."""
+    asked_from = (
+        submission.events.filter(to_status=Submission.Status.CORRECTION)
+        .order_by("-at", "-pk")
+        .values_list("from_status", flat=True)
+    ).first()
+    if asked_from == Submission.Status.PROCESSING or submission.service_date != service_date():
+        return Submission.Status.PROCESSING
+    return Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED
+
+
+def can_withdraw(submission: Submission) -> bool:
+    return submission.status in lifecycle.MOVES["withdraw"].sources
+
+
+def withdraw(submission_id: int) -> Submission:
+    """취하 by the resident, from the ticket page, until the officer finishes (the lifecycle's sources)."""
+    with transaction.atomic():
+        submission = lifecycle.lock(submission_id, "withdraw")
+        lifecycle.transition(submission, "withdraw", note="민원인 취하 (withdrawn by the resident)")
     return submission

@@ -18,5 +18,6 @@ urlpatterns = [
     path("t/<str:token>/", views.ticket, name="ticket"),
     path("t/<str:token>/alerts/", views.ticket_alerts, name="ticket_alerts"),
     path("t/<str:token>/correct/", views.correct, name="correct"),
+    path("t/<str:token>/withdraw/", views.withdraw, name="withdraw"),
     path("t/<str:token>/handoff.svg", views.handoff_qr, name="handoff_qr"),
 ]

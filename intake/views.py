@@ -53,6 +53,8 @@ STATUS_LABELS: dict[str, str | Promise] = {
     Submission.Status.REJECTED: gettext_lazy("반려"),
     Submission.Status.NO_SHOW: gettext_lazy("부재"),
     Submission.Status.WITHDRAWN: gettext_lazy("취하"),
+    Submission.Status.PROCESSING: gettext_lazy("처리중"),
+    Submission.Status.EXPIRED: gettext_lazy("미호출 마감"),
 }
 
 
@@ -65,6 +67,7 @@ def _ticket_context(submission: Submission) -> dict[str, Any]:
         "people_ahead": services.people_ahead(submission),
         "office": submission.office,
         "correction_fields": services.correction_fields(submission),
+        "can_withdraw": services.can_withdraw(submission),
     }
 
 
@@ -80,6 +83,23 @@ def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
     submission = _submission_by_token(token)
     template = "intake/ticket.html#status" if request.htmx else "intake/ticket.html"
     return render(request, template, _ticket_context(submission))
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """취하: a confirmation page (a plain form, no script needed), then the move."""
+    submission = _submission_by_token(token)
+    if request.method == "POST":
+        try:
+            services.withdraw(submission.pk)
+        except services.ActionRefused as exc:
+            messages.info(request, exc.message)
+        else:
+            messages.success(request, _("신청을 취하했습니다."))
+        return redirect("intake:ticket", token=token)
+    if not services.can_withdraw(submission):
+        return redirect("intake:ticket", token=token)
+    return render(request, "intake/withdraw.html", {"submission": submission, "office": submission.office})
 
 
 @require_GET

@@ -13,3 +13,7 @@ class OfficerConsoleConfig(AppConfig):
         # An officer's change of a personal number keeps the old and new values encrypted.
         register_column("officer_console.FieldEdit", "before", sensitive=True)
         register_column("officer_console.FieldEdit", "after", sensitive=True)
+
+        from . import scheduled
+
+        scheduled.register()

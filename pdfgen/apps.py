@@ -6,7 +6,8 @@ class PdfgenConfig(AppConfig):
     verbose_name = "PDF 보관 (PDF archive)"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import receivers, scheduled  # noqa: F401
         from .storage import register_folders
 
         register_folders()
+        scheduled.register()

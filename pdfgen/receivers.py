@@ -9,8 +9,14 @@ from . import tasks
 from .models import ArchivedDocument
 
 # States whose PDF differs: the receipt as filed, and the final record with
-# the officer's processing section.
-ARCHIVED_STATES = {Submission.Status.SUBMITTED, Submission.Status.COMPLETED, Submission.Status.REJECTED}
+# the officer's processing section (or the resident's 취하, or the day close).
+ARCHIVED_STATES = {
+    Submission.Status.SUBMITTED,
+    Submission.Status.COMPLETED,
+    Submission.Status.REJECTED,
+    Submission.Status.WITHDRAWN,
+    Submission.Status.EXPIRED,
+}
 
 
 @receiver(submission_changed)

@@ -16,6 +16,7 @@ from intake.services import submission_values
 
 from . import images
 from .models import PdfLayout
+from .receipts import receipt_data
 
 # Values longer than this take the whole width of a row instead of half.
 WIDE_VALUE_CHARS = 16
@@ -146,6 +147,8 @@ def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str,
         "status": submission.status,
         "submitted_at": submission.submitted_at.isoformat(),
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
+        # The 접수증 as issued (처리예정일, 수수료…), archived with the record.
+        "receipt": receipt_data(submission),
         "values": values,
     }
 

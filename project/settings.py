@@ -185,6 +185,14 @@ else:
 
 # --- Background tasks -----------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Daily periodic jobs (intake/jobs.py), Korea time; the day close runs at each office's closing.
+JOB_TIMES = {
+    "archive_bundle": os.environ.get("JOB_ARCHIVE_BUNDLE_AT", "01:00"),
+    "retention_purge": os.environ.get("JOB_RETENTION_PURGE_AT", "03:00"),
+    "access_log_purge": os.environ.get("JOB_ACCESS_LOG_PURGE_AT", "03:30"),
+}
+# Seconds between a worker's checks for due jobs.
+JOBS_CHECK_SECONDS = float(os.environ.get("JOBS_CHECK_SECONDS", "30"))
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("console/reports/", include("officer_console.reports.urls")),
     path("console/", include("officer_console.console.urls")),
     path("pdf/", include("officer_console.archive.urls")),
+    path("pdf/", include("pdfgen.urls")),
     path("", include("intake.urls")),
 ]

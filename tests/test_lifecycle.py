@@ -96,3 +96,20 @@ def test_the_architecture_doc_renders_the_table():
         targets = ", ".join("(same)" if t is None else t for t in move.targets)
         row = f"| `{action}` | {move.by} | {sources} | {targets} |"
         assert row in text, row
+
+
+def test_the_architecture_diagram_draws_every_state_change():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    for action, move in lifecycle.MOVES.items():
+        for source in move.sources:
+            for target in move.targets:
+                if target is None:
+                    continue
+                line = f"{source or '[*]'} --> {target}: {action}"
+                assert line in text, line
+
+
+def test_system_moves_need_no_actor_and_the_day_close_ends_a_waiting_ticket(submission):
+    lifecycle.lock(submission.pk, "expire")
+    moved = lifecycle.transition(submission, "expire")
+    assert (moved.status, moved.handled_by) == (S.EXPIRED, None)

@@ -12,10 +12,10 @@ from django import forms
 from django.contrib.auth.models import User
 
 from forms_catalog import schema as form_schema
-from intake.models import Counter, Submission
+from intake.models import Counter, FeeRecord, Submission
 
 from .. import access
-from . import services
+from . import fees, services
 from .services import StaffActionError
 
 
@@ -138,6 +138,35 @@ class EditForm(ActionForm):
         return f"{len(edits)}개 항목을 고쳤습니다. (Edited {len(edits)} fields.)"
 
 
+class ProcessForm(ActionForm):
+    """처리중: the visit is over, the 민원 stays open with this officer (the open-민원 view)."""
+
+    ends_visit = True
+
+    def perform(self, data: dict[str, Any]) -> str:
+        services.take_for_processing(self.submission.pk, self.user)
+        return "처리중으로 옮겼습니다. 미결 민원 목록에서 이어서 처리합니다. (Moved to processing.)"
+
+
+class FeeForm(ActionForm):
+    # Blank reaches the lifecycle, which asks for it in Korean.
+    outcome = forms.ChoiceField(choices=[("", ""), *FeeRecord.Outcome.choices], required=False)
+    method = forms.ChoiceField(choices=[("", ""), *FeeRecord.Method.choices], required=False)
+    exemption = forms.CharField(required=False, max_length=40)
+    evidence = forms.CharField(required=False, max_length=200)
+
+    def perform(self, data: dict[str, Any]) -> str:
+        record = fees.record(
+            self.submission.pk,
+            self.user,
+            outcome=data["outcome"],
+            method=data["method"],
+            exemption_code=data["exemption"],
+            evidence_note=data["evidence"],
+        )
+        return f"수수료 {record.amount:,}원 {record.get_outcome_display()}을(를) 기록했습니다."
+
+
 ACTIONS: dict[str, type[ActionForm]] = {
     "call": CallForm,
     "recall": RecallForm,
@@ -148,4 +177,6 @@ ACTIONS: dict[str, type[ActionForm]] = {
     "transfer": TransferForm,
     "id_check": IdCheckForm,
     "edit": EditForm,
+    "process": ProcessForm,
+    "fee": FeeForm,
 }

@@ -4,7 +4,6 @@ Shared by the check view, the mirror window and the lobby display, so all
 three lay out and mask a form the same way.
 """
 
-import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -96,7 +95,9 @@ def call_of(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def recent_calls(office_id: int) -> list[dict[str, Any]]:
-    since = timezone.now() - datetime.timedelta(hours=12)
+    # The service day's calls (Korea time), not the last hours: the morning
+    # TV must not open with last evening's numbers.
+    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     rows = (
         Submission.objects.filter(office_id=office_id, called_at__gte=since, called_counter__isnull=False)
         .select_related("called_counter")

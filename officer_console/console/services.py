@@ -46,9 +46,11 @@ def call_next(office_id: int, user: User, counter: Counter | None) -> Submission
     with transaction.atomic():
         # skip_locked lets two officers press "call next" at once and get two
         # different residents instead of one of them failing.
+        # Today's tickets only: one left from an earlier day is never called
+        # first (the day close ends them at closing).
         candidate = (
             Submission.objects.select_for_update(skip_locked=True)
-            .filter(office_id=office_id, status=S.SUBMITTED)
+            .filter(office_id=office_id, status=S.SUBMITTED, service_date=intake_services.service_date())
             .order_by("submitted_at")
             .first()
         )
@@ -198,6 +200,14 @@ def complete(submission_id: int, user: User) -> Submission:
         # template never changes the paper this submission saved.
         submission.paper_sheets_saved = paper_sheets_for(submission)
         lifecycle.transition(submission, "complete", actor=user)
+    return submission
+
+
+def take_for_processing(submission_id: int, user: User) -> Submission:
+    """처리중: the officer keeps the 민원 past the visit; it leaves the live queue for the open-민원 view."""
+    with transaction.atomic():
+        submission = lifecycle.lock(submission_id, "process")
+        lifecycle.transition(submission, "process", actor=user)
     return submission
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, cases, views
 
 app_name = "officer_console"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("office/<int:office_id>/posters.pdf", views.posters, name="posters"),
     path("office/<int:office_id>/handoff/", views.handoff, name="handoff"),
     path("office/<int:office_id>/search/", views.search, name="search"),
+    path("office/<int:office_id>/open/", cases.open_view, name="open"),
     path("office/<int:office_id>/access-log/", views.access_log, name="access_log"),
     path("office/<int:office_id>/access-log.csv", views.access_log_csv, name="access_log_csv"),
     path("counter/<int:counter_id>/mirror/", views.mirror_window, name="mirror"),

@@ -25,7 +25,7 @@ from project.types import StaffRequest
 
 from .. import access
 from ..models import AccessLog, FieldEdit, Review
-from . import actions, mirror, services
+from . import actions, casework, mirror, services
 
 
 def _client_ip(request: StaffRequest) -> str | None:
@@ -88,7 +88,7 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
             "counter": counter,
             "status_filter": status,
             "form_filter": form_code,
-            "statuses": [(v, label) for v, label in Submission.Status.choices if v in Submission.OPEN_STATUSES],
+            "statuses": [(v, label) for v, label in Submission.Status.choices if v in Submission.QUEUE_STATUSES],
             "forms": office.forms.order_by("title"),
             "is_manager": access.manages(request.user, office.pk),
             "resync_seconds": settings.CONSOLE_RESYNC_SECONDS,
@@ -154,6 +154,7 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         ],
         "edit_fields": _edit_fields(submission),
         "correction_fields": intake_services.correction_fields(submission),
+        "casework": casework.context(submission),
     }
     template = "officer_console/submission.html#detail" if request.htmx else "officer_console/submission.html"
     return render(request, template, context, status=status)

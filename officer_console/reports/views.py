@@ -18,7 +18,7 @@ from project.csvexport import excel_csv
 from project.types import StaffRequest
 
 from .. import access
-from . import charts, export
+from . import casework, charts, export
 from . import services as reports
 from .models import EquivalenceFactorSet
 
@@ -128,6 +128,7 @@ def _context(form: ReportFilterForm, report: reports.Report | None) -> dict[str,
         "form": form,
         "report": report,
         "charts": _charts(report) if report else {},
+        "casework": casework.build(report.filter) if report else None,
         "generated_at": timezone.localtime(),
     }
 

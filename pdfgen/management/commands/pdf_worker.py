@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from intake import jobs
 from pdfgen.sweeper import sweep, worker_id
 
 logger = logging.getLogger(__name__)
@@ -22,13 +23,17 @@ class Command(BaseCommand):
     help = (
         "The PDF worker. Supervises a db_worker child that renders one document at a time and is "
         "replaced by a fresh process after --max-tasks (or if it dies); sweeps renders stranded by "
-        "dead workers at every child start and every --sweep-every seconds. --once runs the child itself."
+        "dead workers at every child start and every --sweep-every seconds; runs the periodic jobs that are "
+        "due every --jobs-every seconds (each once across all workers). --once runs the child itself."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--max-tasks", type=int, default=200, help="recycle the worker process after this many")
         parser.add_argument("--interval", type=float, default=0.5, help="seconds between polls of an empty queue")
         parser.add_argument("--sweep-every", type=float, default=60.0, help="seconds between sweeps")
+        parser.add_argument(
+            "--jobs-every", type=float, default=None, help="seconds between checks for due periodic jobs (0: never)"
+        )
         parser.add_argument("--once", action="store_true", help="be the worker process (no supervisor)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,7 +77,12 @@ class Command(BaseCommand):
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, stop)
         last_sweep = time.monotonic()
+        jobs_every = options["jobs_every"] if options["jobs_every"] is not None else settings.JOBS_CHECK_SECONDS
+        last_jobs = -float("inf")
         while not stopping:
+            if jobs_every > 0 and time.monotonic() - last_jobs >= jobs_every:
+                self.run_jobs()
+                last_jobs = time.monotonic()
             if child is None or child.poll() is not None:
                 if child is not None and child.returncode != 0:
                     logger.warning("PDF worker %s exited with %s; starting a new one", child.pid, child.returncode)
@@ -92,3 +102,13 @@ class Command(BaseCommand):
                 with contextlib.suppress(ProcessLookupError):
                     child.kill()
                 child.wait()
+
+    def run_jobs(self) -> None:
+        # In the supervisor, between its checks of the child: a failed check
+        # is logged and tried again next time, never the end of the worker.
+        try:
+            jobs.run_due(worker=worker_id())
+        except Exception:
+            logger.exception("checking the periodic jobs failed")
+        finally:
+            connection.close()

@@ -147,7 +147,7 @@
   function apply(s, fresh) {
     const existing = body.querySelector(`tr[data-id="${s.id}"]`);
     if (existing && Number(existing.dataset.revision) >= s.revision) return;
-    if (!s.open) { if (existing) existing.remove(); return; }
+    if (!(s.queue ?? s.open)) { if (existing) existing.remove(); return; }
     const tr = row(s);
     if (fresh) tr.classList.add("is-new");
     if (existing) existing.replaceWith(tr);

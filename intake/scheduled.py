@@ -1,0 +1,32 @@
+"""intake's periodic jobs: the day close of each office, and the retention purge."""
+
+import datetime
+from collections.abc import Callable, Iterator
+
+from . import dayclose, jobs, retention
+from .models import Office
+
+
+def _day_closes(now: datetime.datetime) -> Iterator[jobs.DueRun]:
+    for office in Office.objects.all():
+        closing = dayclose.last_closing(office, now)
+        yield jobs.DueRun(f"day_close:{office.slug}", closing, _closer(office, closing, now))
+
+
+def _closer(office: Office, closing: datetime.datetime, now: datetime.datetime) -> Callable[[], jobs.Counts]:
+    return lambda: {"expired": dayclose.close_day(office, closing, now)}
+
+
+def _retention(now: datetime.datetime) -> Iterator[jobs.DueRun]:
+    def run() -> jobs.Counts:
+        report = retention.purge(now)
+        return {"drafts": report.drafts, "submissions": len(report.submissions), "files": report.files}
+
+    yield jobs.DueRun("retention_purge", jobs.daily_at("retention_purge", now), run)
+
+
+def register() -> None:
+    jobs.register(
+        jobs.Job("day_close", _day_closes, "미호출 번호표 마감, 기관의 닫는 시각마다 (each office's closing)")
+    )
+    jobs.register(jobs.Job("retention_purge", _retention, "보존기간 지난 개인정보 삭제 (retention purge), daily"))
