@@ -5,8 +5,11 @@ from urllib.parse import urlparse
 import pytest
 
 from . import factories, live
+from .strict_skips import pytest_make_collect_report, pytest_runtest_makereport
 
 pytest_plugins: list[str] = []
+# Hooks that make a skip fail a run with REQUIRE_SERVICES (tests/strict_skips.py).
+__all__ = ["pytest_make_collect_report", "pytest_runtest_makereport"]
 
 
 def _reachable(url: str, default_port: int) -> bool:

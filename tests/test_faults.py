@@ -7,10 +7,12 @@ import time
 from urllib.parse import urlencode, urlparse
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from intake import services as intake_services
 from intake.models import Draft, Submission
+from pdfgen.models import ArchivedDocument
 
 from . import factories, live
 from .cluster import (
@@ -177,11 +179,6 @@ def test_the_database_down_during_a_submit_keeps_the_answers_and_the_same_submit
 
 
 def test_a_worker_killed_mid_pdf_the_pdf_is_still_produced(world, services, tmp_path, settings):
-    pytest.importorskip("pdfgen.sweeper", reason="needs the PDF sweeper of issue 6 (pdfgen.sweeper, pdf_worker)")
-    from django_tasks_db.models import DBTaskResult
-
-    from pdfgen.models import ArchivedDocument
-
     version, office, _ = world
     settings.MEDIA_ROOT = tmp_path / "media"
     env = {**live.test_database_env(), "REDIS_URL": services, "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
