@@ -1,8 +1,11 @@
+import datetime
 import os
 import socket
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
+import time_machine
 
 from . import factories, live
 from .strict_skips import pytest_make_collect_report, pytest_runtest_makereport
@@ -167,3 +170,41 @@ def known(db):
     factories.timed_submission(a, x, at("2026-04-01", 9), wait=5, handle=5)
     f = reports.ReportFilter(datetime.date(2025, 12, 1), datetime.date(2026, 3, 31), (a.pk, b.pk))
     return {"a": a, "b": b, "x": x, "y": y, "filter": f}
+
+
+# --- time ---------------------------------------------------------------------
+
+
+class KoreaClock:
+    """The clock of one test, stopped at a Korea wall-clock moment until moved.
+
+    Offices work on Korea's date (TIME_ZONE), whatever the machine's zone: a
+    test that depends on "today" sets it here instead of reading the real
+    clock, so it neither depends on the date it runs nor flips at midnight.
+    It moves every clock Python reads (time-machine), model defaults included,
+    and puts the process in UTC, as servers often are: code taking the
+    machine's date (date.today()) for Korea's is then a day off from 00:00
+    to 09:00 Korea time, where tests of midnight look.
+    """
+
+    def __init__(self, traveller: time_machine.Traveller) -> None:
+        self._traveller = traveller
+
+    def set(self, moment: str) -> datetime.datetime:
+        """Stop the clock at `moment`, Korea time ("2026-03-04 23:59:59")."""
+        when = datetime.datetime.fromisoformat(moment).replace(tzinfo=factories.KST)
+        self._traveller.move_to(when.astimezone(datetime.UTC))
+        return when
+
+    def today(self) -> datetime.date:
+        from django.utils import timezone
+
+        return timezone.localdate()
+
+
+@pytest.fixture
+def korea_clock() -> Iterator[KoreaClock]:
+    # 10:00 in Seoul on a weekday; tests move it where they need it.
+    start = datetime.datetime(2026, 3, 4, 10, tzinfo=factories.KST)
+    with time_machine.travel(start.astimezone(datetime.UTC), tick=False) as traveller:
+        yield KoreaClock(traveller)
