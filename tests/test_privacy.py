@@ -6,6 +6,7 @@ import subprocess
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -139,10 +140,14 @@ def test_years_before_handles_leap_days():
 def test_access_log_is_kept_two_years_then_purged(submission, officer):
     from officer_console.models import AccessLog
 
-    old = staff.log_access(user=officer, ip="10.0.0.1", action="view", submission=submission)
-    recent = staff.log_access(user=officer, ip="10.0.0.1", action="view", submission=submission)
-    AccessLog.objects.filter(pk=old.pk).update(at=timezone.now() - datetime.timedelta(days=731))
-    AccessLog.objects.filter(pk=recent.pk).update(at=timezone.now() - datetime.timedelta(days=700))
+    # Entries are never changed (tests/test_access_log.py): write them at the times wanted.
+    now = timezone.now()
+    entries = []
+    for days in (731, 700):
+        with time_machine.travel(now - datetime.timedelta(days=days), tick=False):
+            entries.append(staff.log_access(user=officer, ip="10.0.0.1", action="view", submission=submission))
+    old, recent = entries
+    assert old.at == now - datetime.timedelta(days=731)
     out = StringIO()
     call_command("purge_access_log", "--dry-run", stdout=out)
     assert "would delete 1" in out.getvalue() and AccessLog.objects.count() == 2
