@@ -1,11 +1,13 @@
 """A long form on a phone: steps, review, reload, a dropped connection, a proxy, keyboard, no JavaScript."""
 
+import datetime
 import io
 import re
 from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -203,7 +205,8 @@ def test_a_proxy_files_with_the_delegation_and_the_principal(browser, seal_path,
     phone.fill("#field-principal_name-input", "홍길동")
     phone.fill("#field-principal_rrn-input", RRN)
     phone.fill("#field-principal_address-input", "서울특별시 서초구 남부순환로 2584")
-    phone.fill("#field-delegation_date-input", "2026-11-20")
+    # The field takes no future date: a week before Korea's today (the server's real clock).
+    phone.fill("#field-delegation_date-input", (timezone.localdate() - datetime.timedelta(days=7)).isoformat())
     phone.set_input_files("#field-principal_seal-input", _png(tmp_path, "seal.png"))
     phone.set_input_files("#field-delegation_letter-input", _png(tmp_path, "letter.png"))
     posts.clear()
