@@ -71,18 +71,26 @@ def test_key_rotation_reencrypts_with_the_new_key(settings, office, version):
     old, new = _key(), _key()
     settings.FIELD_ENCRYPTION_KEYS = [old]
     submission = factories.submitted(office, version)
+    # A resident halfway through a form: their draft holds a number too.
+    form = intake_services.FormContext(office, version.template, version)
+    draft = intake_services.get_or_start_draft(resident_key="halfway", form=form, counter=None)
+    intake_services.save_draft(draft, {"rrn": "850505-2345678"})
     old_id = crypto.key_id_of(submission.sensitive_data)
+    assert crypto.key_id_of(Draft.objects.get(pk=draft.pk).sensitive_data) == old_id
 
     settings.FIELD_ENCRYPTION_KEYS = [new, old]
     out = StringIO()
     call_command("rotate_encryption_keys", "--dry-run", stdout=out)
-    assert "would re-encrypt 1" in out.getvalue()
+    assert out.getvalue().splitlines() == ["민원 신청 (submissions): would re-encrypt 1", "drafts: would re-encrypt 1"]
     call_command("rotate_encryption_keys", stdout=StringIO())
     submission.refresh_from_db()
+    draft.refresh_from_db()
     assert crypto.key_id_of(submission.sensitive_data) not in ("", old_id)
+    assert crypto.key_id_of(draft.sensitive_data) == crypto.key_id_of(submission.sensitive_data)
 
     settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key can now be retired
     assert intake_services.submission_values(submission)["rrn"] == factories.RRN
+    assert intake_services.draft_values(draft)["rrn"] == "850505-2345678"
 
 
 def test_a_row_encrypted_with_a_retired_key_fails_loudly(settings, submission):
