@@ -2,8 +2,10 @@ import datetime
 import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
+import hypothesis
 import pytest
 import time_machine
 
@@ -14,6 +16,12 @@ pytest_plugins: list[str] = []
 # Hooks that make a skip fail a run with REQUIRE_SERVICES (tests/strict_skips.py).
 __all__ = ["pytest_make_collect_report", "pytest_runtest_makereport"]
 
+# Hypothesis' default deadline (200 ms per example) is wall-clock time: on a
+# loaded machine, or under `nice`, a validator taking 12 ms was stopped at
+# 264 ms. Property tests check behaviour; bench/ measures speed.
+hypothesis.settings.register_profile("suite", deadline=None)
+hypothesis.settings.load_profile("suite")
+
 
 def _reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
@@ -22,6 +30,17 @@ def _reachable(url: str, default_port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # The SQLite test database is per run (project/settings.py): Django deletes
+    # the file, SQLite can leave its -wal and -shm files beside it.
+    from django.conf import settings
+
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    if Path(name).name == f".pytest_db.{os.getpid()}.sqlite3":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(name + suffix).unlink(missing_ok=True)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
