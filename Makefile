@@ -176,4 +176,4 @@ bench-report: install
 	DATABASE_URL=$(REPORT_BENCH_DATABASE_URL) $(BIN)/python bench/report_bench.py
 
 clean:
-	rm -rf $(VENV) $(STAMPS) .pytest_db.sqlite3* staticfiles $(KRDS_DIR)
+	rm -rf $(VENV) $(STAMPS) .pytest_db*.sqlite3* staticfiles $(KRDS_DIR)

@@ -1,5 +1,7 @@
+import datetime
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 from intake.models import Counter, Office, Submission
@@ -34,6 +36,37 @@ class Membership(models.Model):
         return f"{self.user} @ {self.office} ({self.role})"
 
 
+# The PostgreSQL trigger (migration 0005) lets a row go only while this
+# transaction-local setting names a cutoff later than the row.
+PURGE_SETTING = "minwon.access_log_purge_before"
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """Refuses every bulk change: the log is append-only (PostgreSQL also refuses in the database)."""
+
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("Access log entries cannot be changed.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise PermissionError("Access log entries cannot be deleted; purge_access_log removes expired ones.")
+
+    def purge_before(self, cutoff: datetime.datetime) -> int:
+        """Delete the entries older than `cutoff`: the retention purge, the one way entries go."""
+        with transaction.atomic(using=self.db):
+            self._allow_deletes_before(cutoff.isoformat())
+            deleted = int(self.filter(at__lt=cutoff)._raw_delete(self.db))
+            # Cleared at once: called inside a longer transaction, the
+            # permission must not outlive the purge.
+            self._allow_deletes_before("")
+        return deleted
+
+    def _allow_deletes_before(self, cutoff: str) -> None:
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, true)", [PURGE_SETTING, cutoff])
+
+
 class AccessLog(models.Model):
     """Append-only record of every staff access to personal data (안전성 확보조치 기준)."""
 
@@ -52,6 +85,8 @@ class AccessLog(models.Model):
     subject_reference = models.CharField("정보주체 접수번호 (whose data)", max_length=16, blank=True)
     reason = models.TextField(blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         verbose_name = "개인정보 접근 기록 (access log)"
@@ -64,6 +99,9 @@ class AccessLog(models.Model):
         if self.pk is not None:
             raise PermissionError("Access log entries cannot be changed.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("Access log entries cannot be deleted; purge_access_log removes expired ones.")
 
 
 class PasswordChangeRequired(models.Model):

@@ -134,8 +134,10 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
             # A file, not memory, so that the ASGI server and worker started
-            # by the browser tests share the test database.
-            "TEST": {"NAME": str(BASE_DIR / ".pytest_db.sqlite3")},
+            # by the browser tests share the test database (tests/live.py
+            # hands them its path). One per run: two runs in one checkout
+            # must not delete each other's database.
+            "TEST": {"NAME": str(BASE_DIR / f".pytest_db.{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -302,6 +302,7 @@ class Console:
         self.seen: dict[int, int] = {}  # submission id -> highest revision seen
         self.first_seen: dict[int, float] = {}  # submission id -> monotonic time
         self.live_events: collections.Counter[tuple[int, int]] = collections.Counter()
+        self.snapshots: list[float] = []  # monotonic time of each snapshot received
         self.connects = 0
         self.connected = threading.Event()
         self.current_url = ""
@@ -343,6 +344,7 @@ class Console:
                             if message["type"] == "snapshot":
                                 for summary in message["submissions"]:
                                     self._see(summary, now)
+                                self.snapshots.append(now)
                                 if not self.connected.is_set():
                                     self.connects += 1
                                     self.connected.set()
@@ -415,6 +417,8 @@ class TcpProxy:
 
     cut() drops every open connection and refuses new ones, as a dead server
     or a broken network does; restore() accepts again on the same port.
+    hold() stops passing the target's answers on (they wait in the proxy), so
+    a request is known to be in flight: received, perhaps done, unanswered.
     """
 
     def __init__(self, target_host: str, target_port: int) -> None:
@@ -424,10 +428,14 @@ class TcpProxy:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server: asyncio.Server | None = None
         self.transports: set[asyncio.BaseTransport] = set()
+        self._answering = asyncio.Event()
+        self._answering.set()
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, answers: bool = False) -> None:
         try:
             while data := await reader.read(65536):
+                if answers:
+                    await self._answering.wait()
                 writer.write(data)
                 await writer.drain()
         except (OSError, asyncio.CancelledError):
@@ -442,7 +450,7 @@ class TcpProxy:
             writer.transport.abort()
             return
         self.transports |= {writer.transport, up_writer.transport}
-        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer, answers=True))
         self.transports -= {writer.transport, up_writer.transport}
 
     async def _listen(self) -> None:
@@ -461,6 +469,12 @@ class TcpProxy:
 
     def cut(self) -> None:
         self._call(self._cut())
+
+    async def _hold(self) -> None:
+        self._answering.clear()
+
+    def hold(self) -> None:
+        self._call(self._hold())
 
     def restore(self) -> None:
         self._call(self._listen())

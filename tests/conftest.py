@@ -1,12 +1,26 @@
+import datetime
 import os
 import socket
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
+import hypothesis
 import pytest
+import time_machine
 
 from . import factories, live
+from .strict_skips import pytest_make_collect_report, pytest_runtest_makereport
 
 pytest_plugins: list[str] = []
+# Hooks that make a skip fail a run with REQUIRE_SERVICES (tests/strict_skips.py).
+__all__ = ["pytest_make_collect_report", "pytest_runtest_makereport"]
+
+# Hypothesis' default deadline (200 ms per example) is wall-clock time: on a
+# loaded machine, or under `nice`, a validator taking 12 ms was stopped at
+# 264 ms. Property tests check behaviour; bench/ measures speed.
+hypothesis.settings.register_profile("suite", deadline=None)
+hypothesis.settings.load_profile("suite")
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -16,6 +30,17 @@ def _reachable(url: str, default_port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # The SQLite test database is per run (project/settings.py): Django deletes
+    # the file, SQLite can leave its -wal and -shm files beside it.
+    from django.conf import settings
+
+    name = str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or "")
+    if Path(name).name == f".pytest_db.{os.getpid()}.sqlite3":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(name + suffix).unlink(missing_ok=True)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -164,3 +189,41 @@ def known(db):
     factories.timed_submission(a, x, at("2026-04-01", 9), wait=5, handle=5)
     f = reports.ReportFilter(datetime.date(2025, 12, 1), datetime.date(2026, 3, 31), (a.pk, b.pk))
     return {"a": a, "b": b, "x": x, "y": y, "filter": f}
+
+
+# --- time ---------------------------------------------------------------------
+
+
+class KoreaClock:
+    """The clock of one test, stopped at a Korea wall-clock moment until moved.
+
+    Offices work on Korea's date (TIME_ZONE), whatever the machine's zone: a
+    test that depends on "today" sets it here instead of reading the real
+    clock, so it neither depends on the date it runs nor flips at midnight.
+    It moves every clock Python reads (time-machine), model defaults included,
+    and puts the process in UTC, as servers often are: code taking the
+    machine's date (date.today()) for Korea's is then a day off from 00:00
+    to 09:00 Korea time, where tests of midnight look.
+    """
+
+    def __init__(self, traveller: time_machine.Traveller) -> None:
+        self._traveller = traveller
+
+    def set(self, moment: str) -> datetime.datetime:
+        """Stop the clock at `moment`, Korea time ("2026-03-04 23:59:59")."""
+        when = datetime.datetime.fromisoformat(moment).replace(tzinfo=factories.KST)
+        self._traveller.move_to(when.astimezone(datetime.UTC))
+        return when
+
+    def today(self) -> datetime.date:
+        from django.utils import timezone
+
+        return timezone.localdate()
+
+
+@pytest.fixture
+def korea_clock() -> Iterator[KoreaClock]:
+    # 10:00 in Seoul on a weekday; tests move it where they need it.
+    start = datetime.datetime(2026, 3, 4, 10, tzinfo=factories.KST)
+    with time_machine.travel(start.astimezone(datetime.UTC), tick=False) as traveller:
+        yield KoreaClock(traveller)

@@ -55,9 +55,9 @@ def test_dropped_socket_resyncs_everything_once_each(browser, stack):
     for route in live_routes:
         route.close()
     expect(console.locator("#conn")).to_have_class(re.compile("offline"))
+    # They can reach the console only over its socket, which is down; what
+    # it shows once back is the check (no fixed wait for "nothing yet").
     missed = [factories.submitted(office, version) for _ in range(5)]
-    console.wait_for_timeout(300)
-    expect(console.locator("#queue tbody tr")).to_have_count(1)
 
     blocked["on"] = False
     expect(console.locator("#conn")).to_have_class(re.compile("online"), timeout=15000)

@@ -15,23 +15,59 @@ from . import factories, steps
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _watch(page, violations: list[str]) -> None:
-    page.on(
-        "console", lambda m: violations.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None
-    )
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e => console.error("
-        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber))"
-    )
+class _Watched:
+    """A page whose policy violations are collected, and which can be waited on until
+    every violation it has caused so far is reported."""
+
+    def __init__(self, page, violations: list[str]) -> None:
+        self.page = page
+        self.frames: dict[str, int] = {}  # the page's socket addresses -> frames received
+        page.on(
+            "console",
+            lambda m: violations.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None,
+        )
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => console.error("
+            "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber))"
+        )
+        page.on("websocket", self._socket)
+
+    def _socket(self, ws) -> None:  # type: ignore[no-untyped-def]
+        # By address: a socket the page let go and opened again owes one first message, not two.
+        self.frames.setdefault(ws.url, 0)
+        ws.on("framereceived", lambda _: self.frames.__setitem__(ws.url, self.frames.get(ws.url, 0) + 1))
+
+    def visit(self, url: str):  # type: ignore[no-untyped-def]
+        self.frames.clear()
+        response = self.page.goto(url)
+        self.settle()
+        return response
+
+    def settle(self) -> None:
+        # Every socket answers its connect with a first message (snapshot,
+        # screen, calls, changed), which the page then draws: wait for those,
+        # then for a marker logged after the page's pending tasks. The
+        # browser reports a violation as a task, so any so far comes first.
+        self.page.wait_for_load_state("networkidle")
+        for _ in range(300):
+            if all(self.frames.values()):
+                break
+            self.page.wait_for_timeout(50)
+        assert all(self.frames.values()), f"{self.page.url}: a socket got no first message"
+        marker = f"policy-checked-{len(self.frames)}-{id(self)}"
+        with self.page.expect_console_message(lambda m: m.text == marker):
+            self.page.evaluate(
+                "m => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => console.log(m))))",
+                marker,
+            )
 
 
-def _visit(page, base: str, paths: list[str]) -> None:
+def _visit(watched: _Watched, base: str, paths: list[str]) -> None:
     for path in paths:
-        response = page.goto(base + path)
+        response = watched.visit(base + path)
         assert response is not None and response.status < 400, path
         policy = response.headers.get("content-security-policy", "")
         assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
-        page.wait_for_timeout(300)  # let scripts run and sockets connect
 
 
 def test_no_page_violates_the_content_security_policy(browser, stack):
@@ -45,9 +81,9 @@ def test_no_page_violates_the_content_security_policy(browser, stack):
     violations: list[str] = []
 
     phone = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True).new_page()
-    _watch(phone, violations)
+    watched = _Watched(phone, violations)
     _visit(
-        phone,
+        watched,
         stack,
         [
             "/",
@@ -61,12 +97,13 @@ def test_no_page_violates_the_content_security_policy(browser, stack):
     phone.locator("[data-next]").click()  # the error summary and field messages render too
     phone.wait_for_selector("#error-summary")
     steps.fill_and_sign(phone)
+    watched.settle()
 
     console = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    _watch(console, violations)
+    watched = _Watched(console, violations)
     steps.log_in(console, stack, "officer.csp")
     _visit(
-        console,
+        watched,
         stack,
         [
             f"/console/office/{office.pk}/",
@@ -78,13 +115,13 @@ def test_no_page_violates_the_content_security_policy(browser, stack):
     )
 
     admin = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    _watch(admin, violations)
+    watched = _Watched(admin, violations)
     admin.goto(f"{stack}/admin/login/")
     admin.fill("#id_username", "admin.csp")
     admin.fill("#id_password", "pw-for-tests-1")
     admin.click("input[type=submit]")
     _visit(
-        admin,
+        watched,
         stack,
         [
             "/admin/",

@@ -3,7 +3,6 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from forms_catalog.models import FormTemplate
 from intake import flow
@@ -38,12 +37,13 @@ def test_every_demo_form_step_renders_with_its_section(client, demo):
             assert f'id="field-{f["key"]}"' in review.text, (template.code, f["key"])
 
 
-def test_move_in_report_with_two_household_members(client, demo, settings, tmp_path):
+def test_move_in_report_with_two_household_members(korea_clock, client, demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    korea_clock.set("2026-03-04 00:30")  # still 3 March in UTC
     url = reverse("intake:form", args=["banpo1-dong", "move-in-report"])
     client.get(url)
     # No future move-in date in the picker; the privacy notice (on the review page) shows its four parts.
-    assert f'max="{timezone.localdate().isoformat()}"' in client.get(url, {"step": "destination"}).text
+    assert 'max="2026-03-04"' in client.get(url, {"step": "destination"}).text
     page = client.get(url, {"step": "review"})
     assert "<dt>보유·이용 기간</dt>" in page.text and "<dt>동의를 거부할 권리와 거부 시 불이익</dt>" in page.text
     client.post(url, {"_row": "add:members", "_step": "members"})

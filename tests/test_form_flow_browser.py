@@ -1,11 +1,13 @@
 """A long form on a phone: steps, review, reload, a dropped connection, a proxy, keyboard, no JavaScript."""
 
+import datetime
 import io
 import re
 from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -140,12 +142,43 @@ def test_a_reload_mid_form_resumes_the_step_and_every_value(browser, seal_path):
     expect(phone.locator("#field-applicant_phone-input")).to_have_value("0101234")
 
 
+class _Submits:
+    """The page's submits (POSTs to the form itself) as the browser sees them."""
+
+    def __init__(self, phone: Page, path: str) -> None:
+        self.sent: list[object] = []
+        self.failed: list[object] = []
+        self.answered: list[object] = []
+        mine = lambda r: r.method == "POST" and urlparse(r.url).path == path  # noqa: E731
+        phone.on("request", lambda r: mine(r) and self.sent.append(r))
+        phone.on("requestfailed", lambda r: mine(r) and self.failed.append(r))
+        phone.on("requestfinished", lambda r: mine(r) and self.answered.append(r))
+
+    def clear(self) -> None:
+        for seen in (self.sent, self.failed, self.answered):
+            seen.clear()
+
+    def settled(self) -> bool:
+        return len(self.failed) + len(self.answered) == len(self.sent)
+
+
+def _until(phone: Page, predicate, timeout: float = 15) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the page's events (Playwright delivers them while the page waits)."""
+    for _ in range(int(timeout * 20)):
+        if predicate():
+            return
+        phone.wait_for_timeout(50)
+    raise AssertionError(f"still not so after {timeout}s")
+
+
 def test_offline_while_filling_and_at_submit_loses_nothing_and_submits_once(browser, stack):
     version = factories.form_version()
     office = factories.office(forms=[version])
     context = browser.new_context(**PHONE)
     phone = context.new_page()
-    phone.goto(f"{stack}/o/{office.slug}/f/{version.template.code}/")
+    path = f"/o/{office.slug}/f/{version.template.code}/"
+    submits = _Submits(phone, path)
+    phone.goto(stack + path)
     notice = phone.locator("#connection")
     expect(notice).to_be_hidden()
 
@@ -161,15 +194,19 @@ def test_offline_while_filling_and_at_submit_loses_nothing_and_submits_once(brow
     _wait_saved(phone, "name", "홍길동")
 
     steps.fill_and_sign(phone)
+    submits.clear()  # the steps before posted to the form too
     context.set_offline(True)
     phone.locator("[data-submit]").click()
     expect(notice).to_be_visible()
-    phone.wait_for_timeout(1500)  # a backoff retry or two, still offline
-    assert Submission.objects.count() == 0
+    # The submit and its first backoff retry, both stopped by the network.
+    _until(phone, lambda: len(submits.failed) >= 2)
+    assert Submission.objects.count() == 0 and submits.answered == []
     expect(phone.get_by_label("동의합니다")).to_be_checked()
     context.set_offline(False)
     expect(phone.locator("[data-ticket]")).to_have_text("1")
-    phone.wait_for_timeout(1000)  # any retry still queued would show up now
+    # Every submit the page sent is answered or failed: none is still on its way.
+    _until(phone, submits.settled)
+    assert len(submits.answered) == 1
     assert Submission.objects.count() == 1
     assert services.submission_values(Submission.objects.get())["name"] == "홍길동"
 
@@ -203,7 +240,8 @@ def test_a_proxy_files_with_the_delegation_and_the_principal(browser, seal_path,
     phone.fill("#field-principal_name-input", "홍길동")
     phone.fill("#field-principal_rrn-input", RRN)
     phone.fill("#field-principal_address-input", "서울특별시 서초구 남부순환로 2584")
-    phone.fill("#field-delegation_date-input", "2026-11-20")
+    # The field takes no future date: a week before Korea's today (the server's real clock).
+    phone.fill("#field-delegation_date-input", (timezone.localdate() - datetime.timedelta(days=7)).isoformat())
     phone.set_input_files("#field-principal_seal-input", _png(tmp_path, "seal.png"))
     phone.set_input_files("#field-delegation_letter-input", _png(tmp_path, "letter.png"))
     posts.clear()

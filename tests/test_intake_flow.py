@@ -111,7 +111,10 @@ def test_review_shows_every_answer_masked_with_change_links_then_submits_once(cl
     assert signature.startswith("data:image/png;base64,")
 
 
-def test_the_proxy_path_adds_the_delegation_steps_and_the_principal(client, seal_url):
+def test_the_proxy_path_adds_the_delegation_steps_and_the_principal(korea_clock, client, seal_url):
+    # Half past midnight in Seoul, still yesterday in UTC: the power of attorney
+    # is dated today, which is no future date in Korea.
+    today = korea_clock.set("2026-03-04 00:30").date()
     client.get(seal_url)
     _next(client, seal_url, "request", {"applicant_type": "proxy"})
     _next(client, seal_url, "applicant", APPLICANT)
@@ -134,7 +137,7 @@ def test_the_proxy_path_adds_the_delegation_steps_and_the_principal(client, seal
         "principal_rrn": RRN,
         "principal_address__road": "서울특별시 서초구 남부순환로 2584",
         "principal_address__detail": "101호",
-        "delegation_date": "2026-11-20",
+        "delegation_date": today.isoformat(),
         "principal_seal": _png(),
         "delegation_letter": _png(),
     }

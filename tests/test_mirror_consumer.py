@@ -1,8 +1,10 @@
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
 
 from officer_console.console import services
+from officer_console.console.consumers import MirrorConsumer
 
 from . import factories, ws
 
@@ -64,10 +66,26 @@ async def test_mirror_follows_the_officer_masked_with_pointer_and_prompts(setup)
     await communicator.disconnect()
 
 
-async def test_another_counters_changes_do_not_reach_this_mirror(setup):
-    communicator, _, _ = await ws.connect(f"/ws/mirror/{setup['counter'].pk}/", setup["officer"])
+async def test_another_counters_changes_do_not_reach_this_mirror(setup, monkeypatch):
+    # Every change redraws the screen from the database, so a stray message
+    # looks like any other: count the changes that reach this mirror instead.
+    reached = []
+    redraw = MirrorConsumer.mirror_changed
+
+    async def counted(consumer, event):
+        reached.append((consumer.counter_id, event.get("marker", "")))
+        await redraw(consumer, event)
+
+    monkeypatch.setattr(MirrorConsumer, "mirror_changed", counted)
+    counter = setup["counter"]
+    communicator, _, _ = await ws.connect(f"/ws/mirror/{counter.pk}/", setup["officer"])
     await communicator.receive_json_from(timeout=5)
     other_counter = await database_sync_to_async(setup["office"].counters.last)()
     await database_sync_to_async(services.update_mirror)(other_counter, show=True, submission=setup["submission"])
-    assert await communicator.receive_nothing(timeout=0.3)
+    # The next change sent to this counter is the first to reach it (the layer delivers in order).
+    await get_channel_layer().group_send(
+        services.mirror_group(counter.pk), {"type": "mirror.changed", "marker": "next"}
+    )
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "screen"
+    assert reached == [(counter.pk, "next")]
     await communicator.disconnect()

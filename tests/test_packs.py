@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection
 
 from forms_catalog import packs, schema
 from forms_catalog.models import FormTemplate, FormVersion
@@ -59,6 +60,40 @@ def test_import_refuses_a_changed_published_version_and_writes_nothing():
     assert exc.value.code == "invalid_pack"
     assert "이미 게시된 버전" in exc.value.problems[0]
     assert not FormTemplate.objects.filter(code="brand-new").exists()
+
+
+def _form(pack, code):
+    return copy.deepcopy(next(f for f in pack["forms"] if f["code"] == code))
+
+
+def test_a_write_failing_midway_leaves_nothing_of_the_import():
+    demo = packs.load_pack_file(DEMO_PACK)
+    first, second, third = (f["code"] for f in demo["forms"][:3])
+    packs.import_pack({**demo, "forms": [_form(demo, first)]})
+    # The pack changes the form already here (its title, a v2 that retires v1), then adds two.
+    changed = _form(demo, first)
+    changed["title"] = "바뀐 제목"
+    v2 = {**copy.deepcopy(changed["versions"][0]), "number": 2, "published_at": None}
+    v2["schema"]["sections"][0]["title"] = "개정"
+    changed["versions"] = [v2]
+    pack = {**demo, "forms": [changed, _form(demo, second), _form(demo, third)]}
+    inserts = []
+
+    def refuse_the_third_version(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "forms_catalog_formversion"'):
+            inserts.append(sql)
+            if len(inserts) == 3:
+                raise DatabaseError("could not extend file: No space left on device")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_the_third_version), pytest.raises(DatabaseError, match="No space"):
+        packs.import_pack(pack)
+    assert len(inserts) == 3  # the failure came late: two versions were written before it
+    assert list(FormTemplate.objects.values_list("code", "title")) == [(first, _form(demo, first)["title"])]
+    assert list(FormVersion.objects.values_list("template__code", "number", "status")) == [(first, 1, "published")]
+    # The same pack imports whole once the database takes it.
+    report = packs.import_pack(pack)
+    assert report.created_forms == [second, third] and report.retired_versions == [f"{first} v1"]
 
 
 def test_pack_problems_are_reported_with_their_path():

@@ -6,6 +6,7 @@ import subprocess
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -66,22 +67,34 @@ def test_postgres_dump_holds_no_resident_registration_number():
     assert factories.RRN not in dump and RRN_DIGITS not in dump
 
 
-def test_key_rotation_reencrypts_with_the_new_key(settings, office, version):
+def test_key_rotation_reencrypts_with_the_new_key(settings, office, version, tmp_path):
+    # Its own storage: rotation also walks the stored files, and other tests' files have other keys.
+    settings.MEDIA_ROOT = tmp_path
     old, new = _key(), _key()
     settings.FIELD_ENCRYPTION_KEYS = [old]
     submission = factories.submitted(office, version)
+    # A resident halfway through a form: their draft holds a number too.
+    form = intake_services.FormContext(office, version.template, version)
+    draft = intake_services.get_or_start_draft(resident_key="halfway", form=form, counter=None)
+    intake_services.save_draft(draft, {"rrn": "850505-2345678"})
     old_id = crypto.key_id_of(submission.sensitive_data)
+    assert crypto.key_id_of(Draft.objects.get(pk=draft.pk).sensitive_data) == old_id
 
     settings.FIELD_ENCRYPTION_KEYS = [new, old]
     out = StringIO()
     call_command("rotate_encryption_keys", "--dry-run", stdout=out)
-    assert "would re-encrypt 1" in out.getvalue()
+    lines = out.getvalue().splitlines()
+    assert "민원 신청 (submissions) · sensitive_data: would re-encrypt 1" in lines
+    assert "drafts · sensitive_data: would re-encrypt 1" in lines
     call_command("rotate_encryption_keys", stdout=StringIO())
     submission.refresh_from_db()
+    draft.refresh_from_db()
     assert crypto.key_id_of(submission.sensitive_data) not in ("", old_id)
+    assert crypto.key_id_of(draft.sensitive_data) == crypto.key_id_of(submission.sensitive_data)
 
     settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key can now be retired
     assert intake_services.submission_values(submission)["rrn"] == factories.RRN
+    assert intake_services.draft_values(draft)["rrn"] == "850505-2345678"
 
 
 def test_a_row_encrypted_with_a_retired_key_fails_loudly(settings, submission):
@@ -139,10 +152,14 @@ def test_years_before_handles_leap_days():
 def test_access_log_is_kept_two_years_then_purged(submission, officer):
     from officer_console.models import AccessLog
 
-    old = staff.log_access(user=officer, ip="10.0.0.1", action="view", submission=submission)
-    recent = staff.log_access(user=officer, ip="10.0.0.1", action="view", submission=submission)
-    AccessLog.objects.filter(pk=old.pk).update(at=timezone.now() - datetime.timedelta(days=731))
-    AccessLog.objects.filter(pk=recent.pk).update(at=timezone.now() - datetime.timedelta(days=700))
+    # Entries are never changed (tests/test_access_log.py): write them at the times wanted.
+    now = timezone.now()
+    entries = []
+    for days in (731, 700):
+        with time_machine.travel(now - datetime.timedelta(days=days), tick=False):
+            entries.append(staff.log_access(user=officer, ip="10.0.0.1", action="view", submission=submission))
+    old, recent = entries
+    assert old.at == now - datetime.timedelta(days=731)
     out = StringIO()
     call_command("purge_access_log", "--dry-run", stdout=out)
     assert "would delete 1" in out.getvalue() and AccessLog.objects.count() == 2

@@ -1,18 +1,23 @@
-"""Two officers acting on the same submission at the same moment, on real row locks."""
+"""At the same moment, on real row locks (PostgreSQL), each action on its own connection:
+residents submitting (ticket numbers, idempotency keys) and officers acting on one submission."""
 
+import datetime
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection, connections
 
-from intake.models import Submission
+from intake import services as intake_services
+from intake.models import Submission, TicketSequence
 from officer_console.console import services
 
 from . import factories
 
 pytestmark = [
+    pytest.mark.services,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
@@ -42,6 +47,82 @@ def _race(*actions: Callable[[], Any]) -> list[Any]:
     for t in threads:
         t.join(timeout=30)
     return results
+
+
+# --- residents: ticket numbers and idempotency keys ------------------------------
+
+RESIDENTS = 8
+
+
+@pytest.fixture(autouse=True)
+def _a_connection_each():
+    """A pool wide enough for every thread to hold a connection of its own at
+    once: with DATABASE_POOL_SIZE (4) the threads would queue for one, and the
+    race would be run four at a time."""
+    options = connection.settings_dict["OPTIONS"]
+    pool = options.get("pool")
+    if pool:
+        connection.close()
+        connection.close_pool()
+        options["pool"] = {**pool, "max_size": RESIDENTS + 2}
+    yield
+    if pool:
+        connections.close_all()
+        connection.close_pool()
+        options["pool"] = pool
+
+
+def _submit(office: Any, version: Any, key: uuid.UUID) -> Callable[[], tuple[Submission, bool]]:
+    form = intake_services.FormContext(office, version.template, version)
+    return lambda: intake_services.submit(
+        form=form, version=version, raw_values=factories.VALID_VALUES, idempotency_key=key, counter=None
+    )
+
+
+def _submitted(results: list[Any]) -> list[Submission]:
+    assert all(isinstance(r, tuple) for r in results), results
+    return [submission for submission, _ in results]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_simultaneous_residents_get_tickets_one_to_n_without_gaps_or_repeats(office, version, attempt):
+    results = _race(*(_submit(office, version, uuid.uuid4()) for _ in range(RESIDENTS)))
+    made = _submitted(results)
+    assert sorted(s.ticket_number for s in made) == list(range(1, RESIDENTS + 1))
+    assert sorted(Submission.objects.values_list("ticket_number", flat=True)) == list(range(1, RESIDENTS + 1))
+    assert TicketSequence.objects.get(office=office).last_number == RESIDENTS
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_simultaneous_submits_of_one_page_make_one_submission(office, version, attempt):
+    # A double tap, a retry and a second tab, all at once: one row, one ticket.
+    key = uuid.uuid4()
+    results = _race(*(_submit(office, version, key) for _ in range(RESIDENTS)))
+    made = _submitted(results)
+    row = Submission.objects.get()
+    assert {s.pk for s in made} == {row.pk} and row.ticket_number == 1
+    assert [created for _, created in results].count(True) == 1
+    # The losers rolled their ticket back with them: the next resident is number 2.
+    after, _ = _submit(office, version, uuid.uuid4())()
+    assert after.ticket_number == 2
+
+
+def test_the_count_starts_again_at_midnight_in_korea(korea_clock, office, version):
+    # 23:59:59 in Seoul and one second later: 14:59:59 and 15:00:00 UTC, the same UTC day.
+    before = korea_clock.set("2026-03-04 23:59:59")
+    made = _submitted(_race(*(_submit(office, version, uuid.uuid4()) for _ in range(3))))
+    assert sorted((s.service_date, s.ticket_number) for s in made) == [(before.date(), n) for n in (1, 2, 3)]
+    after = korea_clock.set("2026-03-05 00:00:00")
+    made = _submitted(_race(*(_submit(office, version, uuid.uuid4()) for _ in range(3))))
+    assert sorted((s.service_date, s.ticket_number) for s in made) == [(after.date(), n) for n in (1, 2, 3)]
+    assert after.date() - before.date() == datetime.timedelta(days=1)
+    assert dict(TicketSequence.objects.values_list("service_date", "last_number")) == {
+        before.date(): 3,
+        after.date(): 3,
+    }
+
+
+# --- officers: one submission, two hands --------------------------------------
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from officer_console.models import EquivalenceFactorSet, Membership
-from officer_console.reports import services as reports
 
 from . import factories
 
@@ -108,12 +106,12 @@ def test_htmx_gets_only_the_filter_and_report(client, manager):
     assert bad.status_code == 200 and "시작일을 종료일 이전으로" in bad.text
 
 
-def test_default_view_is_the_last_twelve_months(client, manager):
+def test_default_view_is_the_last_twelve_months(korea_clock, client, manager):
+    korea_clock.set("2026-03-01 08:00")  # still February in UTC
     client.force_login(manager)
-    start, end = reports.default_period(timezone.localdate())
     page = client.get(reverse("reports:report")).text
-    assert f'value="{start.isoformat()}"' in page and f'value="{end.isoformat()}"' in page
-    assert start.day == 1 and (end.year - start.year) * 12 + end.month - start.month == 11
+    # Twelve calendar months, this one (Korea's March) included, up to today.
+    assert 'value="2025-04-01"' in page and 'value="2026-03-01"' in page
 
 
 def test_csv_opens_in_korean_excel(client, manager):

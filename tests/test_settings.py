@@ -38,3 +38,20 @@ def test_production_mode_refuses_to_start_without_secrets():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FIELD_ENCRYPTION_KEYS"}
     result = _manage("check", env=env)
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_each_run_has_its_own_sqlite_test_database():
+    # Two runs in one checkout (a developer's and an editor's, say) must not
+    # create, flush and delete one file under each other.
+    code = "import os, project.settings as s; print(os.getpid(), s.DATABASES['default']['TEST']['NAME'])"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}, "DATABASE_URL": ""}
+    runs = [
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    names = []
+    for run in runs:
+        pid, name = run.stdout.split()
+        assert Path(name) == ROOT / f".pytest_db.{pid}.sqlite3"
+        names.append(name)
+    assert names[0] != names[1]

@@ -63,7 +63,7 @@ def test_rrn_checks_birth_date_and_gender_digit_and_only_warns_on_check_digit():
     assert "확인" in VALIDATORS["rrn"]({}, "900101-1234567").warning
     for bad, fragment in [("901301-1234567", "생년월일"), ("900101-5234567", "외국인등록번호"), ("12345", "13자리")]:
         assert fragment in _error("rrn", {}, bad)
-    future = (datetime.date.today() + datetime.timedelta(days=400)).strftime("%y%m%d")
+    future = (timezone.localdate() + datetime.timedelta(days=400)).strftime("%y%m%d")
     assert "미래" in _error("rrn", {}, f"{future}-3234567")
 
 
@@ -85,20 +85,22 @@ def test_brn_check_digit():
     assert "10자리" in _error("brn", {}, "124-81-0099")
 
 
-def test_dates_and_their_limits():
+def test_dates_and_their_limits(korea_clock):
+    korea_clock.set("2026-03-04 23:59:59")
     assert VALIDATORS["date"]({}, "2024.4.30").value == "2024-04-30"
     assert VALIDATORS["date"]({}, "２０２４／０４／３０").value == "2024-04-30"
     assert "없는 날짜" in _error("date", {}, "2023-02-29")
-    tomorrow = timezone.localdate() + datetime.timedelta(1)
-    assert "이전" in _error("date", {"max_date": "today"}, tomorrow.isoformat())
+    assert "이전" in _error("date", {"max_date": "today"}, "2026-03-05")
+    assert VALIDATORS["date"]({"max_date": "today"}, "2026-03-04").value == "2026-03-04"
     assert "이후" in _error("date", {"min_date": "2024-01-01"}, "2023-12-31")
     assert resolve_date_bound("today-90d", datetime.date(2024, 4, 30)) == datetime.date(2024, 1, 31)
     assert resolve_date_bound("today+1d", datetime.date(2024, 12, 31)) == datetime.date(2025, 1, 1)
 
 
-def test_today_is_the_office_day_in_seoul_not_the_servers(monkeypatch):
-    # 01:30 on 30 April in Seoul is still 29 April in UTC.
-    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2024, 4, 29, 16, 30, tzinfo=datetime.UTC))
+def test_today_is_the_office_day_in_seoul_not_the_servers(korea_clock):
+    # 01:30 on 30 April in Seoul is still 29 April in UTC (the process's zone under the clock).
+    korea_clock.set("2024-04-30 01:30")
+    assert datetime.date.today() == datetime.date(2024, 4, 29)
     assert VALIDATORS["date"]({"max_date": "today"}, "2024-04-30").value == "2024-04-30"
     assert resolve_date_bound("today-1d") == datetime.date(2024, 4, 29)
 
@@ -247,7 +249,7 @@ def test_very_long_input_is_refused_or_capped_never_crashes(kind, raw):
         assert len(value) <= 4000
 
 
-@given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date.today()), st.sampled_from("1234"))
+@given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=timezone.localdate()), st.sampled_from("1234"))
 def test_any_real_birth_date_makes_a_valid_rrn_shape(birth, gender):
     assume((birth.year >= 2000) == (gender in "34"))
     digits = birth.strftime("%y%m%d") + gender + "000000"

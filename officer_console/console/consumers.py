@@ -8,12 +8,19 @@ from intake import services as intake_services
 from intake.ws import SafeJsonWebsocketConsumer
 
 from .. import access
+from ..models import PasswordChangeRequired
 from . import mirror, services
+
+
+def _password_chosen(user: Any) -> bool:
+    # As over HTTP (PasswordChangeRequiredMiddleware): a one-time password
+    # opens the password page only, no live queue or resident's screen.
+    return not PasswordChangeRequired.objects.filter(user_id=user.pk).exists()
 
 
 @database_sync_to_async
 def _allowed(user: Any, office_id: int) -> bool:
-    return access.works_at(user, office_id)
+    return access.works_at(user, office_id) and _password_chosen(user)
 
 
 @database_sync_to_async
@@ -98,7 +105,7 @@ class LobbyConsumer(ConsoleConsumer):
 
 @database_sync_to_async
 def _mirror_counter(user: Any, counter_id: int) -> bool:
-    return access.counter_for_staff(user, counter_id) is not None
+    return access.counter_for_staff(user, counter_id) is not None and _password_chosen(user)
 
 
 @database_sync_to_async

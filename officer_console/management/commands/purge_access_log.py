@@ -20,5 +20,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"would delete {old.count()} entries before {cutoff:%Y-%m-%d}")
             return
-        deleted, _ = old.delete()
+        deleted = AccessLog.objects.purge_before(cutoff)
         self.stdout.write(f"deleted {deleted} entries before {cutoff:%Y-%m-%d}")
