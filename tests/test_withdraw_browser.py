@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from websockets.sync.client import connect
 
 from intake.models import Submission, SubmissionEvent
+from pdfgen import storage
 from pdfgen.models import ArchivedDocument
 
 from . import factories, steps
@@ -39,8 +40,8 @@ def _archived_pdf(submission, timeout=60.0):
     while time.monotonic() < deadline:
         doc = ArchivedDocument.objects.get(submission=submission)
         if doc.status == "done" and doc.rendered_revision == submission.revision:
-            with doc.file.open("rb") as handle:
-                return PdfReader(io.BytesIO(handle.read()))
+            # Stored encrypted: read it as the download does.
+            return PdfReader(io.BytesIO(storage.read_pdf(doc)))
         time.sleep(0.3)
     raise AssertionError("the withdrawal was not archived")
 
