@@ -191,7 +191,7 @@ class FieldRowInline(admin.TabularInline):
     }
 
 
-def _sample_values(schema: form_schema.Schema) -> dict[str, Any]:
+def _sample_values(form: form_schema.FormSchema) -> dict[str, Any]:
     """Plausible values for a PDF preview, valid for each field."""
     samples = {
         "text": "홍길동",
@@ -209,15 +209,14 @@ def _sample_values(schema: form_schema.Schema) -> dict[str, Any]:
         "consent": "agree",
     }
     values: dict[str, Any] = {}
-    for f in form_schema.input_fields(schema):
-        if f.get("choices"):
-            value: Any = str(f["choices"][0]["value"])
-            values[f["key"]] = [value] if f["type"] == "multichoice" else value
-        elif f.get("type") in samples:
-            values[f["key"]] = samples[f["type"]]
-    for section in form_schema.repeat_sections(schema):
-        row = {f["key"]: samples.get(f.get("type", ""), "견본") for f in form_schema.row_fields(section)}
-        values[section["key"]] = [row]
+    for f in form.input_fields:
+        if f.choices:
+            value: Any = f.choices[0].value
+            values[f.key] = [value] if f.type == "multichoice" else value
+        elif f.type in samples:
+            values[f.key] = samples[f.type]
+    for section in form.repeat_sections:
+        values[section.key] = [{f.key: samples.get(f.type, "견본") for f in section.input_fields}]
     return values
 
 
@@ -364,6 +363,7 @@ class FormVersionAdmin(admin.ModelAdmin):
                 if problems and not isinstance(schema, dict):
                     schema = version.schema
         office = _PreviewOffice()
+        form = form_schema.parse(schema)
         return render(
             request,
             "forms_catalog/preview_frame.html",
@@ -371,8 +371,8 @@ class FormVersionAdmin(admin.ModelAdmin):
                 "office": office,
                 "template": version.template,
                 "version": version,
-                "sections": form_schema.page_sections(schema, {}),
-                "values": form_schema.page_values(schema, {}),
+                "sections": form_schema.page_sections(form, {}),
+                "values": form_schema.page_values(form, {}),
                 "errors": {},
                 "warnings": {},
                 "draft": None,
@@ -395,7 +395,7 @@ class FormVersionAdmin(admin.ModelAdmin):
             reference="PREV-IEW0",
             office=Office(name="미리보기 (preview)"),
             form_version=version,
-            data=_sample_values(version.schema),
+            data=_sample_values(version.form),
             ticket_number=0,
             service_date=timezone.localdate(),
             submitted_at=timezone.now(),

@@ -37,18 +37,18 @@ def _counter_for(request: HtmxHttpRequest, office: Office) -> Counter | None:
     return services.office_counter(office, counter_id)
 
 
-def _raw_values(request: HtmxHttpRequest, schema: form_schema.Schema) -> dict[str, Any]:
+def _raw_values(request: HtmxHttpRequest, schema: form_schema.FormSchema) -> dict[str, Any]:
     raw = form_schema.raw_values_from_post(schema, request.POST)
-    for f in form_schema.input_fields(schema):
+    for f in schema.input_fields:
         # The typed alternative to drawing (keyboard, no JavaScript); a drawn
         # signature wins when both are there.
-        typed = request.POST.get(f"{f['key']}__typed", "").strip()
-        if f.get("type") == "signature" and typed and not raw.get(f["key"]):
-            raw[f["key"]] = services.typed_signature(typed)
+        typed = request.POST.get(f"{f.key}__typed", "").strip()
+        if f.type == "signature" and typed and not raw.get(f.key):
+            raw[f.key] = services.typed_signature(typed)
     return raw
 
 
-def _error_list(schema: form_schema.Schema, errors: dict[str, str]) -> list[tuple[str, str, str]]:
+def _error_list(schema: form_schema.FormSchema, errors: dict[str, str]) -> list[tuple[str, str, str]]:
     """(key, label, message) for the error summary, labels in the page's language."""
     english = not i18n.is_korean_page()
     return [(k, i18n.marked(form_schema.label_for(schema, k, english=english)), msg) for k, msg in errors.items()]
@@ -105,7 +105,7 @@ def _form_page(
     alert: str = "",
     step: str = "",
 ) -> HttpResponse:
-    schema = draft.form_version.schema
+    schema = draft.form_version.form
     all_steps = flow.steps(schema, values)
     index = flow.find(all_steps, step)
     if index is None:
@@ -133,9 +133,7 @@ def _form_page(
             "sections": sections,
             # Multipart only where a file can go up: it costs the server
             # several times more to parse than a urlencoded body.
-            "uploads": any(
-                f.get("type") in form_schema.ATTACHMENT_TYPES for section in sections for f in section.get("fields", [])
-            ),
+            "uploads": any(f.type in form_schema.ATTACHMENT_TYPES for section in sections for f in section.fields),
             "review": (
                 flow.review_sections(schema, values, all_steps, english=not i18n.is_korean_page())
                 if current is None
@@ -158,7 +156,7 @@ def _form_page(
 
 
 def _field_href(
-    schema: form_schema.Schema, all_steps: list[flow.Step], current: flow.Step | None, url: str, key: str
+    schema: form_schema.FormSchema, all_steps: list[flow.Step], current: flow.Step | None, url: str, key: str
 ) -> str:
     """A link to a field: on this page an anchor, on another step that step's page."""
     step = flow.step_of(schema, all_steps, key)
@@ -197,7 +195,7 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         if token is not None:
             return redirect("intake:ticket", token=token)
 
-    schema = draft.form_version.schema
+    schema = draft.form_version.form
     posted_step = request.POST.get("_step", "")
     raw = _raw_values(request, schema)
     seq = _seq(request)
@@ -278,7 +276,7 @@ def _navigate(
     upload_errors: dict[str, str],
 ) -> HttpResponse:
     """다음/이전: the answers are already saved; 다음 goes on only when this step is right."""
-    schema = draft.form_version.schema
+    schema = draft.form_version.form
     all_steps = flow.steps(schema, values)
     index = flow.find(all_steps, posted_step)
     if index is None:
@@ -319,7 +317,7 @@ def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         save=False,
         key=key,
     )
-    services.save_draft(draft, _raw_values(request, draft.form_version.schema), _seq(request))
+    services.save_draft(draft, _raw_values(request, draft.form_version.form), _seq(request))
     return HttpResponse(status=204)
 
 
@@ -344,7 +342,7 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
     draft = services.get_or_start_draft(
         resident_key=_resident_key(request), form=form, counter=_counter_for(request, office), prefill=False, save=False
     )
-    schema = draft.form_version.schema
+    schema = draft.form_version.form
     f = form_schema.get_field(schema, key)
     if f is None:
         return HttpResponse(status=404)
@@ -422,10 +420,10 @@ def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
     fields = services.correction_fields(submission)
     current = services.submission_values(submission)
     # Personal numbers are typed again rather than shown back on a link.
-    values = {f["key"]: ("" if form_schema.is_sensitive(f) else current.get(f["key"])) for f in fields}
+    values = {f.key: ("" if f.is_sensitive else current.get(f.key)) for f in fields}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        raw = _raw_values(request, submission.form_version.schema)
+        raw = _raw_values(request, submission.form_version.form)
         values.update({k: v for k, v in raw.items() if k in values})
         try:
             services.resubmit_correction(submission.pk, raw)
@@ -447,7 +445,7 @@ def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "values": values,
             "errors": errors,
             "warnings": {},
-            "error_list": _error_list(submission.form_version.schema, errors),
+            "error_list": _error_list(submission.form_version.form, errors),
         },
         status=422 if errors and request.htmx else 200,
     )
