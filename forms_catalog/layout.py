@@ -23,10 +23,10 @@ class Row:
     key: str  # the field key, or the row path of a repeatable row's field
     label: str  # in the language asked for; "세대원 1 · 성명" for a row's field
     field: Field
-    value: Any  # as a person reads it: choice labels, masked when asked (None: not given)
-    stored: Any  # as stored
+    value: Any  # as a person reads it: choice labels, 예/아니오, masked when asked
+    stored: Any  # as stored (None when there is no answer)
     given: bool  # the values hold this key (a blank answer included)
-    masked: bool
+    masked: bool  # `value` is the masked form of a sensitive answer
 
     @property
     def type(self) -> str:

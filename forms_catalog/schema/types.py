@@ -182,6 +182,10 @@ def _text(raw: Mapping[str, Any], name: str, default: str = "") -> str:
     return default if value is None else str(value)
 
 
+def _text_or_none(raw: Mapping[str, Any], name: str) -> str | None:
+    return None if raw.get(name) is None else str(raw[name])
+
+
 def _number(value: Any) -> int | float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -219,7 +223,6 @@ def field_of(raw: Mapping[str, Any]) -> Field:
     """One field definition of the stored JSON as a Field."""
     accept = raw.get("accept")
     size = _number(raw.get("max_size_mb"))
-    bounds = {name: raw.get(name) for name in ("min_date", "max_date")}
     return Field(
         key=_text(raw, "key"),
         type=_text(raw, "type", "text"),
@@ -236,8 +239,8 @@ def field_of(raw: Mapping[str, Any]) -> Field:
         max_length=_whole(raw.get("max_length")),
         min=_number(raw.get("min")),
         max=_number(raw.get("max")),
-        min_date=None if bounds["min_date"] is None else str(bounds["min_date"]),
-        max_date=None if bounds["max_date"] is None else str(bounds["max_date"]),
+        min_date=_text_or_none(raw, "min_date"),
+        max_date=_text_or_none(raw, "max_date"),
         max_days=_whole(raw.get("max_days")),
         min_choices=_whole(raw.get("min_choices")),
         max_choices=_whole(raw.get("max_choices")),
