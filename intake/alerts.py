@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from forms_catalog.schema import Field
-from forms_catalog.validators import FieldError, clean_phone
+from forms_catalog.schema.validators import FieldError, clean_phone
 
 from . import crypto, i18n, notify
 from .models import Submission

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
-from forms_catalog.validators import ATTACHMENT_TYPES, FieldError
+from forms_catalog.schema import ATTACHMENT_TYPES
+from forms_catalog.schema.validators import FieldError
 
 from . import crypto, events, uploads
 from .models import Counter, Draft, Office, Submission, SubmissionEvent, TicketSequence

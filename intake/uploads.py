@@ -18,7 +18,13 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from forms_catalog.schema import Field
-from forms_catalog.validators import DEFAULT_MAX_SIZE_MB, SEAL_CONTENT_TYPES, FieldError, accepted_types, type_names
+from forms_catalog.schema.validators import (
+    DEFAULT_MAX_SIZE_MB,
+    SEAL_CONTENT_TYPES,
+    FieldError,
+    accepted_types,
+    type_names,
+)
 
 MAX_PIXELS = 40_000_000
 

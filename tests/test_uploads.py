@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from forms_catalog.schema import field_of
-from forms_catalog.validators import FieldError
+from forms_catalog.schema.validators import FieldError
 from intake import uploads
 
 FIELD = field_of({"key": "photo", "type": "file", "max_size_mb": 1})

@@ -6,14 +6,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from forms_catalog import schema
-from forms_catalog.validators import (
+from forms_catalog.schema.validators import (
     MAX_SIGNATURE_CHARS,
     REFUSED_CONSENT_MESSAGE,
     FieldError,
     address_parts,
     resolve_date_bound,
 )
-from forms_catalog.validators import VALIDATORS as TYPED_VALIDATORS
+from forms_catalog.schema.validators import VALIDATORS as TYPED_VALIDATORS
 
 from .factories import SIGNATURE
 

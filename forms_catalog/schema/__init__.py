@@ -20,9 +20,9 @@ FormVersion.form); every function here takes the parsed form. Only checks
 - display: choice labels, masking
 - shared: semantic keys and prefill
 - checks: check_schema()
+- validators: each field type's validator (by field family)
 """
 
-from ..validators import ATTACHMENT_TYPES, CHOICE_VALUES, DISPLAY_ONLY_TYPES, SENSITIVE_TYPES
 from .checks import FIELD_TYPE_LABELS, FIELD_TYPES, KEY_PATTERN, NOT_IN_ROWS, check_schema, stored_sections
 from .conditions import Scope, row_scope, visible
 from .display import choice_label, mask
@@ -31,7 +31,11 @@ from .post import MAX_ROWS_READ, raw_values_from_post
 from .reading import ROW_PATH, get_field, is_blank, label_for, rows_of, text_in, value_at
 from .shared import prefill, semantic_values, value_by_semantic
 from .types import (
+    ATTACHMENT_TYPES,
+    CHOICE_VALUES,
     CONSENT_PARTS,
+    DISPLAY_ONLY_TYPES,
+    SENSITIVE_TYPES,
     Choice,
     Condition,
     Consent,

@@ -8,8 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..validators import ATTACHMENT_TYPES, CHOICE_VALUES, DISPLAY_ONLY_TYPES, VALIDATORS, resolve_date_bound
-from .types import CONSENT_PARTS
+from .types import ATTACHMENT_TYPES, CHOICE_VALUES, CONSENT_PARTS, DISPLAY_ONLY_TYPES
+from .validators import VALIDATORS, resolve_date_bound
 
 RawField = dict[str, Any]
 

@@ -3,9 +3,9 @@
 from collections.abc import Mapping
 from typing import Any
 
-from ..validators import VALIDATORS, FieldError, Validator
 from .reading import is_blank
 from .types import Condition, Field, FormSchema, Section
+from .validators import VALIDATORS, FieldError, Validator
 
 
 def validator_for(f: Field) -> Validator:

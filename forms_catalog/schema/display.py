@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from ..validators import SENSITIVE_TYPES
 from .reading import text_in
-from .types import Field
+from .types import SENSITIVE_TYPES, Field
 
 _FIXED_LABELS = {"yesno": {"yes": "예", "no": "아니오"}, "consent": {"agree": "동의함", "disagree": "동의하지 않음"}}
 _FIXED_LABELS_EN = {"yesno": {"yes": "Yes", "no": "No"}, "consent": {"agree": "Agreed", "disagree": "Not agreed"}}

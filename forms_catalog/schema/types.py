@@ -17,8 +17,14 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from ..validators import DISPLAY_ONLY_TYPES, SENSITIVE_TYPES
-
+# Field types whose values are encrypted at rest and masked on screens.
+SENSITIVE_TYPES = frozenset({"rrn", "frn"})
+# Field types that carry no value (guidance text shown to the resident).
+DISPLAY_ONLY_TYPES = frozenset({"guidance"})
+# Field types stored as uploaded files.
+ATTACHMENT_TYPES = frozenset({"file", "seal"})
+# Field types whose value is one of a fixed set, usable in show_if conditions.
+CHOICE_VALUES: dict[str, list[str]] = {"yesno": ["yes", "no"], "consent": ["agree", "disagree"]}
 # A repeatable section without a stated maximum holds up to this many rows.
 DEFAULT_MAX_ROWS = 10
 

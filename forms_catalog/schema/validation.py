@@ -7,10 +7,10 @@ from typing import Any
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from ..validators import FieldError
 from .conditions import row_scope, validator_for, visible
 from .reading import ROW_PATH, get_field, is_blank, rows_of, text_in
 from .types import Field, FormSchema, Section, row_path
+from .validators import FieldError
 
 # Shown to residents, so in their language (resolved when a form is checked).
 REQUIRED_MESSAGE = gettext_lazy("필수 항목입니다. 값을 입력해 주세요.")

@@ -6,8 +6,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forms_catalog import validators
-from forms_catalog.schema import CONSENT_PARTS, Choice, Field
+from forms_catalog.schema import CONSENT_PARTS, Choice, Field, validators
 from intake import i18n
 
 register = template.Library()

@@ -1,31 +1,29 @@
 """Free text, numbers and e-mail addresses."""
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
+from ..types import Field
 from .base import Cleaned, FieldError, check_length, digits_text, plain_text
 
-if TYPE_CHECKING:
-    from ..schema.types import Field
 
-
-def clean_text(field: "Field", raw: Any) -> Cleaned:
+def clean_text(field: Field, raw: Any) -> Cleaned:
     value = " ".join(plain_text(raw).split())
     check_length(field, value)
     return Cleaned(value)
 
 
-def clean_textarea(field: "Field", raw: Any) -> Cleaned:
+def clean_textarea(field: Field, raw: Any) -> Cleaned:
     value = plain_text(raw).replace("\r\n", "\n").replace("\r", "\n")
     check_length(field, value)
     return Cleaned(value)
 
 
-def clean_number(field: "Field", raw: Any) -> Cleaned:
+def clean_number(field: Field, raw: Any) -> Cleaned:
     if isinstance(raw, bool):
         raise FieldError(_("숫자만 입력해 주세요. 예: 2"))
     text = digits_text(raw).replace(",", "").replace(" ", "")
@@ -44,7 +42,7 @@ def clean_number(field: "Field", raw: Any) -> Cleaned:
 _email_validator = EmailValidator()
 
 
-def clean_email(field: "Field", raw: Any) -> Cleaned:
+def clean_email(field: Field, raw: Any) -> Cleaned:
     value = plain_text(raw)
     check_length(field, value)
     try:
@@ -56,6 +54,6 @@ def clean_email(field: "Field", raw: Any) -> Cleaned:
     return Cleaned(value)
 
 
-def clean_guidance(field: "Field", raw: Any) -> Cleaned:
+def clean_guidance(field: Field, raw: Any) -> Cleaned:
     # Read-only text carries no value; anything posted for it is dropped.
     return Cleaned(None)

@@ -3,12 +3,11 @@
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-if TYPE_CHECKING:
-    from ..schema.types import Field
+from ..types import Field
 
 # Caps that apply when a field sets no max_length: nobody types a 10,000
 # character name, and a value that long is an attack or a paste accident.
@@ -48,12 +47,12 @@ def digits_text(raw: Any) -> str:
     return unicodedata.normalize("NFKC", plain_text(raw))
 
 
-def max_length(field: "Field") -> int | None:
+def max_length(field: Field) -> int | None:
     limit = field.max_length or DEFAULT_MAX_LENGTH.get(field.type)
     return int(limit) if limit else None
 
 
-def check_length(field: "Field", value: str) -> None:
+def check_length(field: Field, value: str) -> None:
     limit = max_length(field)
     if limit and len(value) > limit:
         raise FieldError(

@@ -2,16 +2,14 @@
 
 import datetime
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..types import Field
 from .base import Cleaned, FieldError, digits_text, plain_text
-
-if TYPE_CHECKING:
-    from ..schema.types import Field
 
 _RELATIVE_DATE = re.compile(r"today(?:([+-])(\d{1,5})d)?")
 
@@ -72,7 +70,7 @@ def _parse_date(raw: Any, what: str = "date") -> datetime.date:
     return value
 
 
-def _check_date_bounds(field: "Field", value: datetime.date, what: str = "date") -> None:
+def _check_date_bounds(field: Field, value: datetime.date, what: str = "date") -> None:
     earliest = resolve_date_bound(field.min_date)
     latest = resolve_date_bound(field.max_date)
     if earliest and value < earliest:
@@ -81,7 +79,7 @@ def _check_date_bounds(field: "Field", value: datetime.date, what: str = "date")
         raise FieldError(str(_DATE_MESSAGES[what]["before"]) % {"date": latest.isoformat()})
 
 
-def clean_date(field: "Field", raw: Any) -> Cleaned:
+def clean_date(field: Field, raw: Any) -> Cleaned:
     value = _parse_date(raw)
     _check_date_bounds(field, value)
     return Cleaned(value.isoformat())
@@ -101,7 +99,7 @@ def _range_parts(raw: Any) -> tuple[Any, Any]:
     return parts[0], parts[1]
 
 
-def clean_daterange(field: "Field", raw: Any) -> Cleaned:
+def clean_daterange(field: Field, raw: Any) -> Cleaned:
     """A period such as 임대차 기간: stored as "YYYY-MM-DD ~ YYYY-MM-DD"."""
     start_raw, end_raw = _range_parts(raw)
     if not plain_text(start_raw) or not plain_text(end_raw):

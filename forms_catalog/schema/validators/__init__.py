@@ -11,8 +11,9 @@ validating against its version for as long as it is kept.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..types import Field
 from .address import address_parts, clean_address, format_address
 from .base import DEFAULT_MAX_LENGTH, Cleaned, FieldError
 from .choices import REFUSED_CONSENT_MESSAGE, clean_choice, clean_consent, clean_multichoice, clean_yesno
@@ -30,10 +31,7 @@ from .files import (
 from .numbers import clean_brn, clean_frn, clean_phone, clean_rrn
 from .text import clean_email, clean_guidance, clean_number, clean_text, clean_textarea
 
-if TYPE_CHECKING:
-    from ..schema.types import Field
-
-Validator = Callable[["Field", Any], Cleaned]
+Validator = Callable[[Field, Any], Cleaned]
 
 VALIDATORS: dict[str, Validator] = {
     "text": clean_text,
@@ -57,26 +55,14 @@ VALIDATORS: dict[str, Validator] = {
     "guidance": clean_guidance,
 }
 
-# Field types whose values are encrypted at rest and masked on screens.
-SENSITIVE_TYPES = frozenset({"rrn", "frn"})
-# Field types that carry no value (guidance text shown to the resident).
-DISPLAY_ONLY_TYPES = frozenset({"guidance"})
-# Field types stored as uploaded files.
-ATTACHMENT_TYPES = frozenset({"file", "seal"})
-# Field types whose value is one of a fixed set, usable in show_if conditions.
-CHOICE_VALUES: dict[str, list[str]] = {"yesno": ["yes", "no"], "consent": ["agree", "disagree"]}
 
 __all__ = [
     "ATTACHMENT_CONTENT_TYPES",
-    "ATTACHMENT_TYPES",
-    "CHOICE_VALUES",
     "DEFAULT_MAX_LENGTH",
     "DEFAULT_MAX_SIZE_MB",
-    "DISPLAY_ONLY_TYPES",
     "MAX_SIGNATURE_CHARS",
     "REFUSED_CONSENT_MESSAGE",
     "SEAL_CONTENT_TYPES",
-    "SENSITIVE_TYPES",
     "VALIDATORS",
     "Cleaned",
     "FieldError",

@@ -2,16 +2,14 @@
 
 import datetime
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..types import Field
 from .base import Cleaned, FieldError, digits_text
-
-if TYPE_CHECKING:
-    from ..schema.types import Field
 
 _MOBILE = re.compile(r"01[016789]\d{7,8}")
 _SEOUL = re.compile(r"02\d{7,8}")
@@ -21,7 +19,7 @@ _VOIP = re.compile(r"070\d{8}")
 _PHONE_HELP = gettext_lazy("휴대전화는 010-1234-5678, 일반전화는 02-123-4567 형식입니다.")
 
 
-def clean_phone(field: "Field", raw: Any) -> Cleaned:
+def clean_phone(field: Field, raw: Any) -> Cleaned:
     digits = re.sub(r"[\s\-().]", "", digits_text(raw))
     if digits.startswith("+82"):
         digits = "0" + digits[3:].removeprefix("0")
@@ -89,7 +87,7 @@ def _check_digit_off(digits: str, base: int) -> bool:
     return (base - weighted % 11) % 10 != int(digits[12])
 
 
-def clean_rrn(field: "Field", raw: Any) -> Cleaned:
+def clean_rrn(field: Field, raw: Any) -> Cleaned:
     digits, value = _registration_number(raw, "1234", _("주민등록번호"), "900101-1234568")
     # Numbers issued from October 2020 no longer follow the check digit, so a
     # mismatch is only worth a second look, never a refusal.
@@ -98,7 +96,7 @@ def clean_rrn(field: "Field", raw: Any) -> Cleaned:
     return Cleaned(value)
 
 
-def clean_frn(field: "Field", raw: Any) -> Cleaned:
+def clean_frn(field: Field, raw: Any) -> Cleaned:
     """외국인등록번호: the same shape as a 주민등록번호, with 5–8 as the gender/century digit."""
     digits, value = _registration_number(raw, "5678", _("외국인등록번호"), "900101-5234567")
     # The old foreigner check digit is (13 - sum % 11) % 10; numbers issued
@@ -110,7 +108,7 @@ def clean_frn(field: "Field", raw: Any) -> Cleaned:
     return Cleaned(value)
 
 
-def clean_brn(field: "Field", raw: Any) -> Cleaned:
+def clean_brn(field: Field, raw: Any) -> Cleaned:
     digits = re.sub(r"[\s\-]", "", digits_text(raw))
     if not re.fullmatch(r"\d{10}", digits, flags=re.ASCII):
         raise FieldError(_("사업자등록번호 10자리를 숫자로 입력해 주세요. 예: 123-45-67890"))

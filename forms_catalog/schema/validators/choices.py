@@ -1,28 +1,26 @@
 """Choices, 예/아니오 and consents."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from ..types import Field
 from .base import Cleaned, FieldError, plain_text
 
-if TYPE_CHECKING:
-    from ..schema.types import Field
 
-
-def _choice_values(field: "Field") -> dict[str, str]:
+def _choice_values(field: Field) -> dict[str, str]:
     return {c.value: c.label for c in field.choices}
 
 
-def clean_choice(field: "Field", raw: Any) -> Cleaned:
+def clean_choice(field: Field, raw: Any) -> Cleaned:
     value = plain_text(raw)
     if value not in _choice_values(field):
         raise FieldError(_("목록에서 하나를 골라 주세요."))
     return Cleaned(value)
 
 
-def clean_multichoice(field: "Field", raw: Any) -> Cleaned:
+def clean_multichoice(field: Field, raw: Any) -> Cleaned:
     items = raw if isinstance(raw, list) else [raw]
     values = [plain_text(item) for item in items if plain_text(item)]
     allowed = _choice_values(field)
@@ -38,7 +36,7 @@ def clean_multichoice(field: "Field", raw: Any) -> Cleaned:
     return Cleaned(chosen)
 
 
-def clean_yesno(field: "Field", raw: Any) -> Cleaned:
+def clean_yesno(field: Field, raw: Any) -> Cleaned:
     value = plain_text(raw).lower()
     if value in {"yes", "y", "true", "1", "예", "네"}:
         return Cleaned("yes")
@@ -52,14 +50,14 @@ REFUSED_CONSENT_MESSAGE = gettext_lazy(
 )
 
 
-def _consent_refusal(field: "Field") -> str:
+def _consent_refusal(field: Field) -> str:
     """The consent's stated consequence of refusing, in the page's language; "" where the
     form has none in that language (the general message then says it)."""
     source = field.consent if get_language() == "ko" else field.consent_en
     return source.refusal if source is not None else ""
 
 
-def clean_consent(field: "Field", raw: Any) -> Cleaned:
+def clean_consent(field: Field, raw: Any) -> Cleaned:
     value = plain_text(raw).lower()
     if value in {"agree", "yes", "on", "true", "1"}:
         return Cleaned("agree")

@@ -1,14 +1,12 @@
 """Drawn signatures and uploaded files (the reference a draft keeps)."""
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..types import Field
 from .base import Cleaned, FieldError, plain_text
-
-if TYPE_CHECKING:
-    from ..schema.types import Field
 
 ATTACHMENT_CONTENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 SEAL_CONTENT_TYPES = ("image/jpeg", "image/png")
@@ -18,7 +16,7 @@ _SIGNATURE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]{40,}={0,2}")
 MAX_SIGNATURE_CHARS = 300_000
 
 
-def clean_signature(field: "Field", raw: Any) -> Cleaned:
+def clean_signature(field: Field, raw: Any) -> Cleaned:
     value = plain_text(raw)
     if len(value) > MAX_SIGNATURE_CHARS:
         raise FieldError(_("서명이 너무 큽니다. '다시 쓰기'를 누르고 한 번만 서명해 주세요."))
@@ -27,7 +25,7 @@ def clean_signature(field: "Field", raw: Any) -> Cleaned:
     return Cleaned(value)
 
 
-def accepted_types(field: "Field") -> list[str]:
+def accepted_types(field: Field) -> list[str]:
     default = SEAL_CONTENT_TYPES if field.type == "seal" else ATTACHMENT_CONTENT_TYPES
     return list(field.accept or default)
 
@@ -37,7 +35,7 @@ def type_names(content_types: list[str]) -> str:
     return ", ".join(names.get(t, t) for t in content_types)
 
 
-def clean_attachment(field: "Field", raw: Any) -> Cleaned:
+def clean_attachment(field: Field, raw: Any) -> Cleaned:
     """The stored reference a draft keeps for a file or seal image.
 
     The bytes are checked when they arrive (intake.uploads); this checks that

@@ -1,14 +1,12 @@
 """도로명 addresses: three inputs or one line, stored as one line."""
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..types import Field
 from .base import Cleaned, FieldError, check_length, digits_text
-
-if TYPE_CHECKING:
-    from ..schema.types import Field
 
 # A 도로명 address: a road name ending in 로/길 (with an optional 번/가 part,
 # e.g. 서초대로74길), then the building number (2584 or 2584-1).
@@ -44,7 +42,7 @@ def format_address(parts: dict[str, str]) -> str:
     return f"({parts['postcode']}) {line}" if parts.get("postcode") else line
 
 
-def clean_address(field: "Field", raw: Any) -> Cleaned:
+def clean_address(field: Field, raw: Any) -> Cleaned:
     """Stored as one line, "(06750) 서울특별시 서초구 남부순환로 2584, 101호", readable everywhere."""
     parts = address_parts(raw)
     if parts["postcode"] and not re.fullmatch(r"\d{5}", parts["postcode"], flags=re.ASCII):
