@@ -1,6 +1,8 @@
 # Two commands do all the set-up on a fresh Debian machine with Python 3.11:
 #   make run   — install what is missing, migrate, load demo data, serve
 #   make test  — install what is missing and run the whole suite
+# A production machine instead: make install-runtime, then make release
+# (docs/PRODUCTION.md, "Release").
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -17,19 +19,29 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-na
 KRDS_VERSION := 1.1.0
 KRDS_DIR := project/static/vendor/krds
 # GNU gettext: `make messages` and the test that the English catalog is in step with the code.
-TEST_SYSTEM_PACKAGES := chromium gettext
+# nginx: the production smoke test runs the shipped docs/nginx.conf with Debian's nginx (its
+# own configuration and ports; the package's daemon is not started, see apt_install).
+# systemd: systemd-analyze checks the units in deploy/systemd.
+TEST_SYSTEM_PACKAGES := chromium gettext nginx systemd
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file \
 	--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=media
 
-.PHONY: run test lint install install-test migrate demo messages fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak bench-report bench-submit
+.PHONY: run test lint install install-runtime install-test release migrate demo messages fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak bench-report bench-submit
 
 # --- installation -----------------------------------------------------------
+# Packages are installed without starting their services: Debian's nginx would
+# start a daemon on port 80 (and fail to install where the port is taken); the
+# tests run their own. A policy-rc.d that already exists (container images ship
+# one) is left as it is. Production installs nginx as docs/PRODUCTION.md says.
 define apt_install
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing system packages:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		guard=""; if [ ! -e /usr/sbin/policy-rc.d ]; then guard=1; \
+			printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d >/dev/null && $$SUDO chmod 755 /usr/sbin/policy-rc.d; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		status=$$?; if [ -n "$$guard" ]; then $$SUDO rm -f /usr/sbin/policy-rc.d; fi; exit $$status; \
 	fi
 endef
 
@@ -60,7 +72,13 @@ $(STAMPS)/requirements: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	@mkdir -p $(STAMPS) && touch $@
 
+# Production: the runtime requirements only (no pytest, Playwright, mypy).
+$(STAMPS)/runtime-requirements: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	@mkdir -p $(STAMPS) && touch $@
+
 install: $(STAMPS)/system $(STAMPS)/requirements $(STAMPS)/krds-$(KRDS_VERSION)
+install-runtime: $(STAMPS)/system $(STAMPS)/runtime-requirements $(STAMPS)/krds-$(KRDS_VERSION)
 install-test: install $(STAMPS)/system-test
 
 # --- run --------------------------------------------------------------------
@@ -83,7 +101,18 @@ run: demo
 	@echo ""
 	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m project.run
 
-# Production layout on one machine: SERVERS daphne processes on ports PORT,
+# A release on a production machine (docs/PRODUCTION.md, "Release"), as root in
+# the checkout, with the environment the services get. Never loads demo data.
+# Then: systemctl restart minwon.target
+RELEASE_ENV ?= /etc/minwon/minwon.env
+release: install-runtime
+	@test -r $(RELEASE_ENV) || { echo "make release needs $(RELEASE_ENV) (deploy/minwon.env.example)"; exit 2; }
+	set -a && . $(RELEASE_ENV) && set +a && \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING && \
+		$(BIN)/python manage.py migrate --noinput && \
+		$(BIN)/python manage.py collectstatic --noinput -v 1
+
+# Production layout on one machine, to try it: SERVERS uvicorn processes on ports PORT,
 # PORT+1, ... and WORKERS workers, on the PostgreSQL and Redis that run.
 stack: install
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make stack needs DATABASE_URL and REDIS_URL (PostgreSQL and Redis)"; exit 2; }
@@ -103,6 +132,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-logo
 
 test: install-test lint
 	$(BIN)/python -m pytest -p no:cacheprovider

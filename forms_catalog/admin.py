@@ -1,10 +1,10 @@
-"""서식 관리자 (form admin) in the Django admin: templates, versions, preview, publish.
+"""서식 관리자 (form admin) in the Django admin: templates, versions, diff, publish.
 
 A version's fields are edited as JSON, checked on save with Korean messages
-that name the exact spot (schema.sections[1].fields[0].type: …). A phone-sized
-frame beside the editor shows the form as residents will see it, refreshed as
-the JSON changes, and a PDF preview renders it with sample values. Published
-versions are read-only: "새 초안" copies one into the next draft.
+that name the exact spot (schema.sections[1].fields[0].type: …). Published
+versions are read-only: "새 초안" copies one into the next draft. The phone
+and PDF previews need intake and pdfgen, which this app never imports: the
+staff side adds them (officer_console.form_preview).
 """
 
 import json
@@ -16,11 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from . import packs, services
 from . import schema as form_schema
@@ -191,35 +190,6 @@ class FieldRowInline(admin.TabularInline):
     }
 
 
-def _sample_values(form: form_schema.FormSchema) -> dict[str, Any]:
-    """Plausible values for a PDF preview, valid for each field."""
-    samples = {
-        "text": "홍길동",
-        "textarea": "견본 내용입니다.",
-        "number": 1,
-        "date": "2024-04-30",
-        "daterange": "2024-04-01 ~ 2024-04-30",
-        "phone": "010-1234-5678",
-        "email": "hong@example.kr",
-        "rrn": "900101-1234568",
-        "frn": "900101-5234564",
-        "brn": "124-81-00998",
-        "address": "(30151) 세종특별자치시 한누리대로 2130, 101호",
-        "yesno": "yes",
-        "consent": "agree",
-    }
-    values: dict[str, Any] = {}
-    for f in form.input_fields:
-        if f.choices:
-            value: Any = f.choices[0].value
-            values[f.key] = [value] if f.type == "multichoice" else value
-        elif f.type in samples:
-            values[f.key] = samples[f.type]
-    for section in form.repeat_sections:
-        values[section.key] = [{f.key: samples.get(f.type, "견본") for f in section.input_fields}]
-    return values
-
-
 @admin.register(FormVersion)
 class FormVersionAdmin(admin.ModelAdmin):
     form = FormVersionForm
@@ -314,12 +284,10 @@ class FormVersionAdmin(admin.ModelAdmin):
     def new_draft_selected(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
         self._each(request, queryset, services.new_draft_from, "새 초안을 만들었습니다 (new draft)")
 
-    # --- preview, PDF, diff ---------------------------------------------------
+    # --- diff, publish ----------------------------------------------------------
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/preview/", wrap(self.preview_frame), name="forms_catalog_formversion_preview"),
-            path("<int:pk>/preview.pdf", wrap(self.preview_pdf), name="forms_catalog_formversion_pdf"),
             path("<int:pk>/diff/", wrap(self.diff_view), name="forms_catalog_formversion_diff"),
             path("<int:pk>/publish/", wrap(self.publish_view), name="forms_catalog_formversion_publish"),
             *super().get_urls(),
@@ -341,70 +309,6 @@ class FormVersionAdmin(admin.ModelAdmin):
         if version is not None:
             extra["other_versions"] = version.template.versions.exclude(pk=version.pk).order_by("-number")
         return super().change_view(request, object_id, form_url, extra)
-
-    @xframe_options_sameorigin
-    def preview_frame(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The resident's form page for this version, in the admin's phone frame.
-
-        GET shows the saved schema; POST shows the schema being typed, so the
-        frame follows the editor before anything is saved.
-        """
-        version = self._version(request, pk)
-        schema: Any = version.schema
-        problems: list[str] = []
-        if request.method == "POST":
-            try:
-                schema = json.loads(request.POST.get("schema", ""))
-            except json.JSONDecodeError as exc:
-                problems = [f"JSON 문법 오류: {exc.lineno}번째 줄 {exc.colno}번째 글자 ({exc.msg})"]
-                schema = version.schema
-            else:
-                problems = form_schema.check_schema(schema)
-                if problems and not isinstance(schema, dict):
-                    schema = version.schema
-        office = _PreviewOffice()
-        form = form_schema.parse(schema)
-        return render(
-            request,
-            "forms_catalog/preview_frame.html",
-            {
-                "office": office,
-                "template": version.template,
-                "version": version,
-                "sections": form_schema.page_sections(form, {}),
-                "values": form_schema.page_values(form, {}),
-                "errors": {},
-                "warnings": {},
-                "draft": None,
-                "problems": problems,
-            },
-        )
-
-    def preview_pdf(self, request: HttpRequest, pk: int) -> HttpResponse:
-        version = self._version(request, pk)
-        # Read-only use of pdfgen (it reads forms_catalog, not the other way
-        # round at import time): the archive layout with sample values.
-        from django.utils import timezone
-
-        from intake.models import Office, Submission
-        from pdfgen.render import render_pdf
-        from pdfgen.services import build_context, render_html
-
-        # Never saved: the sample lives only for this render.
-        sample = Submission(
-            reference="PREV-IEW0",
-            office=Office(name="미리보기 (preview)"),
-            form_version=version,
-            data=_sample_values(version.form),
-            ticket_number=0,
-            service_date=timezone.localdate(),
-            submitted_at=timezone.now(),
-        )
-        context, data = build_context(sample)
-        pdf = render_pdf(render_html(sample, context), data)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{version.template.code}-v{version.number}-preview.pdf"'
-        return response
 
     def diff_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = self._version(request, pk)
@@ -436,10 +340,3 @@ class FormVersionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         self._each(request, FormVersion.objects.filter(pk=version.pk), services.publish_version, "게시했습니다")
         return redirect("admin:forms_catalog_formversion_change", version.pk)
-
-
-class _PreviewOffice:
-    """Stands in for an Office in the preview: URLs resolve, nothing can be submitted."""
-
-    slug = "preview"
-    name = "미리보기 (preview)"

@@ -77,3 +77,38 @@ def primary_key_id() -> str:
 
 def reencrypt(token: str) -> str:
     return encrypt_json(decrypt_json(token))
+
+
+# Files (uploads, archived PDFs) are sealed the same way, in a binary envelope:
+# magic, the key id, the nonce, then the AES-GCM ciphertext and tag.
+FILE_MAGIC = b"MWENC1\n"
+_KEY_ID_LEN = 8
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    key_id, ring = _current()
+    nonce = os.urandom(12)
+    return FILE_MAGIC + key_id.encode() + nonce + ring[key_id].encrypt(nonce, data, key_id.encode())
+
+
+def is_sealed(blob: bytes) -> bool:
+    return blob.startswith(FILE_MAGIC)
+
+
+def sealed_key_id(blob: bytes) -> str:
+    """The key a sealed file was made with; "" for a file stored before files were encrypted."""
+    return blob[len(FILE_MAGIC) : len(FILE_MAGIC) + _KEY_ID_LEN].decode("ascii", "replace") if is_sealed(blob) else ""
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    if not is_sealed(blob):
+        raise DecryptionError("The file is not encrypted.")
+    key_id = sealed_key_id(blob)
+    start = len(FILE_MAGIC) + _KEY_ID_LEN
+    _, ring = _current()
+    if key_id not in ring:
+        raise DecryptionError("The file could not be decrypted with the configured keys.")
+    try:
+        return ring[key_id].decrypt(blob[start : start + 12], blob[start + 12 :], key_id.encode())
+    except Exception as exc:  # cryptography's InvalidTag
+        raise DecryptionError("The file failed its integrity check.") from exc

@@ -6,7 +6,7 @@ from django import forms
 
 from forms_catalog.schema.validators import FieldError
 
-from . import services, uploads
+from . import offices, uploads
 from .models import WEEKDAYS, Office
 
 PROFILE_FIELDS = [
@@ -77,4 +77,4 @@ class OfficeProfileForm(forms.ModelForm):
     def _save_m2m(self) -> None:
         super()._save_m2m()  # type: ignore[misc]
         if self._logo:
-            services.store_logo(self.instance, *self._logo)
+            offices.store_logo(self.instance, *self._logo)

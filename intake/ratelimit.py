@@ -6,13 +6,16 @@ the client limit; a script hammering a counter does not.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext as _
+
+from forms_catalog import schema as form_schema
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ logger = logging.getLogger(__name__)
 
 def _message(scope: str, limit: Limit) -> str:
     minutes = max(1, limit.seconds // 60)
+    if scope.startswith("upload"):
+        return _(
+            "짧은 시간에 파일을 너무 많이 올렸습니다. %(minutes)s분 뒤에 다시 올려 주세요. 입력한 내용은 저장되어 있습니다."
+        ) % {"minutes": minutes}
     if scope == "counter":
         return _(
             "이 창구에 신청이 너무 많이 들어왔습니다. %(minutes)s분 뒤에 다시 제출하거나 "
@@ -110,3 +117,29 @@ def address_limit() -> Limit:
 
 def counter_limit() -> Limit:
     return Limit.parse(settings.RATE_LIMIT_COUNTER)
+
+
+def refuse_uploads(
+    schema: form_schema.FormSchema, files: Mapping[str, Any], resident_key: str, address: str
+) -> dict[str, str]:
+    """Errors by field when this browser or address has sent too many files lately; else count these and return {}.
+
+    Uploads cost CPU (every image is decoded and re-encoded) and disk, so
+    they are counted per file and checked before any of that work.
+    """
+    keys = [
+        k
+        for k in files
+        if (f := form_schema.get_field(schema, k)) is not None and f.type in form_schema.ATTACHMENT_TYPES
+    ]
+    limits = [
+        ("upload", resident_key, Limit.parse(settings.RATE_LIMIT_UPLOAD_CLIENT)),
+        ("upload-address", address, Limit.parse(settings.RATE_LIMIT_UPLOAD_ADDRESS)),
+    ]
+    try:
+        check_all(limits)
+    except RateLimited as exc:
+        return dict.fromkeys(keys, exc.message)
+    for _key in keys:
+        record_all(limits)
+    return {}

@@ -4,61 +4,43 @@ Each function owns its transaction; views only parse input and choose a
 response. Errors carry a stable `code` for views and tests.
 """
 
-import base64
 import datetime
-import io
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 
 from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.schema import ATTACHMENT_TYPES
 from forms_catalog.schema.validators import FieldError
 
-from . import crypto, events, uploads
-from .models import Counter, Draft, Office, Submission, SubmissionEvent, TicketSequence
-from .signals import submission_changed
+from . import crypto, lifecycle, uploads
+from .errors import (
+    ActionRefused,
+    FormUnavailable,
+    IntakeError,
+    InvalidSubmission,
+    NotAwaitingCorrection,
+    PageKeyTaken,
+)
+from .models import Counter, Draft, Office, Submission, TicketSequence
 
-
-class IntakeError(Exception):
-    code = "intake_error"
-    message: str | Promise = gettext_lazy("요청을 처리하지 못했습니다.")
-
-    def __init__(self, message: str | None = None) -> None:
-        # Resolved now, in the language of the request that raised it.
-        self.message = str(message or self.message)
-        super().__init__(self.message)
-
-
-class FormUnavailable(IntakeError):
-    code = "form_unavailable"
-    message = gettext_lazy("이 기관에서 지금 신청할 수 없는 서식입니다. 창구 직원에게 문의해 주세요.")
-
-
-class InvalidSubmission(IntakeError):
-    code = "invalid"
-    message = gettext_lazy("입력한 내용에 고칠 곳이 있습니다.")
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__()
-        self.errors = errors
-
-
-class PageKeyTaken(IntakeError):
-    code = "page_key_taken"
-    message = gettext_lazy(
-        "이 화면으로는 제출할 수 없어 입력한 내용을 새 화면에 옮겼습니다. 확인한 뒤 제출을 다시 눌러 주세요."
-    )
+# The errors live in intake.errors (the lifecycle raises them too); views and
+# tests reach them here, beside the operations that raise them.
+__all__ = [
+    "ActionRefused",
+    "FormUnavailable",
+    "IntakeError",
+    "InvalidSubmission",
+    "NotAwaitingCorrection",
+    "PageKeyTaken",
+]
 
 
 @dataclass
@@ -223,11 +205,14 @@ def _fill_shared_fields(draft: Draft) -> Draft:
     """Fields shared by semantic key (성명, 주민등록번호, 주소…) are entered once across forms.
 
     Only keys the resident has never touched in this draft are filled, so a
-    field they cleared on purpose stays clear.
+    field they cleared on purpose stays clear. Personal numbers (주민등록번호…)
+    are never carried over: the page would show them in full to whoever
+    opens the next form in this browser, on a shared or borrowed phone too.
     """
     values = draft_values(draft)
-    prefill = form_schema.prefill(draft.form_version.form, shared_values(draft.resident_key, exclude_draft=draft.pk))
-    missing = {k: v for k, v in prefill.items() if k not in values}
+    form = draft.form_version.form
+    prefill = form_schema.prefill(form, shared_values(draft.resident_key, exclude_draft=draft.pk))
+    missing = {k: v for k, v in prefill.items() if k not in values and k not in form.sensitive_keys}
     if missing:
         draft.data, draft.sensitive_data = split_sensitive(draft.form_version, {**values, **missing})
         draft.save(update_fields=["data", "sensitive_data"])
@@ -297,36 +282,6 @@ def set_step(draft: Draft, step: str) -> None:
     if draft.step != step:
         draft.step = step
         Draft.objects.filter(pk=draft.pk).update(step=step)
-
-
-TYPED_SIGNATURE_MAX = 30
-
-
-def typed_signature(name: str) -> str:
-    """A typed name drawn as a signature image (PNG data URL, like the finger pad's).
-
-    The keyboard and no-JavaScript alternative to drawing: under the
-    전자서명법 (2020) an electronic signature need not be handwritten, only
-    attached by the signer to show they sign; the resident is identified at
-    the counter anyway. The image says it was typed, so nobody mistakes it
-    for a drawn one.
-    """
-    from PIL import Image, ImageDraw, ImageFont
-
-    text = " ".join(name.split())[:TYPED_SIGNATURE_MAX]
-    font_dir = Path(settings.PDF_FONT_DIR)
-    image = Image.new("LA", (600, 220), (255, 0))
-    draw = ImageDraw.Draw(image)
-    draw.text((30, 50), text, font=ImageFont.truetype(str(font_dir / "NanumGothicBold.ttf"), 72), fill=(17, 255))
-    draw.text(
-        (30, 170),
-        "(입력 서명 · typed signature)",
-        font=ImageFont.truetype(str(font_dir / "NanumGothic.ttf"), 24),
-        fill=(80, 255),
-    )
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def change_rows(draft: Draft, action: str) -> Draft:
@@ -406,7 +361,7 @@ def submit(
     try:
         with transaction.atomic():
             day = service_date(now)
-            submission = Submission.objects.create(
+            submission = Submission(
                 idempotency_key=idempotency_key,
                 office=form.office,
                 counter=counter,
@@ -416,19 +371,10 @@ def submit(
                 service_date=day,
                 ticket_number=allocate_ticket(form.office, day),
                 submitted_at=now,
-                updated_at=now,
             )
-            SubmissionEvent.objects.create(submission=submission, to_status=submission.status, at=now)
-            if draft is not None and draft.pk is None:
-                # Kept, emptied, as the link that prefills this resident's other forms (shared_values).
-                draft.submission, draft.data, draft.sensitive_data = submission, {}, ""
-                draft.save()
-            elif draft is not None:
-                Draft.objects.filter(pk=draft.pk).update(submission=submission, data={}, sensitive_data="")
-            submission_changed.send(
-                sender=Submission, submission=submission, old_status="", new_status=submission.status
-            )
-            events.publish_submission_on_commit(submission)
+            lifecycle.transition(submission, "submit", at=now)
+            if draft is not None:
+                _close_draft(draft, submission)
     except IntegrityError:
         # A concurrent request with the same key won the race; return its result.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
@@ -441,6 +387,15 @@ def submit(
             raise PageKeyTaken() from None
         raise
     return submission, True
+
+
+def _close_draft(draft: Draft, submission: Submission) -> None:
+    """Kept, emptied, as the link that prefills this resident's other forms (shared_values)."""
+    if draft.pk is None:
+        draft.submission, draft.data, draft.sensitive_data = submission, {}, ""
+        draft.save()
+    else:
+        Draft.objects.filter(pk=draft.pk).update(submission=submission, data={}, sensitive_data="")
 
 
 def purge_stale_drafts(now: datetime.datetime | None = None, hours: int = 48) -> int:
@@ -476,11 +431,6 @@ def people_ahead(submission: Submission) -> int:
     ).count()
 
 
-class NotAwaitingCorrection(IntakeError):
-    code = "not_awaiting_correction"
-    message = gettext_lazy("지금은 고칠 수 있는 상태가 아닙니다. 창구 직원에게 문의해 주세요.")
-
-
 def correction_fields(submission: Submission) -> list[form_schema.Field]:
     """The schema fields the officer asked this resident to fix, in form order."""
     wanted = set(submission.correction_fields or [])
@@ -494,9 +444,7 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
     form is validated again so a fix cannot break a rule across fields.
     """
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(pk=submission_id)
-        if submission.status != Submission.Status.CORRECTION:
-            raise NotAwaitingCorrection()
+        submission = lifecycle.lock(submission_id, "resubmit")
         version = submission.form_version
         asked = set(submission.correction_fields or [])
         values = {**submission_values(submission), **{k: v for k, v in raw_values.items() if k in asked}}
@@ -504,57 +452,11 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
         if not result.ok:
             raise InvalidSubmission(result.errors)
         submission.data, submission.sensitive_data = split_sensitive(version, result.cleaned)
-        old = submission.status
-        # A resident already called goes back to that counter; one who fixed
-        # the form before being called simply waits in line again.
-        submission.status = Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED
         submission.correction_fields = []
-        submission.revision += 1
-        submission.updated_at = timezone.now()
-        submission.save()
-        SubmissionEvent.objects.create(
-            submission=submission,
-            from_status=old,
-            to_status=submission.status,
-            at=submission.updated_at,
+        lifecycle.transition(
+            submission,
+            "resubmit",
+            to=Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED,
             note="보완 제출 (corrected): " + ", ".join(sorted(asked)),
         )
-        submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
-        events.publish_submission_on_commit(submission)
     return submission
-
-
-# --- setting up an office (the adoption kit) -----------------------------------
-
-
-class OfficeSetupError(IntakeError):
-    code = "office_setup"
-
-
-def set_counters(office: Office, count: int) -> None:
-    """Counters 1..count: missing ones are made, higher numbers removed (their posters stop working)."""
-    if not 1 <= count <= 99:
-        raise OfficeSetupError("창구 수는 1에서 99 사이로 적어 주세요.")
-    with transaction.atomic():
-        have = set(office.counters.values_list("number", flat=True))
-        Counter.objects.bulk_create([Counter(office=office, number=n) for n in range(1, count + 1) if n not in have])
-        office.counters.filter(number__gt=count).delete()
-
-
-def offer_forms(office: Office, templates: list[FormTemplate]) -> None:
-    """The forms this office offers residents: exactly these (only published ones can be filled)."""
-    office.forms.set(templates)
-
-
-def publishable_forms() -> list[FormTemplate]:
-    """Forms an office can offer today: those with a published version."""
-    return list(FormTemplate.objects.filter(versions__status=FormVersion.Status.PUBLISHED).distinct())
-
-
-def store_logo(office: Office, data: bytes, extension: str) -> None:
-    from django.core.files.base import ContentFile
-
-    old = office.logo.name if office.logo else ""
-    office.logo.save(f"{office.slug}.{extension}", ContentFile(data), save=True)
-    if old and old != office.logo.name:
-        office.logo.storage.delete(old)

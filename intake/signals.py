@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # (pdfgen) do it in that same transaction, so the work and the change commit
 # together or not at all.
 submission_changed = Signal()
+
+# Sent when a submission's personal data is purged (intake.retention), with
+# submission_ids=. Apps that keep personal data about a submission (officers'
+# edits, PDF errors) erase theirs in the same transaction.
+personal_data_purged = Signal()

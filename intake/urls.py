@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import form_views, views
 
 app_name = "intake"
 
@@ -10,9 +10,9 @@ urlpatterns = [
     path("q/<str:qr_token>/", views.counter_entry, name="counter_entry"),
     path("o/<slug:slug>/", views.office_forms, name="office"),
     path("o/<slug:slug>/logo", views.office_logo, name="office_logo"),
-    path("o/<slug:slug>/f/<slug:code>/", views.form_page, name="form"),
-    path("o/<slug:slug>/f/<slug:code>/autosave/", views.autosave, name="autosave"),
-    path("o/<slug:slug>/f/<slug:code>/check/<str:key>/", views.field_check, name="field_check"),
+    path("o/<slug:slug>/f/<slug:code>/", form_views.form_page, name="form"),
+    path("o/<slug:slug>/f/<slug:code>/autosave/", form_views.autosave, name="autosave"),
+    path("o/<slug:slug>/f/<slug:code>/check/<str:key>/", form_views.field_check, name="field_check"),
     path("o/<slug:slug>/counter/<int:number>/qr.svg", views.counter_qr, {"fmt": "svg"}, name="counter_qr_svg"),
     path("o/<slug:slug>/counter/<int:number>/qr.png", views.counter_qr, {"fmt": "png"}, name="counter_qr_png"),
     path("t/<str:token>/", views.ticket, name="ticket"),

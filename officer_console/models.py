@@ -8,7 +8,12 @@ from .reports.models import EquivalenceFactorSet as EquivalenceFactorSet  # repo
 
 
 class Membership(models.Model):
-    """Which offices a staff account works for, and as what."""
+    """Which offices a staff account works for, and as what.
+
+    An officer sees and handles the office's submissions (queue, check view,
+    unmask, PDF). A manager reads the office's reports and access log, and
+    nothing of a resident's personal data by that role alone.
+    """
 
     class Role(models.TextChoices):
         OFFICER = "officer", "담당 공무원 (officer)"
@@ -19,7 +24,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.OFFICER)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "office"], name="unique_membership")]
+        # Officer and manager are separate rights (least privilege): someone
+        # who both manages an office and serves at its counters holds both.
+        constraints = [models.UniqueConstraint(fields=["user", "office", "role"], name="unique_membership_role")]
         verbose_name = "소속 (membership)"
         verbose_name_plural = "소속 (memberships)"
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template import TemplateSyntaxError
 
-from . import services
+from . import tasks
 from .models import ArchivedDocument, PdfLayout
 
 
@@ -30,7 +30,7 @@ class ArchivedDocumentAdmin(admin.ModelAdmin):
     @admin.action(description="PDF 다시 만들기 (queue the render again)")
     def retry_render(self, request: HttpRequest, queryset: QuerySet[ArchivedDocument]) -> None:
         for doc in queryset:
-            services.retry(doc)
+            tasks.retry(doc)
         self.message_user(request, f"{queryset.count()}건을 다시 만들도록 예약했습니다. (queued)")
 
 

@@ -7,3 +7,6 @@ class PdfgenConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401
+        from .storage import register_folders
+
+        register_folders()

@@ -7,6 +7,7 @@ SHA-256, is listed with that state instead of being packed.
 
 import csv
 import datetime
+import hashlib
 import io
 import zipfile
 from typing import IO, Any
@@ -14,9 +15,10 @@ from typing import IO, Any
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from intake.crypto import DecryptionError
 from intake.models import Submission
 
-from .integrity import file_sha256
+from . import storage
 from .models import ArchivedDocument
 
 MANIFEST_NAME = "manifest.csv"
@@ -48,6 +50,17 @@ def day_submissions(day: datetime.date, office_id: int | None = None) -> Any:
     return qs.order_by("office__slug", "submitted_at", "pk")
 
 
+def _intact_pdf(name: str, sha256: str) -> bytes | str:
+    """The archived PDF, decrypted, if it is there and unaltered; else "missing" or "altered"."""
+    if not default_storage.exists(name):
+        return "missing"
+    try:
+        pdf = storage.read_file(name)
+    except DecryptionError:
+        return "altered"
+    return pdf if hashlib.sha256(pdf).hexdigest() == sha256 else "altered"
+
+
 def write_bundle(target: IO[bytes], day: datetime.date, office_id: int | None = None) -> int:
     """Write the zip to `target`; return how many PDFs it holds."""
     manifest = io.StringIO()
@@ -62,16 +75,12 @@ def write_bundle(target: IO[bytes], day: datetime.date, office_id: int | None = 
             check = "not archived"
             name = doc.file.name if doc is not None and doc.file else ""
             if doc is not None and doc.status == ArchivedDocument.Status.DONE and name:
-                if not default_storage.exists(name):
-                    check = "missing"
-                elif file_sha256(name) != doc.sha256:
-                    check = "altered"
-                else:
-                    with default_storage.open(name, "rb") as handle:
-                        # PDFs are compressed already: store them as they are.
-                        bundle.writestr(arcname, handle.read(), compress_type=zipfile.ZIP_STORED)
-                    check = "ok"
+                pdf = _intact_pdf(name, doc.sha256)
+                if isinstance(pdf, bytes):
+                    # PDFs are compressed already: store them as they are.
+                    bundle.writestr(arcname, pdf, compress_type=zipfile.ZIP_STORED)
                     packed += 1
+                check = "ok" if isinstance(pdf, bytes) else pdf
             elif doc is not None:
                 check = f"not archived ({doc.status})"
             writer.writerow(

@@ -37,18 +37,35 @@ def _squash(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def expected_texts(context: dict[str, Any]) -> list[str]:
+# What a reader must find, and what to call it when it is missing: a problem
+# is logged and stored, so it names the field, never the resident's value.
+Expected = tuple[str, str]
+
+
+def expected_texts(context: dict[str, Any]) -> list[Expected]:
     """What a reader must be able to find in the PDF: heading, reference and every printed value."""
     doc = context["doc"]
-    texts = [doc["title"], doc["reference"], doc["office"]]
+    texts: list[Expected] = [("title", doc["title"]), ("reference", doc["reference"]), ("office", doc["office"])]
     for section in context["sections"]:
         for row in section["rows"]:
             if row.get("options"):
-                texts.extend(o["label"] for o in row["options"] if o["selected"])
+                texts.extend((row.get("label", "choice"), o["label"]) for o in row["options"] if o["selected"])
             elif not row.get("image") and row["value"] not in ("", None):
-                texts.append(str(row["value"]))
-    texts.extend(s["name"] for s in context.get("signatures", []) if s.get("name"))
+                texts.append((row.get("label", "value"), str(row["value"])))
+    texts.extend(
+        (f"{s.get('label', 'signature')} (name)", s["name"]) for s in context.get("signatures", []) if s.get("name")
+    )
     return texts
+
+
+def _missing(texts: Iterable[str | Expected], text: str) -> list[str]:
+    """What is not in the text: by name, or for a bare string by its place in the list (never the text itself)."""
+    found = []
+    for i, item in enumerate(texts):
+        what, wanted = item if isinstance(item, tuple) else (f"text #{i + 1}", item)
+        if _squash(str(wanted)) not in text:
+            found.append(what)
+    return found
 
 
 def extract_text(content: bytes) -> str:
@@ -98,7 +115,7 @@ def _attachment_relationships(reader: PdfReader) -> dict[str, str]:
 
 
 def check_pdf(
-    content: bytes, data: dict[str, Any], texts: Iterable[str], *, title: str = "", author: str = ""
+    content: bytes, data: dict[str, Any], texts: Iterable[str | Expected], *, title: str = "", author: str = ""
 ) -> list[str]:
     """Every problem found in an archived PDF; an empty list means it passed."""
     problems: list[str] = []
@@ -135,8 +152,7 @@ def check_pdf(
         if _attachment_relationships(reader).get(ATTACHMENT_NAME) != "/Source":
             problems.append(f"attachment {ATTACHMENT_NAME} is not declared with relationship Source")
 
-    text = _squash(extract_text(content))
-    absent = [t for t in texts if _squash(str(t)) not in text]
+    absent = _missing(texts, _squash(extract_text(content)))
     if absent:
         problems.append(f"text not extractable: {', '.join(absent[:5])}")
 
@@ -153,7 +169,7 @@ def check_pdf(
 
 
 def assert_valid(
-    content: bytes, data: dict[str, Any], texts: Iterable[str], *, title: str = "", author: str = ""
+    content: bytes, data: dict[str, Any], texts: Iterable[str | Expected], *, title: str = "", author: str = ""
 ) -> None:
     problems = check_pdf(content, data, texts, title=title, author=author)
     if problems:

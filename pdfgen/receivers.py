@@ -3,9 +3,10 @@ from typing import Any
 from django.dispatch import receiver
 
 from intake.models import Submission
-from intake.signals import submission_changed
+from intake.signals import personal_data_purged, submission_changed
 
-from . import services
+from . import tasks
+from .models import ArchivedDocument
 
 # States whose PDF differs: the receipt as filed, and the final record with
 # the officer's processing section.
@@ -15,4 +16,10 @@ ARCHIVED_STATES = {Submission.Status.SUBMITTED, Submission.Status.COMPLETED, Sub
 @receiver(submission_changed)
 def queue_render(sender: Any, submission: Submission, old_status: str, new_status: str, **kwargs: Any) -> None:
     if new_status in ARCHIVED_STATES:
-        services.request_render(submission, new=not old_status)
+        tasks.request_render(submission, new=not old_status)
+
+
+@receiver(personal_data_purged)
+def forget_render_errors(sender: Any, submission_ids: list[int], **kwargs: Any) -> None:
+    # The PDF itself is the record and stays (pdfgen.storage); an old error message might quote the form.
+    ArchivedDocument.objects.filter(submission_id__in=submission_ids).update(last_error="")

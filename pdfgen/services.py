@@ -1,54 +1,23 @@
-"""Archiving submissions as PDF: request, render, store, retry.
+"""A submission laid out for its archive PDF: the rows, the context, the HTML.
 
-Rendering only ever happens in the worker. The request row and the task are
-written in the submitter's transaction, so a committed submission always has
-its PDF queued.
+Pure rendering input, no queue: pdfgen.tasks queues, renders and stores (it
+imports this module, never the other way round).
 """
 
-import datetime
-import hashlib
-import logging
-import os
-import time
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from forms_catalog import layout
 from forms_catalog import schema as form_schema
 from forms_catalog.schema import Field, FormSchema
+from intake import sealed
 from intake.models import Submission
 from intake.services import submission_values
 
 from . import images
-from .models import ArchivedDocument, PdfLayout
-
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
-
-
-def request_render(submission: Submission, *, new: bool = False) -> ArchivedDocument:
-    """Queue the PDF of the submission's current revision (`new`: it was just created, so has no row yet)."""
-    from .tasks import render_submission_pdf
-
-    if new:
-        doc = ArchivedDocument.objects.create(submission=submission, wanted_revision=submission.revision)
-        render_submission_pdf.enqueue(submission.pk, submission.revision)
-        return doc
-    doc, _ = ArchivedDocument.objects.get_or_create(submission=submission)
-    doc.status = ArchivedDocument.Status.PENDING
-    doc.wanted_revision = submission.revision
-    doc.attempts = 0
-    doc.updated_at = timezone.now()
-    doc.save()
-    render_submission_pdf.enqueue(submission.pk, submission.revision)
-    return doc
+from .models import PdfLayout
 
 
 def _options(f: Field, value: Any) -> list[dict[str, Any]]:
@@ -59,8 +28,7 @@ def _options(f: Field, value: Any) -> list[dict[str, Any]]:
 def _seal_image(value: Any) -> str:
     if not isinstance(value, dict) or not str(value.get("content_type", "")).startswith("image/"):
         return ""
-    with default_storage.open(value["file"], "rb") as handle:
-        return images.print_image(handle.read())
+    return images.print_image(sealed.read(value["file"]))
 
 
 def _printed_value(row: layout.Row) -> Any:
@@ -196,87 +164,3 @@ def render_html(submission: Submission, context: dict[str, Any]) -> str:
     if custom is not None:
         return custom.compiled().render(context)
     return render_to_string("pdfgen/submission.html", context)
-
-
-def render_and_store(submission_id: int, revision: int) -> str:
-    from . import checks, render
-
-    doc = ArchivedDocument.objects.select_related("submission").get(submission_id=submission_id)
-    if doc.rendered_revision >= revision and doc.status == ArchivedDocument.Status.DONE:
-        return "up-to-date"
-    submission = Submission.objects.select_related("form_version__template", "office", "handled_by").get(
-        pk=submission_id
-    )
-    _test_delay()
-    try:
-        context, data = build_context(submission)
-        pdf = render.render_pdf(render_html(submission, context), data)
-        # A file that fails the archive checks is never stored: the render
-        # counts as failed, is retried, and shows as 실패 if it keeps failing.
-        checks.assert_valid(
-            pdf, data, checks.expected_texts(context), title=context["doc"]["title"], author=context["doc"]["office"]
-        )
-    except Exception as exc:
-        _record_failure(doc.pk, submission_id, revision, exc)
-        raise
-    digest = hashlib.sha256(pdf).hexdigest()
-    # Write the new file under a fresh name first, then point the row at it:
-    # a crash in between leaves the old archive intact, never a half file.
-    name = default_storage.save(
-        f"archive/{submission.submitted_at:%Y/%m}/{submission.reference}-r{submission.revision}.pdf", ContentFile(pdf)
-    )
-    with transaction.atomic():
-        locked = ArchivedDocument.objects.select_for_update().get(pk=doc.pk)
-        if locked.rendered_revision > submission.revision:
-            default_storage.delete(name)
-            return "superseded"
-        old_name = locked.file.name
-        locked.file.name = name
-        locked.sha256 = digest
-        locked.size = len(pdf)
-        locked.rendered_revision = submission.revision
-        locked.rendered_at = timezone.now()
-        locked.last_error = ""
-        locked.status = (
-            ArchivedDocument.Status.DONE
-            if submission.revision >= locked.wanted_revision
-            else ArchivedDocument.Status.PENDING
-        )
-        locked.updated_at = timezone.now()
-        locked.save()
-    if old_name and old_name != name:
-        default_storage.delete(old_name)
-    return digest
-
-
-def _test_delay() -> None:
-    # Lets the crash-recovery test kill a worker mid-render; ignored unless DEBUG.
-    delay = os.environ.get("PDFGEN_TEST_RENDER_DELAY")
-    if delay and settings.DEBUG:
-        time.sleep(float(delay))
-
-
-def _record_failure(doc_id: int, submission_id: int, revision: int, exc: Exception) -> None:
-    from .tasks import render_submission_pdf
-
-    with transaction.atomic():
-        doc = ArchivedDocument.objects.select_for_update().get(pk=doc_id)
-        doc.attempts += 1
-        doc.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        doc.updated_at = timezone.now()
-        if doc.attempts >= MAX_ATTEMPTS:
-            doc.status = ArchivedDocument.Status.FAILED
-        else:
-            # django-tasks has no retries of its own: re-enqueue with backoff.
-            delay = datetime.timedelta(seconds=5 * 2**doc.attempts)
-            render_submission_pdf.using(run_after=timezone.now() + delay).enqueue(submission_id, revision)
-        doc.save()
-    logger.warning("PDF render for submission %s failed (attempt %s)", submission_id, doc.attempts, exc_info=exc)
-
-
-def retry(doc: ArchivedDocument) -> None:
-    from .tasks import render_submission_pdf
-
-    with transaction.atomic():
-        ArchivedDocument.objects.filter(pk=doc.pk).update(status=ArchivedDocument.Status.PENDING, attempts=0)
-        render_submission_pdf.enqueue(doc.submission_id, doc.wanted_revision)

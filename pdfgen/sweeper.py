@@ -25,6 +25,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from .models import ArchivedDocument
+from .tasks import render_submission_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,6 @@ def _worker_gone(task: DBTaskResult, now: datetime.datetime) -> bool:
 
 
 def sweep() -> SweepResult:
-    from .tasks import render_submission_pdf
-
     now = timezone.now()
     dead = 0
     running = DBTaskResult.objects.filter(task_path=RENDER_TASK_PATH, status=TaskResultStatus.RUNNING)

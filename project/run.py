@@ -22,7 +22,10 @@ def server_command(host: str, port: int | str, server: str = "") -> list[str]:
 
     uvicorn runs on uvloop and httptools, without access log, lifespan (the
     Channels router has none) or WebSocket compression (console frames are
-    small; deflating each one costs more CPU than it saves).
+    small; deflating each one costs more CPU than it saves). Neither server
+    reads forwarded headers itself: project.proxy does, from TRUSTED_PROXIES
+    only (uvicorn would otherwise rewrite the peer first, daphne's
+    --proxy-headers trusts every peer).
     """
     server = server or os.environ.get("ASGI_SERVER", "daphne")
     bin_dir = os.path.dirname(sys.executable)
@@ -31,6 +34,7 @@ def server_command(host: str, port: int | str, server: str = "") -> list[str]:
             *(os.path.join(bin_dir, "uvicorn"), "project.asgi:application", "--host", host, "--port", str(port)),
             *("--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"),
             *("--ws-per-message-deflate", "false", "--lifespan", "off", "--no-access-log", "--log-level", "warning"),
+            "--no-proxy-headers",
         ]
     if server != "daphne":
         raise ValueError(f"ASGI_SERVER must be one of {', '.join(ASGI_SERVERS)}, not {server!r}")
@@ -57,13 +61,32 @@ def niced(cmd: list[str], nice: int) -> list[str]:
     return ["sh", "-c", f'echo {nice} > /proc/self/autogroup 2>/dev/null; exec nice -n {nice} "$@"', "sh", *cmd]
 
 
-def supervise(commands: dict[str, list[str]], restart_on_success: frozenset[str] = frozenset()) -> int:
+RESTART_DELAY = 1.0  # seconds before a dead process is started again (keep_running)
+
+
+def _start(cmd: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(cmd, start_new_session=True)  # noqa: S603
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    # Each child leads its own process group (the worker supervises a child of
+    # its own, which may outlive it): signal the whole group.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+
+
+def supervise(
+    commands: dict[str, list[str]], restart_on_success: frozenset[str] = frozenset(), keep_running: bool = False
+) -> int:
     """Run the commands until a signal or until one of them exits, then stop all.
 
     Processes named in `restart_on_success` that exit with 0 (a worker
-    recycling itself after N tasks) are started again instead.
+    recycling itself after N tasks) are started again instead. With
+    `keep_running`, any process that dies is started again after
+    RESTART_DELAY, as systemd's Restart= does, and only a signal stops all.
     """
-    procs = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}  # noqa: S603
+    procs = {name: _start(cmd) for name, cmd in commands.items()}
+    restart_at: dict[str, float] = {}
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
@@ -75,26 +98,39 @@ def supervise(commands: dict[str, list[str]], restart_on_success: frozenset[str]
     exit_code = 0
     while not stopping:
         for name, proc in procs.items():
-            if proc.poll() == 0 and name in restart_on_success and not stopping:
-                procs[name] = subprocess.Popen(commands[name], start_new_session=True)  # noqa: S603
-            elif proc.poll() is not None:
-                print(f"{name} exited with {proc.returncode}; stopping the rest.", file=sys.stderr)
-                exit_code = proc.returncode or 1
+            code = proc.poll()
+            if code is None:
+                continue
+            if name in restart_at:
+                if time.monotonic() >= restart_at[name]:
+                    del restart_at[name]
+                    procs[name] = _start(commands[name])
+            elif code == 0 and name in restart_on_success:
+                procs[name] = _start(commands[name])
+            elif keep_running:
+                print(f"{name} exited with {code}; starting it again.", file=sys.stderr)
+                _signal_group(proc, signal.SIGKILL)  # what it left behind, so the new one starts clean
+                restart_at[name] = time.monotonic() + RESTART_DELAY
+            else:
+                print(f"{name} exited with {code}; stopping the rest.", file=sys.stderr)
+                exit_code = code or 1
                 stopping = True
         time.sleep(0.3)
+    _stop_all(procs)
+    print(f"Stopped {', '.join(procs)}.")
+    return exit_code
+
+
+def _stop_all(procs: dict[str, subprocess.Popen[bytes]]) -> None:
     for proc in procs.values():
-        # Each child leads its own process group (the worker's autoreloader
-        # runs the real worker as a grandchild): signal the whole group.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+        _signal_group(proc, signal.SIGTERM)
     deadline = time.monotonic() + 10
     for proc in procs.values():
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-    print(f"Stopped {', '.join(procs)}.")
-    return exit_code
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait()
 
 
 def main() -> int:

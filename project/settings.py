@@ -8,6 +8,7 @@ hardened production mode that `manage.py check --deploy` accepts.
 
 import base64
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# The mode this install was configured in, for what must never happen in production
+# (load_demo refuses). Test runners switch DEBUG off for every test; this they leave alone.
+PRODUCTION_MODE = not DEBUG
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 (DEBUG only)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
@@ -62,6 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (the HTTPS redirect, the access log, the rate
+    # limits) sees the client's address and scheme, never a forged one.
+    "project.proxy.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Language from the session (the resident's switch), not Accept-Language.
@@ -200,7 +207,9 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files nginx serves at /static/ (docs/nginx.conf:
+# /srv/minwon/staticfiles/, the checkout's own folder in the documented layout).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "project" / "static"]
 # Behind a proxy in production the proxy serves /static/; `make run` has no
 # proxy, so the ASGI app serves static files itself when this is on.
@@ -241,6 +250,9 @@ RATE_LIMIT_CLIENT = os.environ.get("RATE_LIMIT_CLIENT", "10/600")
 RATE_LIMIT_COUNTER = os.environ.get("RATE_LIMIT_COUNTER", "120/600")
 # Higher than the per-browser limit: a whole office may share one address.
 RATE_LIMIT_ADDRESS = os.environ.get("RATE_LIMIT_ADDRESS", "60/600")
+# Uploaded files per window (each is decoded and re-encoded): per browser, per address.
+RATE_LIMIT_UPLOAD_CLIENT = os.environ.get("RATE_LIMIT_UPLOAD_CLIENT", "30/600")
+RATE_LIMIT_UPLOAD_ADDRESS = os.environ.get("RATE_LIMIT_UPLOAD_ADDRESS", "200/600")
 # Resident alerts ("3 ahead", "next", "your turn"): "log" or "solapi".
 NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "log")
 SOLAPI_API_KEY = os.environ.get("SOLAPI_API_KEY", "")
@@ -251,11 +263,6 @@ PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/nanum")
 # A render task RUNNING longer than this on another machine is taken as
 # stranded by a dead worker and queued again (a render takes well under 1 s).
 PDF_STALE_TASK_SECONDS = int(os.environ.get("PDF_STALE_TASK_SECONDS", "600"))
-# pdfgen reads staff memberships, links downloads and logs exports through these names, so
-# it never imports officer_console.
-PDF_MEMBERSHIP_MODEL = "officer_console.Membership"
-PDF_DOWNLOAD_URL_NAME = "officer_console:submission_pdf"
-PDF_ACCESS_LOGGER = "officer_console.console.services.log_access"
 
 # --- Security -------------------------------------------------------------
 # No inline script or style anywhere (a stored XSS payload cannot run even if
@@ -283,7 +290,18 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Peers whose X-Forwarded-For / X-Real-IP / X-Forwarded-Proto are believed
+# (addresses or CIDR ranges; project/proxy.py). Loopback: nginx on the same
+# machine, as docs/PRODUCTION.md lays it out. A proxy on another machine must be
+# listed; from any other peer those headers are dropped.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
 if not DEBUG:
+    # Honoured only from TRUSTED_PROXIES (project.proxy.ForwardedHeadersMiddleware).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -297,7 +315,9 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Masks anything shaped like a 주민등록번호 or a mobile number, whatever logs it.
+    "filters": {"personal_data": {"()": "intake.redaction.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

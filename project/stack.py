@@ -1,9 +1,12 @@
-"""`make stack`: the production layout on one machine, for testing.
+"""`make stack`: the production layout on one machine, to try it out.
 
 N ASGI processes on consecutive ports and M background workers, all sharing
 the PostgreSQL (`DATABASE_URL`) and Redis (`REDIS_URL`) already running. Put
 nginx (docs/nginx.conf) in front to try the proxy too. As with `make run`,
-Ctrl-C stops everything and one process dying stops the rest.
+Ctrl-C stops everything and one process dying stops the rest; with
+KEEP_RUNNING=1 a process that dies is started again instead. Production runs
+the same processes under systemd (deploy/systemd, docs/PRODUCTION.md), which
+also restarts them after a reboot.
 """
 
 import os
@@ -38,9 +41,17 @@ def main() -> int:
         int(os.environ.get("WORKER_NICE", "10")),
         os.environ.get("ASGI_SERVER", "uvicorn"),
     )
+    keep_running = os.environ.get("KEEP_RUNNING", "").strip().lower() in {"1", "true", "yes", "on"}
+    print("make stack: the production layout on one machine, to try it out. Production runs these processes")
+    print("under systemd (deploy/systemd, docs/PRODUCTION.md).")
+    if keep_running:
+        print("KEEP_RUNNING: a process that dies is started again; Ctrl-C stops all.")
+    else:
+        print("One process dying stops the rest (KEEP_RUNNING=1 starts it again instead); Ctrl-C stops all.")
     for name, cmd in layout.items():
         print(f"  {name}: {' '.join(cmd)}")
-    return supervise(layout, frozenset(name for name in layout if name.startswith("worker")))
+    workers = frozenset(name for name in layout if name.startswith("worker"))
+    return supervise(layout, workers, keep_running=keep_running)
 
 
 if __name__ == "__main__":

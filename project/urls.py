@@ -9,6 +9,6 @@ urlpatterns = [
     path("healthz", health.health, name="health"),
     path("console/reports/", include("officer_console.reports.urls")),
     path("console/", include("officer_console.console.urls")),
-    path("pdf/", include("pdfgen.urls")),
+    path("pdf/", include("officer_console.archive.urls")),
     path("", include("intake.urls")),
 ]

@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -170,31 +171,56 @@ def form_tokens(page: str) -> tuple[str, str]:
     return csrf.group(1), key.group(1)
 
 
-class Phone:
-    """A resident's phone: one session, posting the form over real HTTP.
+class Browser:
+    """An HTTP client with a cookie jar, over real sockets (plain or TLS).
 
     Given several servers it uses the first and, when a connection fails,
     retries the same request on the next one, as a proxy with upstream
-    failover does. A retried submit carries the same idempotency key.
+    failover does. `source_address` picks the local address it connects from
+    (any of 127.0.0.0/8), so a test can tell the client from a proxy on
+    127.0.0.1; `headers` go with every request.
     """
 
-    def __init__(self, base_urls: str | list[str], slug: str, code: str) -> None:
+    def __init__(
+        self,
+        base_urls: str | list[str],
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        source_address: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.bases = [urlparse(u) for u in ([base_urls] if isinstance(base_urls, str) else base_urls)]
         self.current = 0
-        self.path = f"/o/{slug}/f/{code}/"
+        self.ssl_context = ssl_context
+        self.source_address = (source_address, 0) if source_address else None
+        self.headers = headers or {}
         self.cookies: dict[str, str] = {}
         self.conn = self._connect()
-        self.csrf = ""
         self.failovers = 0
 
     def _connect(self) -> http.client.HTTPConnection:
         base = self.bases[self.current % len(self.bases)]
-        return http.client.HTTPConnection(base.hostname or "127.0.0.1", base.port or 80, timeout=15)
+        host = base.hostname or "127.0.0.1"
+        if base.scheme == "https":
+            return http.client.HTTPSConnection(
+                host, base.port or 443, timeout=15, context=self.ssl_context, source_address=self.source_address
+            )
+        return http.client.HTTPConnection(host, base.port or 80, timeout=15, source_address=self.source_address)
+
+    @property
+    def origin(self) -> str:
+        base = self.bases[self.current % len(self.bases)]
+        return f"{base.scheme}://{base.netloc}"
+
+    @property
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
     def request(self, method: str, path: str, body: str | None = None) -> http.client.HTTPResponse:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {**self.headers, "Cookie": self.cookie_header}
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            # As a browser's form post: the CSRF check compares Origin over HTTPS.
+            headers.update({"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin})
         attempts = 2 * len(self.bases)
         for attempt in range(attempts):
             try:
@@ -217,6 +243,21 @@ class Phone:
         response.body = response.read()  # type: ignore[attr-defined]
         return response
 
+    def close(self) -> None:
+        self.conn.close()
+
+
+class Phone(Browser):
+    """A resident's phone: one session, posting the form over real HTTP.
+
+    A submit retried on another server carries the same idempotency key.
+    """
+
+    def __init__(self, base_urls: str | list[str], slug: str, code: str, **options: Any) -> None:
+        super().__init__(base_urls, **options)
+        self.path = f"/o/{slug}/f/{code}/"
+        self.csrf = ""
+
     def open_form(self) -> str:
         """GET the form page; returns the idempotency key the page carries."""
         self.csrf, key = form_tokens(self.request("GET", self.path).body.decode())  # type: ignore[attr-defined]
@@ -225,9 +266,6 @@ class Phone:
     def submit(self, values: dict[str, Any], idempotency_key: str) -> http.client.HTTPResponse:
         body = urlencode({**values, "csrfmiddlewaretoken": self.csrf, "idempotency_key": idempotency_key})
         return self.request("POST", self.path, body)
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 def session_cookie(user: Any) -> str:
@@ -244,8 +282,19 @@ class Console:
     """An officer console on a real WebSocket, behaving as console.js does:
     take the snapshot on every (re)connect, apply events, reconnect on close."""
 
-    def __init__(self, base_urls: list[str], office_id: int, cookie: str, resync_every: float = 0) -> None:
+    def __init__(
+        self,
+        base_urls: list[str],
+        office_id: int,
+        cookie: str,
+        resync_every: float = 0,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        source_address: str | None = None,
+    ) -> None:
         self.base_urls = base_urls
+        self.ssl_context = ssl_context
+        self.local_addr = (source_address, 0) if source_address else None
         self.office_id = office_id
         self.cookie = cookie
         # Ask for a snapshot this often, as console.js does (CONSOLE_RESYNC_SECONDS); 0: only on (re)connect.
@@ -273,7 +322,8 @@ class Console:
             # Prefer the first server; after a failure try the next, as a
             # proxy would route a reconnect to a live upstream.
             base = self.base_urls[attempt % len(self.base_urls)]
-            ws_url = base.replace("http://", "ws://") + f"/ws/console/{self.office_id}/"
+            ws_url = base.replace("http", "ws", 1) + f"/ws/console/{self.office_id}/"
+            tls = {"ssl": self.ssl_context} if ws_url.startswith("wss:") else {}
             try:
                 async with websockets.connect(
                     ws_url,
@@ -281,6 +331,8 @@ class Console:
                     additional_headers={"Cookie": self.cookie},
                     open_timeout=5,
                     max_size=None,
+                    local_addr=self.local_addr,
+                    **tls,
                 ) as ws:
                     self.current_url = base
                     resyncing = asyncio.ensure_future(self._resync(ws)) if self.resync_every else None

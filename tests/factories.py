@@ -1,5 +1,6 @@
 """Small factories with named states, so each test says what it needs."""
 
+import copy
 import datetime
 import uuid
 import zoneinfo
@@ -104,6 +105,14 @@ def form_version(
     return FormVersion.objects.create(
         template=template, number=number, status=status, schema=schema or SCHEMA, paper_sheets=paper_sheets
     )
+
+
+def id_copy_form() -> tuple[Office, FormVersion]:
+    """The test form with an optional upload (an ID copy), offered by an office of its own."""
+    schema = copy.deepcopy(SCHEMA)
+    schema["sections"][0]["fields"].append({"key": "id_copy", "type": "file", "label": "신분증 사본"})
+    version = form_version("with-id-copy", schema=schema)
+    return office(forms=[version]), version
 
 
 def office(

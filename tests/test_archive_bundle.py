@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from officer_console.models import AccessLog, Membership
-from pdfgen import services
+from pdfgen import tasks
 
 from . import factories
 
@@ -28,7 +28,7 @@ def _manifest(archive: zipfile.ZipFile) -> list[dict[str, str]]:
 
 
 def test_the_command_bundles_the_days_pdfs_with_a_manifest(office, version, submission, tmp_path):
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     pending = factories.submitted(office, version)  # not rendered yet
     yesterday = factories.submitted(office, version)
     yesterday.service_date -= datetime.timedelta(days=1)
@@ -49,33 +49,46 @@ def test_the_command_bundles_the_days_pdfs_with_a_manifest(office, version, subm
 
 
 def test_the_command_saves_to_storage_by_default(submission, tmp_path, capsys):
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     call_command("archive_bundle", "--date", submission.service_date.isoformat(), "--office", "seocho-gu")
     saved = tmp_path / "bundles" / f"{submission.service_date.isoformat()}-seocho-gu.zip"
     assert saved.exists() and "1 PDF(s) bundled" in capsys.readouterr().out
 
 
-def test_a_manager_downloads_the_bundle_and_it_is_logged(client, office, submission):
-    services.render_and_store(submission.pk, 1)
-    manager = factories.officer(office, "manager", role=Membership.Role.MANAGER)
-    client.force_login(manager)
-    url = reverse("pdfgen:bundle")
+def _manager_and_officer(office, username):
+    user = factories.officer(office, username, role=Membership.Role.MANAGER)
+    Membership.objects.create(user=user, office=office, role=Membership.Role.OFFICER)
+    return user
+
+
+def test_a_manager_downloads_the_bundle_with_a_reason_and_it_is_logged(client, office, submission):
+    tasks.render_and_store(submission.pk, 1)
+    client.force_login(_manager_and_officer(office, "manager"))
+    url = reverse("archive:bundle")
     page = client.get(url)
     assert page.status_code == 200 and "기록물 이관" in page.content.decode()
-    response = client.get(url, {"date": submission.service_date.isoformat(), "office": office.pk})
+    day = {"date": submission.service_date.isoformat(), "office": office.pk}
+    refused = client.get(url, day)
+    assert refused.status_code == 400 and "사유를 입력해 주세요" in refused.content.decode()
+    assert not AccessLog.objects.exists()
+    response = client.get(url, {**day, "reason": "기록물 이관 (2026 상반기)"})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         assert [row["reference"] for row in _manifest(archive)] == [submission.reference]
     log = AccessLog.objects.get(action="export")
     assert log.username == "manager" and submission.service_date.isoformat() in log.reason
+    assert log.reason.startswith("기록물 이관 (2026 상반기)")
 
 
 def test_only_managers_of_that_office_get_a_bundle(client, office, officer, other_office, submission):
-    url = reverse("pdfgen:bundle")
+    url = reverse("archive:bundle")
     client.force_login(officer)  # an officer, not a manager
     assert client.get(url).status_code == 403
-    client.force_login(factories.officer(other_office, "other-manager", role=Membership.Role.MANAGER))
-    response = client.get(url, {"date": submission.service_date.isoformat(), "office": office.pk})
+    # A manager by that role alone reads reports, not every resident's PDF.
+    client.force_login(factories.officer(office, "manager-only", role=Membership.Role.MANAGER))
+    assert client.get(url).status_code == 403
+    client.force_login(_manager_and_officer(other_office, "other-manager"))
+    response = client.get(url, {"date": submission.service_date.isoformat(), "office": office.pk, "reason": "이관"})
     assert response.status_code == 404
     bad = client.get(url, {"date": "25/11/2026", "office": other_office.pk})
     assert (

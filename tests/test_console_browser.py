@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
+from intake import events as intake_events
 from intake import services as intake_services
 from intake.models import Submission
 from officer_console.console import services
@@ -247,7 +248,7 @@ def test_an_event_lost_while_the_socket_stays_up_is_healed_by_the_periodic_resyn
 
     # A submission whose event never reaches the console (as when a channel
     # layer drops one), while the socket stays connected.
-    monkeypatch.setattr(intake_services.events, "publish_submission_on_commit", lambda submission: None)
+    monkeypatch.setattr(intake_events, "publish_submission_on_commit", lambda submission: None)
     lost = factories.submitted(office, version)
     expect(console.locator("#queue tbody tr")).to_have_count(1)
     assert console.locator("#queue tbody tr").get_attribute("data-id") == str(lost.pk)

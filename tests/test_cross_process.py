@@ -46,9 +46,14 @@ def test_a_submission_posted_to_one_process_reaches_a_console_on_another(cluster
         assert console.connects == 1 and console.current_url == cluster.url(server_b)
 
 
+def _healthy(port: int) -> bool:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+        return json.load(response)["ok"] is True
+
+
 def test_make_stack_runs_two_servers_and_two_workers_and_stops_them_together(services, tmp_path):
     port = free_port()
-    env = {**os.environ, **live.test_database_env(), "REDIS_URL": services, "PORT": str(port)}
+    env = {**os.environ, **live.test_database_env(), "REDIS_URL": services, "PORT": str(port), "KEEP_RUNNING": "1"}
     launcher = subprocess.Popen(
         [sys.executable, "-m", "project.stack"], cwd=live.ROOT, env=env, stdout=subprocess.DEVNULL
     )
@@ -56,9 +61,15 @@ def test_make_stack_runs_two_servers_and_two_workers_and_stops_them_together(ser
     try:
         for p in (port, port + 1):
             wait_for_port(p, launcher)
-            with urllib.request.urlopen(f"http://127.0.0.1:{p}/healthz", timeout=10) as response:
-                assert json.load(response)["ok"] is True
+            assert _healthy(p)
+        # KEEP_RUNNING: a server that dies is started again on its port, the rest untouched.
+        doomed = next(c for c in psutil.Process(launcher.pid).children() if f"--port {port} " in " ".join(c.cmdline()))
+        doomed.kill()
+        doomed.wait(timeout=10)
+        wait_for_port(port, launcher)
+        assert _healthy(port)
         children = psutil.Process(launcher.pid).children(recursive=True)
+        assert doomed.pid not in {c.pid for c in children}
         # Direct children only: the worker's autoreloader runs it as a grandchild.
         commands = [" ".join(c.cmdline()) for c in psutil.Process(launcher.pid).children()]
         assert sum("uvicorn" in c for c in commands) == 2  # make stack's default ASGI server

@@ -70,6 +70,7 @@ def test_qr_to_phone_to_live_console_to_archived_pdf(browser, stack):
             break
         console.wait_for_timeout(200)
     console.reload()
+    console.locator("[data-pdf-form] input[name=reason]").fill("처리 결과 보관 확인")
     with console.expect_download() as download_info:
         link.click()
     with open(download_info.value.path(), "rb") as handle:

@@ -87,7 +87,7 @@ def test_an_officer_cannot_open_what_only_managers_may(client, office, officer):
         reverse("officer_console:access_log_csv", args=[office.pk]),
         reverse("reports:report"),
         reverse("reports:csv"),
-        reverse("pdfgen:bundle") + f"?office={office.pk}",
+        reverse("archive:bundle") + f"?office={office.pk}",
     ):
         response = client.get(url)
         assert response.status_code in (403, 404), (url, response.status_code)

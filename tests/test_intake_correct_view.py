@@ -4,6 +4,7 @@ from django.urls import reverse
 from intake import qr
 from intake import services as intake_services
 from officer_console.console import services
+from officer_console.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_correct_page_when_nothing_is_asked_goes_back_to_the_ticket(client, subm
 
 
 def test_ticket_names_the_new_counter_and_officer_after_a_transfer(client, officer, office, submission):
-    colleague = services.Membership.objects.create(
+    colleague = Membership.objects.create(
         user=type(officer).objects.create_user("kim", first_name="민수", last_name="김"), office=office
     ).user
     services.transfer(submission.pk, officer, counter=office.counters.get(number=2), officer=colleague)

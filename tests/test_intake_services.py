@@ -222,13 +222,8 @@ def test_shared_fields_are_entered_once_across_a_form_and_its_power_of_attorney(
 
     second = intake_services.get_or_start_draft(resident_key="r1", form=_form(office, delegation), counter=None)
     values = intake_services.draft_values(second)
-    assert values == {
-        "principal_name": "홍길동",
-        "principal_rrn": factories.RRN,
-        "principal_address": "서울특별시 서초구 남부순환로 2584, 101호",
-    }
-    # The number is still encrypted at rest in the new draft.
-    assert "principal_rrn" not in second.data and factories.RRN not in second.sensitive_data
+    # The 주민등록번호 is typed again on each form: prefilled, the page would show it in full.
+    assert values == {"principal_name": "홍길동", "principal_address": "서울특별시 서초구 남부순환로 2584, 101호"}
 
     # A field the resident cleared on purpose is not refilled on the next visit.
     intake_services.save_draft(second, {"principal_address": ""})

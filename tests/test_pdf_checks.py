@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from forms_catalog.schema import field_of
-from pdfgen import checks, render, services
+from pdfgen import checks, failures, render, services, tasks
 from pdfgen.models import ArchivedDocument, PdfLayout
 
 from . import factories
@@ -32,7 +32,8 @@ def _text(pdf: bytes) -> str:
 def test_a_generated_pdf_passes_every_check(submission):
     pdf, context, data = _rendered(submission)
     texts = checks.expected_texts(context)
-    assert "홍길동" in texts and "서울특별시 서초구 남부순환로 2584, 101호" in texts and "본인" in texts
+    assert ("성명", "홍길동") in texts and ("주소", "서울특별시 서초구 남부순환로 2584, 101호") in texts
+    assert ("신청인 구분", "본인") in texts
     assert checks.check_pdf(pdf, data, texts, title="주민등록표 등본 교부 신청서", author="서초구청") == []
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.metadata["/Author"] == "서초구청"
@@ -48,9 +49,12 @@ def test_checks_report_altered_data_missing_text_and_plain_pdfs(submission):
     pdf, context, data = _rendered(submission)
     altered = copy.deepcopy(data)
     altered["values"]["name"] = "김철수"
-    problems = checks.check_pdf(pdf, altered, [*checks.expected_texts(context), "김철수"])
+    expected = checks.expected_texts(context)
+    problems = checks.check_pdf(pdf, altered, [*expected, ("대리인 성명", "김철수"), "이영희"])
     assert any("differs from the stored data" in p for p in problems)
-    assert any("text not extractable: 김철수" in p for p in problems)
+    # A problem is logged and stored: it names what is missing, never the resident's value.
+    assert f"text not extractable: 대리인 성명, text #{len(expected) + 2}" in problems
+    assert not any("김철수" in p or "이영희" in p for p in problems)
 
     plain = HTML(string="<html lang='en'><p>hello</p></html>").write_pdf()
     problems = checks.check_pdf(plain, data, [])
@@ -62,8 +66,8 @@ def test_checks_report_altered_data_missing_text_and_plain_pdfs(submission):
 
 def test_a_pdf_failing_the_checks_is_not_stored(submission, monkeypatch):
     monkeypatch.setattr(render, "render_pdf", lambda html, data, **kw: HTML(string=html).write_pdf())
-    with pytest.raises(checks.ArchiveCheckError):
-        services.render_and_store(submission.pk, 1)
+    with pytest.raises(failures.RenderFailed, match="ArchiveCheckError"):
+        tasks.render_and_store(submission.pk, 1)
     doc = ArchivedDocument.objects.get(submission=submission)
     assert not doc.file and doc.attempts == 1 and "PDF/A" in doc.last_error
 

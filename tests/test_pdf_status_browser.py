@@ -41,6 +41,8 @@ def test_officer_retries_a_failed_pdf_and_downloads_it(browser, transactional_db
         page.get_by_role("button", name=re.compile("다시 만들기")).click()
         # htmx swaps in the pending state, which polls until the worker is done.
         expect(page.locator("[data-pdf-status=done]")).to_be_visible(timeout=60_000)
+        # The PDF prints the full 주민등록번호: it is handed over for a stated reason only.
+        page.locator("[data-pdf-form] input[name=reason]").fill("민원인 사본 요청")
         with page.expect_download() as download_info:
             page.locator("[data-pdf]").click()
         with open(download_info.value.path(), "rb") as handle:

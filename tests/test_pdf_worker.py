@@ -9,7 +9,7 @@ import time
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from pdfgen import checks, services, sweeper
+from pdfgen import checks, services, storage, sweeper
 from pdfgen.models import ArchivedDocument
 
 from . import live
@@ -73,7 +73,7 @@ def test_sigkill_mid_render_then_restart_still_archives_the_pdf(
     task.refresh_from_db()
     assert task.status == "FAILED" and task.exception_class_path == "pdfgen.sweeper.WorkerDied"
     doc = ArchivedDocument.objects.get(submission=submission)
-    content = (tmp_path / doc.file.name).read_bytes()
+    content = storage.read_pdf(doc)
     context, data = services.build_context(submission)
     assert checks.check_pdf(content, data, checks.expected_texts(context)) == []
 

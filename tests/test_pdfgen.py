@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from officer_console.console import services as staff
-from pdfgen import services
+from pdfgen import failures, storage, tasks
 from pdfgen.models import ArchivedDocument
 
 from . import factories
@@ -27,10 +27,9 @@ def test_submit_queues_the_render_in_the_same_transaction(submission):
 
 
 def test_rendered_pdf_is_pdfa_with_korean_text_and_the_data_attached(submission):
-    digest = services.render_and_store(submission.pk, 1)
+    digest = tasks.render_and_store(submission.pk, 1)
     doc = ArchivedDocument.objects.get(submission=submission)
-    with doc.file.open("rb") as handle:
-        content = handle.read()
+    content = storage.read_pdf(doc)
     assert doc.status == "done" and digest == doc.sha256 == hashlib.sha256(content).hexdigest()
 
     reader = PdfReader(io.BytesIO(content))
@@ -57,19 +56,18 @@ def test_rendered_pdf_is_pdfa_with_korean_text_and_the_data_attached(submission)
 
 
 def test_completion_rerenders_and_replaces_the_file(submission, officer):
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     first = ArchivedDocument.objects.get(submission=submission)
     staff.call(submission.pk, officer, None)
     staff.complete(submission.pk, officer)
     first.refresh_from_db()
     assert first.status == "pending" and first.wanted_revision == 3
-    services.render_and_store(submission.pk, 3)
+    tasks.render_and_store(submission.pk, 3)
     final = ArchivedDocument.objects.get(submission=submission)
     assert final.status == "done" and final.rendered_revision == 3
     assert final.file.name != first.file.name
     assert not final.file.storage.exists(first.file.name)
-    with final.file.open("rb") as handle:
-        text = "".join(p.extract_text() for p in PdfReader(handle).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(storage.read_pdf(final))).pages)
     assert "처리 완료" in text
 
 
@@ -80,8 +78,8 @@ def test_a_failed_render_is_recorded_and_retried_later(submission, monkeypatch):
         raise RuntimeError("font exploded")
 
     monkeypatch.setattr(pdfgen.render, "render_pdf", broken)
-    with pytest.raises(RuntimeError):
-        services.render_and_store(submission.pk, 1)
+    with pytest.raises(failures.RenderFailed, match="RuntimeError: font exploded"):
+        tasks.render_and_store(submission.pk, 1)
     doc = ArchivedDocument.objects.get(submission=submission)
     assert doc.attempts == 1 and "font exploded" in doc.last_error and doc.status == "pending"
     retry = DBTaskResult.objects.order_by("-enqueued_at").first()
@@ -93,15 +91,16 @@ def test_pdf_download_is_permission_checked_and_logged(client, submission, offic
 
     from officer_console.models import AccessLog
 
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     url = reverse("officer_console:submission_pdf", args=[submission.pk])
     client.force_login(factories.officer(other_office, "stranger"))
     assert client.get(url).status_code == 404
     client.force_login(officer)
-    response = client.get(url)
+    response = client.post(url, {"reason": "민원인 사본 요청"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert AccessLog.objects.filter(action="download", subject_reference=submission.reference).count() == 1
+    log = AccessLog.objects.get(action="download", subject_reference=submission.reference)
+    assert log.reason == "민원인 사본 요청"
 
 
 def test_backoff_doubles_and_stops_after_the_last_attempt_as_failed(submission, monkeypatch):
@@ -115,15 +114,15 @@ def test_backoff_doubles_and_stops_after_the_last_attempt_as_failed(submission, 
     monkeypatch.setattr(pdfgen.render, "render_pdf", disk_full)
     DBTaskResult.objects.all().delete()
     delays = []
-    for _attempt in range(services.MAX_ATTEMPTS):
+    for _attempt in range(tasks.MAX_ATTEMPTS):
         before = timezone.now()
-        with pytest.raises(OSError):
-            services.render_and_store(submission.pk, 1)
+        with pytest.raises(failures.RenderFailed, match="OSError"):
+            tasks.render_and_store(submission.pk, 1)
         queued = DBTaskResult.objects.order_by("-enqueued_at").first()
         if queued is not None:
             delays.append(round((queued.run_after - before).total_seconds()))
             queued.delete()
     doc = ArchivedDocument.objects.get(submission=submission)
     assert delays == [10, 20, 40, 80]  # 5 × 2ⁿ seconds, then no more retries
-    assert doc.status == "failed" and doc.attempts == services.MAX_ATTEMPTS and "disk full" in doc.last_error
+    assert doc.status == "failed" and doc.attempts == tasks.MAX_ATTEMPTS and "disk full" in doc.last_error
     assert not DBTaskResult.objects.exists()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_posters_one_a4_page_per_counter_with_its_qr_url(client, officer, office, settings):
     settings.PUBLIC_BASE_URL = "https://minwon.example.go.kr"
     client.force_login(officer)
-    response = client.get(reverse("pdfgen:posters", args=[office.pk]))
+    response = client.get(reverse("officer_console:posters", args=[office.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     counters = list(Counter.objects.filter(office=office).order_by("number"))
@@ -30,6 +30,6 @@ def test_posters_one_a4_page_per_counter_with_its_qr_url(client, officer, office
 
 def test_posters_are_for_that_offices_staff(client, office, other_office):
     client.force_login(factories.officer(other_office, "stranger"))
-    assert client.get(reverse("pdfgen:posters", args=[office.pk])).status_code == 404
+    assert client.get(reverse("officer_console:posters", args=[office.pk])).status_code == 404
     client.logout()
-    assert client.get(reverse("pdfgen:posters", args=[office.pk])).status_code == 302
+    assert client.get(reverse("officer_console:posters", args=[office.pk])).status_code == 302

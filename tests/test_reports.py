@@ -17,8 +17,10 @@ from pypdf import PdfWriter
 
 from forms_catalog.schema import field_of
 from intake import uploads
+from officer_console import access
 from officer_console.models import EquivalenceFactorSet, Membership
 from officer_console.reports import services as reports
+from officer_console.reports import waits
 
 from . import factories
 from .factories import KST, at
@@ -116,10 +118,10 @@ def test_filters_by_office_and_form(known):
 def test_manager_scope(db, office, other_office):
     manager = factories.officer(office, "manager.one", role=Membership.Role.MANAGER)
     officer = factories.officer(other_office, "officer.two")
-    assert reports.manager_offices(manager) == [office]
-    assert reports.manager_offices(officer) == []
+    assert access.manager_offices(manager) == [office]
+    assert access.manager_offices(officer) == []
     Membership.objects.create(user=manager, office=other_office, role=Membership.Role.MANAGER)
-    assert set(reports.manager_offices(manager)) == {office, other_office}
+    assert set(access.manager_offices(manager)) == {office, other_office}
 
 
 def _pdf(pages: int) -> bytes:
@@ -194,13 +196,13 @@ def test_local_hour_and_weekday_follow_the_time_zone_across_dst(known):
     f = known["filter"]
     winter = reports.ReportFilter(f.start, datetime.date(2026, 2, 28), f.office_ids)
     with timezone.override(berlin):
-        assert reports.fixed_utc_offset(winter) == 3600
-        assert reports.fixed_utc_offset(f) is None
+        assert waits.fixed_utc_offset(winter) == 3600
+        assert waits.fixed_utc_offset(f) is None
         for period in (winter, f):
             report = reports.build(period, reports.factor_set())
             assert [w.key for w in report.waits["hour"]] == [1, 6]
             assert [w.key for w in report.waits["weekday"]] == [1, 2]
-    assert reports.fixed_utc_offset(f) == 9 * 3600
+    assert waits.fixed_utc_offset(f) == 9 * 3600
 
 
 def test_default_period_is_twelve_calendar_months():

@@ -82,3 +82,41 @@ def test_a_niced_worker_yields_to_the_servers_across_sessions():
     finally:
         proc.kill()
         proc.wait()
+
+
+def _sleepers(launcher: subprocess.Popen[bytes], count: int) -> list[psutil.Process]:
+    for _ in range(100):
+        children = [c for c in psutil.Process(launcher.pid).children() if c.status() != psutil.STATUS_ZOMBIE]
+        if len(children) == count:
+            return children
+        time.sleep(0.05)
+    pytest.fail(f"the launcher did not have {count} running children")
+
+
+def test_keep_running_starts_a_dead_process_again_and_only_a_signal_stops_all():
+    # make stack's KEEP_RUNNING mode: a crash costs one process, not the office.
+    script = (
+        "import sys; from project.run import supervise; "
+        "sys.exit(supervise({'a': ['sleep', '60'], 'b': ['sleep', '60']}, keep_running=True))"
+    )
+    launcher = subprocess.Popen([sys.executable, "-c", script], cwd=live.ROOT, stderr=subprocess.PIPE)
+    try:
+        first = _sleepers(launcher, 2)
+        first[0].kill()
+        first[0].wait(timeout=10)
+        for _ in range(100):  # started again after RESTART_DELAY
+            again = _sleepers(launcher, 2)
+            if first[0].pid not in {c.pid for c in again}:
+                break
+            time.sleep(0.1)
+        assert first[0].pid not in {c.pid for c in again} and first[1].pid in {c.pid for c in again}
+        launcher.send_signal(signal.SIGINT)
+        _, stderr = launcher.communicate(timeout=20)
+        assert launcher.returncode == 0
+        _, alive = psutil.wait_procs(again, timeout=10)
+        assert alive == []
+        assert b"exited with -9; starting it again" in stderr
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+        launcher.communicate()

@@ -104,7 +104,7 @@ def test_step_one_creates_the_office_with_counters_and_a_checked_logo(client, in
     client.force_login(factories.officer(office, "officer.hanbit"))
     lobby = client.get(reverse("officer_console:lobby", args=[office.pk]), follow=True).text
     assert reverse("intake:office_logo", args=["hanbit-gu"]) in lobby
-    posters = client.get(reverse("pdfgen:posters", args=[office.pk])).content
+    posters = client.get(reverse("officer_console:posters", args=[office.pk])).content
     assert all(len(page.images) == 1 for page in PdfReader(io.BytesIO(posters)).pages)  # the QR is vector
 
 

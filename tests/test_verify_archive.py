@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pdfgen import services
+from pdfgen import tasks
 from pdfgen.models import ArchivedDocument
 
 from . import factories, live
@@ -19,8 +19,8 @@ def media(settings, tmp_path):
 
 def test_verify_archive_reports_an_altered_byte_and_a_missing_file(office, version, submission, tmp_path, capsys):
     other = factories.submitted(office, version)
-    services.render_and_store(submission.pk, 1)
-    services.render_and_store(other.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
+    tasks.render_and_store(other.pk, 1)
     call_command("verify_archive")
     assert "2 archived file(s) checked, 0 problem(s)." in capsys.readouterr().out
 
@@ -42,7 +42,7 @@ def test_verify_archive_reports_an_altered_byte_and_a_missing_file(office, versi
 @pytest.mark.django_db(transaction=True)
 def test_verify_archive_exits_non_zero_from_the_command_line(transactional_db, submission, tmp_path):
 
-    services.render_and_store(submission.pk, 1)
+    tasks.render_and_store(submission.pk, 1)
     doc = ArchivedDocument.objects.get(submission=submission)
     (tmp_path / doc.file.name).write_bytes(b"%PDF-1.7 not the archived file")
     env = {**os.environ, **live.test_database_env(), "MEDIA_ROOT": str(tmp_path)}

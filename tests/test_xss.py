@@ -60,6 +60,8 @@ def hostile(db):
     values = {"name": "홍" + PAYLOAD[:40], "memo": PAYLOAD * 3, "kind": "a", "rrn": factories.RRN}
     submission = factories.submitted(office, version, values)
     officer = factories.officer(office, "xss.officer", role=Membership.Role.MANAGER)
+    # Both roles: the console's pages need the officer's, the access log and report the manager's.
+    Membership.objects.create(user=officer, office=office, role=Membership.Role.OFFICER)
     return office, version, submission, officer
 
 

@@ -7,12 +7,13 @@ from intake import events
 from intake import services as intake_services
 from intake.ws import SafeJsonWebsocketConsumer
 
+from .. import access
 from . import mirror, services
 
 
 @database_sync_to_async
 def _allowed(user: Any, office_id: int) -> bool:
-    return services.can_access_office(user, office_id)
+    return access.works_at(user, office_id)
 
 
 @database_sync_to_async
@@ -97,12 +98,18 @@ class LobbyConsumer(ConsoleConsumer):
 
 @database_sync_to_async
 def _mirror_counter(user: Any, counter_id: int) -> bool:
-    return services.counter_for_staff(user, counter_id) is not None
+    return access.counter_for_staff(user, counter_id) is not None
 
 
 @database_sync_to_async
-def _mirror_html(counter_id: int) -> str:
-    return render_to_string("officer_console/mirror.html#screen", mirror.mirror_context(counter_id))
+def _mirror_screen(counter_id: int, user: Any, ip: str | None, logged: int | None) -> tuple[str, int | None]:
+    """The screen's HTML, and the submission it shows; each submission a watcher is shown is logged once."""
+    context = mirror.mirror_context(counter_id)
+    shown = context["submission"]
+    if shown is not None and shown.pk != logged:
+        services.log_mirror_watch(user, ip, context["counter"], shown)
+        logged = shown.pk
+    return render_to_string("officer_console/mirror.html#screen", context), logged
 
 
 class MirrorConsumer(SafeJsonWebsocketConsumer):
@@ -113,6 +120,8 @@ class MirrorConsumer(SafeJsonWebsocketConsumer):
     """
 
     counter_id: int
+    # The submission whose showing was last logged for this watcher.
+    logged: int | None = None
 
     async def connect(self) -> None:
         self.counter_id = int(self.scope["url_route"]["kwargs"]["counter_id"])
@@ -125,7 +134,9 @@ class MirrorConsumer(SafeJsonWebsocketConsumer):
         await self.redraw()
 
     async def redraw(self, *args: Any, **kwargs: Any) -> None:
-        await self.send_json({"type": "screen", "html": await _mirror_html(self.counter_id)})
+        client = self.scope.get("client") or (None,)
+        html, self.logged = await _mirror_screen(self.counter_id, self.scope["user"], client[0], self.logged)
+        await self.send_json({"type": "screen", "html": html})
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "counter_id"):

@@ -9,106 +9,36 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
-from intake import crypto, events
+from intake import crypto, events, lifecycle
 from intake import services as intake_services
-from intake.models import Counter, Office, Submission, SubmissionEvent
-from intake.signals import submission_changed
+from intake.errors import ActionRefused
+from intake.models import Counter, Office, Submission
 
-from ..models import AccessLog, FieldEdit, Membership, MirrorState, Review
+from .. import access
+from ..models import AccessLog, FieldEdit, MirrorState, Review
 from ..reports.services import paper_sheets_for
 
 S = Submission.Status
 
 
-class StaffActionError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-ALLOWED = {
-    # Calling one already called is a recall, and only by choice: two officers
-    # pressing "call" on the same ticket must not both think it is theirs.
-    "call": {S.SUBMITTED, S.CORRECTION, S.NO_SHOW},
-    "recall": {S.CALLED},
-    "complete": {S.CALLED},
-    "reject": {S.SUBMITTED, S.CALLED, S.CORRECTION},
-    "no_show": {S.CALLED},
-    "correction": {S.SUBMITTED, S.CALLED},
-    "transfer": {S.SUBMITTED, S.CALLED, S.CORRECTION},
-    "edit": {S.SUBMITTED, S.CALLED, S.CORRECTION},
-    "id_check": {S.SUBMITTED, S.CALLED, S.CORRECTION},
-}
-
-
-def offices_for(user: User | AnonymousUser) -> list[Office]:
-    if not user.is_authenticated:
-        return []
-    return list(Office.objects.filter(memberships__user=user).distinct().order_by("name"))
-
-
-def can_access_office(user: User | AnonymousUser, office_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(user_id=user.pk, office_id=office_id).exists()
-
-
-def is_manager(user: User | AnonymousUser, office_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(user_id=user.pk, office_id=office_id, role=Membership.Role.MANAGER).exists()
-
-
-def counter_for_staff(user: User | AnonymousUser, counter_id: int) -> Counter | None:
-    """The counter, if it belongs to one of the account's offices."""
-    counter = Counter.objects.select_related("office").filter(pk=counter_id).first()
-    if counter is None or not can_access_office(user, counter.office_id):
-        return None
-    return counter
-
-
-def _lock(submission_id: int, action: str) -> Submission:
-    """Lock the row and check the action is allowed from its current state."""
-    # No select_related: PostgreSQL refuses FOR UPDATE across the nullable
-    # side of an outer join.
-    submission = Submission.objects.select_for_update().get(pk=submission_id)
-    if submission.status not in ALLOWED[action]:
-        raise StaffActionError(
-            "conflict",
-            f"이미 '{submission.get_status_display()}' 상태라서 처리할 수 없습니다. 화면을 새로 고쳤습니다.",
-        )
-    return submission
-
-
-def _record(submission: Submission, old: str, user: User, note: str = "", handler: User | None = None) -> None:
-    now = timezone.now()
-    submission.revision += 1
-    submission.updated_at = now
-    submission.handled_by = handler or user
-    submission.save()
-    SubmissionEvent.objects.create(
-        submission=submission, from_status=old, to_status=submission.status, actor=user, at=now, note=note
-    )
-    submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
-    events.publish_submission_on_commit(submission)
+# Every refused staff action: an illegal move (code "conflict") or a missing
+# input, raised by the lifecycle and by the checks below alike.
+StaffActionError = ActionRefused
 
 
 def call(submission_id: int, user: User, counter: Counter | None) -> Submission:
     with transaction.atomic():
-        submission = _lock(submission_id, "call")
-        old = submission.status
-        submission.status = S.CALLED
+        submission = lifecycle.lock(submission_id, "call")
         submission.called_at = timezone.now()
         submission.called_counter = counter
-        _record(submission, old, user)
+        lifecycle.transition(submission, "call", actor=user)
     return submission
 
 
@@ -130,19 +60,17 @@ def call_next(office_id: int, user: User, counter: Counter | None) -> Submission
 def recall(submission_id: int, user: User, counter: Counter | None) -> Submission:
     """Call the same resident again: the lobby and the phone announce it anew."""
     with transaction.atomic():
-        submission = _lock(submission_id, "recall")
+        submission = lifecycle.lock(submission_id, "recall")
         submission.called_at = timezone.now()
         submission.called_counter = counter or submission.called_counter
-        _record(submission, submission.status, user, note="재호출 (recall)")
+        lifecycle.transition(submission, "recall", actor=user, note="재호출 (recall)")
     return submission
 
 
 def no_show(submission_id: int, user: User) -> Submission:
     with transaction.atomic():
-        submission = _lock(submission_id, "no_show")
-        old = submission.status
-        submission.status = S.NO_SHOW
-        _record(submission, old, user)
+        submission = lifecycle.lock(submission_id, "no_show")
+        lifecycle.transition(submission, "no_show", actor=user)
     return submission
 
 
@@ -150,19 +78,17 @@ def request_correction(submission_id: int, user: User, field_keys: Iterable[str]
     """Ask the resident to fix some fields; they resubmit the same submission from their phone."""
     keys = [k for k in dict.fromkeys(field_keys) if k]
     message = message.strip()
-    if not keys:
-        raise StaffActionError("fields_required", "보완할 항목을 하나 이상 골라 주세요.")
     with transaction.atomic():
-        submission = _lock(submission_id, "correction")
+        submission = lifecycle.lock(submission_id, "correction", fields=keys)
         known = submission.form_version.form.fields_by_key
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise StaffActionError("unknown_field", f"이 서식에 없는 항목입니다: {', '.join(unknown)}")
-        old = submission.status
-        submission.status = S.CORRECTION
         submission.correction_fields = keys
         submission.status_note = message
-        _record(submission, old, user, note=f"보완 요청 (correction): {', '.join(keys)} — {message}")
+        lifecycle.transition(
+            submission, "correction", actor=user, note=f"보완 요청 (correction): {', '.join(keys)} — {message}"
+        )
     return submission
 
 
@@ -170,23 +96,21 @@ def transfer(
     submission_id: int, user: User, *, counter: Counter | None = None, officer: User | None = None, note: str = ""
 ) -> Submission:
     """Hand the submission to another counter and/or officer; the resident's ticket shows the new one."""
-    if counter is None and officer is None:
-        raise StaffActionError("target_required", "넘길 창구나 담당자를 골라 주세요.")
     with transaction.atomic():
-        submission = _lock(submission_id, "transfer")
+        submission = lifecycle.lock(submission_id, "transfer", target=counter or officer)
         if counter is not None and counter.office_id != submission.office_id:
             raise StaffActionError("wrong_office", "다른 기관의 창구로는 넘길 수 없습니다.")
-        if officer is not None and not can_access_office(officer, submission.office_id):
+        if officer is not None and not access.works_at(officer, submission.office_id):
             raise StaffActionError("wrong_office", "이 기관 소속이 아닌 담당자에게는 넘길 수 없습니다.")
         if counter is not None:
             submission.called_counter = counter
         target = f"{counter.number}번 창구" if counter else ""
         if officer is not None:
             target = " · ".join(t for t in (target, officer.get_full_name() or officer.get_username()) if t)
-        _record(
+        lifecycle.transition(
             submission,
-            submission.status,
-            user,
+            "transfer",
+            actor=user,
             note=f"이관 (transfer) → {target} {note.strip()}".strip(),
             handler=officer or submission.handled_by or user,
         )
@@ -195,15 +119,15 @@ def transfer(
 
 def set_id_checked(submission_id: int, user: User, checked: bool) -> Review:
     with transaction.atomic():
-        submission = _lock(submission_id, "id_check")
+        submission = lifecycle.lock(submission_id, "id_check")
         review, _ = Review.objects.get_or_create(submission=submission)
         review.id_checked_at = timezone.now() if checked else None
         review.id_checked_by = user if checked else None
         review.save()
-        _record(
+        lifecycle.transition(
             submission,
-            submission.status,
-            user,
+            "id_check",
+            actor=user,
             note="신분증 확인 (ID checked)" if checked else "신분증 확인 취소 (ID check undone)",
             handler=submission.handled_by or user,
         )
@@ -221,7 +145,7 @@ def _stored(value: Any, sensitive: bool) -> str:
 def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -> list[FieldEdit]:
     """Officer corrections at the counter, each recorded with before/after and who."""
     with transaction.atomic():
-        submission = _lock(submission_id, "edit")
+        submission = lifecycle.lock(submission_id, "edit")
         schema = submission.form_version.form
         fields = schema.fields_by_key
         before = intake_services.submission_values(submission)
@@ -256,10 +180,10 @@ def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -
                 )
             )
         if edits:
-            _record(
+            lifecycle.transition(
                 submission,
-                submission.status,
-                user,
+                "edit",
+                actor=user,
                 note="직원 수정 (edited): " + ", ".join(e.field_key for e in edits),
                 handler=submission.handled_by or user,
             )
@@ -268,28 +192,22 @@ def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -
 
 def complete(submission_id: int, user: User) -> Submission:
     with transaction.atomic():
-        submission = _lock(submission_id, "complete")
-        old = submission.status
-        submission.status = S.COMPLETED
+        submission = lifecycle.lock(submission_id, "complete")
         submission.completed_at = timezone.now()
         # Fixed now, from the exact version filed, so a later edit of the
         # template never changes the paper this submission saved.
         submission.paper_sheets_saved = paper_sheets_for(submission)
-        _record(submission, old, user)
+        lifecycle.transition(submission, "complete", actor=user)
     return submission
 
 
 def reject(submission_id: int, user: User, reason: str) -> Submission:
     reason = reason.strip()
-    if not reason:
-        raise StaffActionError("reason_required", "반려 사유를 입력해 주세요.")
     with transaction.atomic():
-        submission = _lock(submission_id, "reject")
-        old = submission.status
-        submission.status = S.REJECTED
+        submission = lifecycle.lock(submission_id, "reject", reason=reason)
         submission.completed_at = timezone.now()
         submission.status_note = reason
-        _record(submission, old, user, note=reason)
+        lifecycle.transition(submission, "reject", actor=user, note=reason)
     return submission
 
 
@@ -378,6 +296,17 @@ def office_for_lobby_token(token: str) -> int | None:
 
 def mirror_group(counter_id: int) -> str:
     return f"mirror.{counter_id}"
+
+
+def log_mirror_watch(user: User, ip: str | None, counter: Counter, submission: Submission | None) -> AccessLog:
+    """Watching a counter's mirror shows its resident's data (masked): a view, logged with the counter."""
+    return log_access(
+        user=user,
+        ip=ip,
+        action=AccessLog.Action.VIEW,
+        submission=submission,
+        reason=f"창구 보조 화면 (counter mirror) {counter.number}번",
+    )
 
 
 def idle_mirror(counter: Counter) -> None:

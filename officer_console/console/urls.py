@@ -15,6 +15,7 @@ urlpatterns = [
     path("office/<int:office_id>/call-next/", views.call_next, name="call_next"),
     path("office/<int:office_id>/lobby/", views.lobby, name="lobby"),
     path("lobby/<str:token>/", views.lobby_tv, name="lobby_tv"),
+    path("office/<int:office_id>/posters.pdf", views.posters, name="posters"),
     path("office/<int:office_id>/handoff/", views.handoff, name="handoff"),
     path("office/<int:office_id>/search/", views.search, name="search"),
     path("office/<int:office_id>/access-log/", views.access_log, name="access_log"),

@@ -1,53 +1,37 @@
 import datetime
+import io
 import itertools
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
 from intake import services as intake_services
+from intake.crypto import DecryptionError
 from intake.models import Counter, Office, Submission
+from pdfgen import storage as archive_storage
 from pdfgen.models import ArchivedDocument
+from pdfgen.posters import posters_pdf
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
+from .. import access
 from ..models import AccessLog, FieldEdit, Review
-from . import mirror, services
+from . import actions, mirror, services
 
 
 def _client_ip(request: StaffRequest) -> str | None:
-    # Behind the documented proxy REMOTE_ADDR is the proxy; it sets X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
-
-
-def _get_office_for_officer(request: StaffRequest, office_id: int) -> Office:
-    office = get_object_or_404(Office, pk=office_id)
-    if not services.can_access_office(request.user, office.pk):
-        raise Http404("No such office for this account.")
-    return office
-
-
-def _get_submission_for_officer(request: StaffRequest, pk: int) -> Submission:
-    """The submission, if it belongs to one of the officer's offices; 404 otherwise.
-
-    404 rather than 403 so a curious account cannot learn which ids exist.
-    """
-    submission = get_object_or_404(
-        Submission.objects.select_related("office", "form_version__template", "called_counter", "handled_by"), pk=pk
-    )
-    if not services.can_access_office(request.user, submission.office_id):
-        raise Http404("No such submission for this account.")
-    return submission
+    # project.proxy.ForwardedHeadersMiddleware has put the client's address
+    # here, taken from forwarded headers only when a trusted proxy sent them.
+    return request.META.get("REMOTE_ADDR")
 
 
 COUNTER_COOKIE_AGE = 60 * 60 * 24 * 365
@@ -73,18 +57,16 @@ def _selected_counter(request: StaffRequest, office: Office) -> Counter | None:
 @login_required
 @require_GET
 def home(request: StaffRequest) -> HttpResponse:
-    offices = services.offices_for(request.user)
-    if len(offices) == 1:
+    offices, managed = access.get_offices_for_staff(request)
+    if len(offices) == 1 and not managed:
         return redirect("officer_console:console", office_id=offices[0].pk)
-    if not offices and not request.user.is_staff:
-        raise PermissionDenied("이 계정은 소속 기관이 없습니다. 관리자에게 문의하세요.")
-    return render(request, "officer_console/home.html", {"offices": offices})
+    return render(request, "officer_console/home.html", {"offices": offices, "managed": managed})
 
 
 @login_required
 @require_GET
 def console(request: StaffRequest, office_id: int) -> HttpResponse:
-    office = _get_office_for_officer(request, office_id)
+    office = access.get_office_for_officer(request, office_id)
     counter = _selected_counter(request, office)
     if counter is not None:
         # Back at the queue, nothing is open: the resident's screen goes idle.
@@ -108,7 +90,7 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
             "form_filter": form_code,
             "statuses": [(v, label) for v, label in Submission.Status.choices if v in Submission.OPEN_STATUSES],
             "forms": office.forms.order_by("title"),
-            "is_manager": services.is_manager(request.user, office.pk),
+            "is_manager": access.manages(request.user, office.pk),
             "resync_seconds": settings.CONSOLE_RESYNC_SECONDS,
         },
     )
@@ -117,7 +99,7 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def choose_counter(request: StaffRequest, office_id: int) -> HttpResponse:
-    office = _get_office_for_officer(request, office_id)
+    office = access.get_office_for_officer(request, office_id)
     counter = Counter.objects.filter(office=office, pk=request.POST.get("counter") or 0).first()
     response = redirect("officer_console:console", office_id=office.pk)
     if counter is not None:
@@ -140,7 +122,7 @@ def choose_counter(request: StaffRequest, office_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def submission_detail(request: StaffRequest, pk: int) -> HttpResponse:
-    submission = _get_submission_for_officer(request, pk)
+    submission = access.get_submission_for_officer(request, pk)
     services.log_access(user=request.user, ip=_client_ip(request), action=AccessLog.Action.VIEW, submission=submission)
     counter = _selected_counter(request, submission.office)
     # The resident-facing screen follows what the officer has open.
@@ -160,7 +142,7 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         "office": office,
         "counter": _selected_counter(request, office),
         "counters": office.counters.all(),
-        "colleagues": User.objects.filter(memberships__office=office).exclude(pk=request.user.pk).order_by("username"),
+        "colleagues": access.colleagues(office).exclude(pk=request.user.pk).order_by("username"),
         "review": review,
         "edits": FieldEdit.objects.filter(submission=submission),
         "history": submission.events.select_related("actor").all(),
@@ -204,66 +186,23 @@ def _edit_fields(submission: Submission) -> list[dict[str, Any]]:
     return rows
 
 
-def _user_in_office(office: Office, user_id: str | None) -> User | None:
-    if not user_id or not user_id.isdigit():
-        return None
-    return User.objects.filter(pk=int(user_id), memberships__office=office).first()
-
-
 @login_required
 @require_POST
 def submission_action(request: StaffRequest, pk: int, action: str) -> HttpResponse:
-    submission = _get_submission_for_officer(request, pk)
-    user = request.user
-    office = submission.office
-    counter = _selected_counter(request, office)
-    post = request.POST
-    done_message = ""
+    submission = access.get_submission_for_officer(request, pk)
+    form_class = actions.ACTIONS.get(action)
+    if form_class is None:
+        raise Http404("Unknown action.")
+    counter = _selected_counter(request, submission.office)
+    form = form_class(request.POST, submission=submission, user=request.user, counter=counter)
     try:
-        if action == "call":
-            services.call(submission.pk, user, counter)
-        elif action == "recall":
-            services.recall(submission.pk, user, counter)
-        elif action == "no_show":
-            services.no_show(submission.pk, user)
-        elif action == "complete":
-            services.complete(submission.pk, user)
-        elif action == "reject":
-            services.reject(submission.pk, user, post.get("reason", ""))
-        elif action == "correction":
-            services.request_correction(submission.pk, user, post.getlist("fields"), post.get("message", ""))
-            done_message = "보완 요청을 보냈습니다. (Correction requested.)"
-        elif action == "transfer":
-            target_counter = Counter.objects.filter(office=office, pk=post.get("counter") or 0).first()
-            services.transfer(
-                submission.pk,
-                user,
-                counter=target_counter,
-                officer=_user_in_office(office, post.get("officer")),
-                note=post.get("note", ""),
-            )
-            done_message = "이관했습니다. (Transferred.)"
-        elif action == "id_check":
-            services.set_id_checked(submission.pk, user, post.get("checked") == "1")
-        elif action == "edit":
-            schema = submission.form_version.form
-            raw = {}
-            for key in request.POST:
-                value = request.POST.get(key, "")
-                f = form_schema.get_field(schema, key)
-                # An empty personal-number box means "leave as it is", not "erase".
-                if f is not None and not (f.is_sensitive and not value.strip()):
-                    raw[key] = value
-            edits = services.edit_fields(submission.pk, user, raw)
-            done_message = f"{len(edits)}개 항목을 고쳤습니다. (Edited {len(edits)} fields.)"
-        else:
-            raise Http404("Unknown action.")
+        done_message = form.run()
     except services.StaffActionError as exc:
         messages.error(request, exc.message)
     else:
         if done_message:
             messages.success(request, done_message)
-        if counter is not None and action in {"complete", "reject", "no_show", "transfer"}:
+        if counter is not None and form.ends_visit:
             services.update_mirror(counter, show=True, submission=None)
     return redirect("officer_console:submission", pk=submission.pk)
 
@@ -272,7 +211,7 @@ def submission_action(request: StaffRequest, pk: int, action: str) -> HttpRespon
 @require_POST
 def unmask(request: StaffRequest, pk: int) -> HttpResponse:
     """Show personal numbers in full, once, for a stated reason that is logged."""
-    submission = _get_submission_for_officer(request, pk)
+    submission = access.get_submission_for_officer(request, pk)
     reason = request.POST.get("reason", "").strip()
     if not reason:
         messages.error(request, "마스킹 해제 사유를 입력해 주세요. (A reason is required to unmask.)")
@@ -287,7 +226,7 @@ def unmask(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def mirror_control(request: StaffRequest, pk: int) -> HttpResponse:
     """The officer points at a field or sends a prompt to the counter's resident screen."""
-    submission = _get_submission_for_officer(request, pk)
+    submission = access.get_submission_for_officer(request, pk)
     counter = _selected_counter(request, submission.office)
     if counter is None:
         messages.error(request, "창구를 먼저 고르세요. (Choose your counter first.)")
@@ -309,18 +248,29 @@ def mirror_control(request: StaffRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def mirror_window(request: StaffRequest, counter_id: int) -> HttpResponse:
-    counter = services.counter_for_staff(request.user, counter_id)
-    if counter is None:
-        raise Http404("No such counter for this account.")
-    return render(request, "officer_console/mirror.html", mirror.mirror_context(counter.pk))
+    counter = access.get_counter_for_staff(request, counter_id)
+    context = mirror.mirror_context(counter.pk)
+    # The mirror shows the resident's data (masked): watching it is an access like opening the submission.
+    services.log_mirror_watch(request.user, _client_ip(request), counter, context["submission"])
+    return render(request, "officer_console/mirror.html", context)
 
 
 @login_required
 @require_GET
 def lobby(request: StaffRequest, office_id: int) -> HttpResponse:
     # Staff come here for the TV's address; the TV itself needs no log-in.
-    office = _get_office_for_officer(request, office_id)
+    office = access.get_office_for_officer(request, office_id)
     return redirect("officer_console:lobby_tv", token=services.lobby_token(office.pk))
+
+
+@login_required
+@require_GET
+def posters(request: StaffRequest, office_id: int) -> HttpResponse:
+    """All the office's counter posters in one PDF, for staff of that office and admins."""
+    office = access.get_office_for_staff(request, office_id)
+    response = HttpResponse(posters_pdf(request, office), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="qr-posters-{office.slug}.pdf"'
+    return response
 
 
 @require_GET
@@ -336,7 +286,7 @@ def lobby_tv(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def handoff(request: StaffRequest, office_id: int) -> HttpResponse:
-    office = _get_office_for_officer(request, office_id)
+    office = access.get_office_for_officer(request, office_id)
     try:
         submission = services.find_by_handoff(office.pk, request.GET.get("code", ""))
     except services.StaffActionError as exc:
@@ -355,7 +305,7 @@ def _parse_date(raw: str) -> datetime.date | None:
 @login_required
 @require_GET
 def search(request: StaffRequest, office_id: int) -> HttpResponse:
-    office = _get_office_for_officer(request, office_id)
+    office = access.get_office_for_officer(request, office_id)
     q = request.GET
     ticket = q.get("ticket", "").strip()
     errors = []
@@ -393,13 +343,6 @@ def search(request: StaffRequest, office_id: int) -> HttpResponse:
     )
 
 
-def _get_office_for_manager(request: StaffRequest, office_id: int) -> Office:
-    office = _get_office_for_officer(request, office_id)
-    if not services.is_manager(request.user, office.pk):
-        raise PermissionDenied("관리자만 볼 수 있습니다. (Managers only.)")
-    return office
-
-
 def _access_log_rows(office: Office, q: Any) -> Any:
     # Entries about this office's submissions, and exports made by its staff.
     rows = (
@@ -421,7 +364,7 @@ def _access_log_rows(office: Office, q: Any) -> Any:
 @login_required
 @require_GET
 def access_log(request: StaffRequest, office_id: int) -> HttpResponse:
-    office = _get_office_for_manager(request, office_id)
+    office = access.get_office_for_manager(request, office_id)
     return render(
         request,
         "officer_console/access_log.html",
@@ -437,7 +380,7 @@ def access_log(request: StaffRequest, office_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def access_log_csv(request: StaffRequest, office_id: int) -> HttpResponse:
-    office = _get_office_for_manager(request, office_id)
+    office = access.get_office_for_manager(request, office_id)
     # Exporting the log is itself an access to who-saw-whose-data: logged too.
     services.log_access(
         user=request.user,
@@ -464,7 +407,7 @@ def access_log_csv(request: StaffRequest, office_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_next(request: StaffRequest, office_id: int) -> HttpResponse:
-    office = _get_office_for_officer(request, office_id)
+    office = access.get_office_for_officer(request, office_id)
     user = request.user
     try:
         submission = services.call_next(office.pk, user, _selected_counter(request, office))
@@ -475,18 +418,29 @@ def call_next(request: StaffRequest, office_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def submission_pdf(request: StaffRequest, pk: int) -> HttpResponseBase:
-    submission = _get_submission_for_officer(request, pk)
+    """The archived PDF holds the full 주민등록번호: like an unmask, only for a stated reason, logged."""
+    submission = access.get_submission_for_officer(request, pk)
     archive = ArchivedDocument.objects.filter(submission=submission).exclude(file="").first()
     if archive is None:
         raise Http404("PDF가 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.")
+    reason = request.POST.get("reason", "").strip()[:200]
+    if not reason:
+        messages.error(request, "PDF 내려받기 사유를 입력해 주세요. (A reason is required to download the PDF.)")
+        return redirect("officer_console:submission", pk=submission.pk)
+    try:
+        pdf = archive_storage.read_pdf(archive)
+    except DecryptionError:
+        messages.error(request, "보관 PDF를 열 수 없습니다(변조 또는 키 없음). 관리자에게 알려 주세요.")
+        return redirect("officer_console:submission", pk=submission.pk)
     services.log_access(
-        user=request.user, ip=_client_ip(request), action=AccessLog.Action.DOWNLOAD, submission=submission
+        user=request.user,
+        ip=_client_ip(request),
+        action=AccessLog.Action.DOWNLOAD,
+        submission=submission,
+        reason=reason,
     )
     return FileResponse(
-        archive.file.open("rb"),
-        as_attachment=True,
-        filename=f"{submission.reference}.pdf",
-        content_type="application/pdf",
+        io.BytesIO(pdf), as_attachment=True, filename=f"{submission.reference}.pdf", content_type="application/pdf"
     )

@@ -7,7 +7,7 @@ table beside it.
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
@@ -59,37 +59,9 @@ def bar_chart(
     def y(v: float) -> float:
         return TOP + plot_h - plot_h * v / top
 
-    parts: list[str] = []
-    for tick in range(5):
-        v = top * tick / 4
-        parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="{GRID}"/>'
-            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_number(v, 0 if v == int(v) else 1)}</text>'
-        )
-    every = max(1, math.ceil(len(labels) / 12))
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        cx = LEFT + band * (i + 0.5)
-        if value is not None:
-            bar_w = band * 0.7
-            parts.append(
-                f'<rect x="{cx - bar_w / 2:.1f}" y="{y(value):.1f}" width="{bar_w:.1f}" '
-                f'height="{TOP + plot_h - y(value):.1f}" fill="{PRIMARY}"><title>{escape(label)}: '
-                f"{_number(value, decimals)} {escape(unit)}</title></rect>"
-            )
-            if len(values) <= 12:
-                parts.append(
-                    f'<text x="{cx:.1f}" y="{y(value) - 4:.1f}" text-anchor="middle">{_number(value, decimals)}</text>'
-                )
-        if i % every == 0:
-            parts.append(f'<text x="{cx:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">{escape(label)}</text>')
+    parts = _grid(top, y) + _bars(labels, values, unit, decimals, band, y)
     if reference is not None:
-        ry = y(reference.value)
-        parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ry:.1f}" y2="{ry:.1f}" stroke="{REFERENCE}" '
-            f'stroke-width="2" stroke-dasharray="6 4"/>'
-            f'<text x="{WIDTH - RIGHT}" y="{ry - 6:.1f}" text-anchor="end" fill="{REFERENCE}">'
-            f"{escape(reference.label)}: {_number(reference.value, decimals)}</text>"
-        )
+        parts.append(_reference_line(reference, decimals, y))
     parts.append(f'<text x="{LEFT}" y="{TOP - 10}" text-anchor="start">({escape(unit)})</text>')
     desc = _describe(labels, values, unit, decimals, reference)
     return format_html(
@@ -104,6 +76,56 @@ def bar_chart(
         title=title,
         desc=desc,
         body=mark_safe("".join(parts)),  # noqa: S308 (every piece of text above is escaped)
+    )
+
+
+def _grid(top: float, y: Callable[[float], float]) -> list[str]:
+    parts = []
+    for tick in range(5):
+        v = top * tick / 4
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="{GRID}"/>'
+            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_number(v, 0 if v == int(v) else 1)}</text>'
+        )
+    return parts
+
+
+def _bars(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    unit: str,
+    decimals: int,
+    band: float,
+    y: Callable[[float], float],
+) -> list[str]:
+    parts = []
+    plot_bottom = HEIGHT - BOTTOM
+    every = max(1, math.ceil(len(labels) / 12))
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        cx = LEFT + band * (i + 0.5)
+        if value is not None:
+            bar_w = band * 0.7
+            parts.append(
+                f'<rect x="{cx - bar_w / 2:.1f}" y="{y(value):.1f}" width="{bar_w:.1f}" '
+                f'height="{plot_bottom - y(value):.1f}" fill="{PRIMARY}"><title>{escape(label)}: '
+                f"{_number(value, decimals)} {escape(unit)}</title></rect>"
+            )
+            if len(values) <= 12:
+                parts.append(
+                    f'<text x="{cx:.1f}" y="{y(value) - 4:.1f}" text-anchor="middle">{_number(value, decimals)}</text>'
+                )
+        if i % every == 0:
+            parts.append(f'<text x="{cx:.1f}" y="{plot_bottom + 18}" text-anchor="middle">{escape(label)}</text>')
+    return parts
+
+
+def _reference_line(reference: Reference, decimals: int, y: Callable[[float], float]) -> str:
+    ry = y(reference.value)
+    return (
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ry:.1f}" y2="{ry:.1f}" stroke="{REFERENCE}" '
+        f'stroke-width="2" stroke-dasharray="6 4"/>'
+        f'<text x="{WIDTH - RIGHT}" y="{ry - 6:.1f}" text-anchor="end" fill="{REFERENCE}">'
+        f"{escape(reference.label)}: {_number(reference.value, decimals)}</text>"
     )
 
 

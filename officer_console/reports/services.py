@@ -19,28 +19,26 @@ few thousand distinct values rather than a sort of the submissions.
 """
 
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, Substr
-from django.utils import timezone
+from django.db.models import Count, DateField, Func, Q, Sum
+from django.db.models.functions import Coalesce, Substr
 
 from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.schema import FormSchema
-from intake.expressions import REPORT_ZONE, LocalPart
 from intake.models import Office, Submission
 from intake.services import submission_values
 
-from ..models import Membership
+from .filters import ReportFilter, default_period, submissions_in
 from .models import EquivalenceFactorSet
+from .waits import WaitRow, wait_row, wait_rows, waiting_times
+
+__all__ = ["ReportFilter", "default_period"]  # what views and tests read here, beside build()
 
 COMPLETED = Submission.Status.COMPLETED
 ATTACHMENT_PAGE_TYPES = ("file",)  # a seal image replaces a stamp, not a photocopy
@@ -80,47 +78,6 @@ def paper_sheets_for(submission: Submission) -> int:
 # --- scope and filter ----------------------------------------------------------
 
 
-def manager_offices(user: User | AnonymousUser) -> list[Office]:
-    """Offices whose report this account may read: its manager memberships, or all for a superuser."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return list(Office.objects.order_by("name"))
-    return list(
-        Office.objects.filter(memberships__user_id=user.pk, memberships__role=Membership.Role.MANAGER)
-        .distinct()
-        .order_by("name")
-    )
-
-
-@dataclass(frozen=True)
-class ReportFilter:
-    start: datetime.date
-    end: datetime.date  # inclusive
-    office_ids: tuple[int, ...]
-    template_id: int | None = None
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-
-def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The last twelve calendar months, this one included."""
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return datetime.date(year, month, 1), today
-
-
-def submissions_in(f: ReportFilter) -> QuerySet[Submission]:
-    qs = Submission.objects.filter(service_date__range=(f.start, f.end), office_id__in=f.office_ids)
-    if f.template_id:
-        # Versions rather than a join, so the covering index alone answers.
-        qs = qs.filter(form_version_id__in=FormVersion.objects.filter(template_id=f.template_id).values("pk"))
-    return qs
-
-
 # --- result shapes -------------------------------------------------------------
 
 
@@ -131,46 +88,6 @@ class PaperRow:
     submissions: int = 0
     completed: int = 0
     sheets: int = 0
-
-
-def _to_minutes(seconds: float | None) -> float | None:
-    return None if seconds is None else seconds / 60
-
-
-@dataclass
-class WaitRow:
-    key: Any
-    label: str
-    wait_n: int = 0
-    wait_median: float | None = None  # seconds
-    wait_p90: float | None = None
-    handle_n: int = 0
-    handle_median: float | None = None
-    handle_p90: float | None = None
-    baseline_minutes: float | None = None
-
-    # Minutes for display; the seconds above are what the database computed.
-    @property
-    def wait_median_min(self) -> float | None:
-        return _to_minutes(self.wait_median)
-
-    @property
-    def wait_p90_min(self) -> float | None:
-        return _to_minutes(self.wait_p90)
-
-    @property
-    def handle_median_min(self) -> float | None:
-        return _to_minutes(self.handle_median)
-
-    @property
-    def handle_p90_min(self) -> float | None:
-        return _to_minutes(self.handle_p90)
-
-    @property
-    def saved_minutes(self) -> float | None:
-        if self.baseline_minutes is None or self.wait_median is None:
-            return None
-        return self.baseline_minutes - self.wait_median / 60
 
 
 @dataclass
@@ -313,185 +230,6 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
     ]
 
 
-# --- waiting and handling times --------------------------------------------------
-
-# Percentiles in hundredths, so the rank arithmetic stays in integers in SQL.
-PERCENTILES = (50, 90)
-# Each breakdown's column and code (its GROUPING() bits on PostgreSQL); the
-# SQL carries integer codes, which sort and hash faster than text.
-DIMENSIONS = {
-    "office": ("k_office", 7),
-    "form": ("k_version", 11),
-    "weekday": ("k_weekday", 13),
-    "hour": ("k_hour", 14),
-}
-TOTAL = 15
-DIMENSION_CODES = {code: dim for dim, (_, code) in DIMENSIONS.items()} | {TOTAL: "total"}
-METRICS = ("wait", "handle")
-TEMP_TABLE = "temp.report_durations"
-
-
-def fixed_utc_offset(f: ReportFilter) -> int | None:
-    """The current zone's UTC offset in seconds if it is the same on every day of the period, else None."""
-    tz = timezone.get_current_timezone()
-    offsets = {
-        tz.utcoffset(datetime.datetime.combine(f.start + datetime.timedelta(days=d), datetime.time(hour)))
-        for d in range(-1, f.days + 1)
-        for hour in (0, 12)
-    }
-    if len(offsets) != 1:
-        return None
-    (offset,) = offsets
-    return None if offset is None else int(offset.total_seconds())
-
-
-def _local_parts(f: ReportFilter) -> dict[str, Any]:
-    """Weekday and hour of submission in local time: when residents arrive.
-
-    The stored columns hold them in Korean time; in any other zone they are
-    worked out from submitted_at (slower, but the same definition).
-    """
-    if timezone.get_current_timezone_name() == REPORT_ZONE:
-        return {"k_weekday": F("submitted_weekday"), "k_hour": F("submitted_hour")}
-    offset = fixed_utc_offset(f) if connection.vendor == "sqlite" else None
-    if offset is None:
-        return {"k_weekday": ExtractIsoWeekDay("submitted_at"), "k_hour": ExtractHour("submitted_at")}
-    return {
-        "k_weekday": LocalPart("submitted_at", "weekday", offset_seconds=offset),
-        "k_hour": LocalPart("submitted_at", "hour", offset_seconds=offset),
-    }
-
-
-def _durations_sql(f: ReportFilter) -> tuple[str, tuple[Any, ...]]:
-    """The filtered submissions as (office, form version, weekday, hour, wait, handle) rows, as SQL to nest."""
-    qs = (
-        submissions_in(f)
-        .annotate(
-            k_office=F("office_id"),
-            k_version=F("form_version_id"),
-            **_local_parts(f),
-            wait=F("wait_seconds"),
-            handle=F("handle_seconds"),
-        )
-        .values("k_office", "k_version", "k_weekday", "k_hour", "wait", "handle")
-        .order_by()
-    )
-    sql, params = qs.query.sql_with_params()
-    return sql, tuple(params)
-
-
-def _histogram_postgresql(base: str) -> str:
-    """(dimension, key, metric, seconds, residents) for every breakdown, one hashed pass per metric.
-
-    The two passes are separate branches of a UNION ALL so PostgreSQL can run
-    them side by side in parallel workers.
-    """
-    branches = []
-    for m, metric in enumerate(METRICS):
-        sets = ", ".join(f"({column}, {metric})" for column, _ in DIMENSIONS.values())
-        branches.append(
-            f"""SELECT GROUPING(k_office, k_version, k_weekday, k_hour), COALESCE(k_office, k_version, k_weekday, k_hour),
-                   {m}, {metric}, COUNT(*)
-            FROM ({base}) AS d
-            GROUP BY GROUPING SETS ({sets})"""  # noqa: S608 (base is SQL compiled by the ORM, the rest our identifiers)
-        )
-    return " UNION ALL ".join(branches)
-
-
-def _histogram_sqlite() -> str:
-    return " UNION ALL ".join(
-        f"SELECT {code}, {column}, {m}, {metric}, COUNT(*) FROM {TEMP_TABLE} GROUP BY {column}, {metric}"  # noqa: S608
-        for m, metric in enumerate(METRICS)
-        for column, code in DIMENSIONS.values()
-    )
-
-
-def _percentile_sql(histogram: str) -> str:
-    """Each breakdown's count and, per percentile, the values at ranks ⌊h⌋ and ⌊h⌋+1 (h = p·(n−1)).
-
-    Ranks come from running totals over the histogram, so only the distinct
-    (key, seconds) pairs are sorted, never the submissions. Form versions are
-    merged into their form here, and the total is the sum of the offices.
-    Metric m is 0 for waits, 1 for handling.
-    """
-    form, office = DIMENSIONS["form"][1], DIMENSIONS["office"][1]
-    picks = ", ".join(
-        f"MIN(v) FILTER (WHERE upto > (n - 1) * {p} / 100), MIN(v) FILTER (WHERE upto > (n - 1) * {p} / 100 + 1)"
-        for p in PERCENTILES
-    )
-    return f"""
-        WITH hist(dim, k, m, v, c) AS ({histogram}),
-        merged(dim, k, m, v, c) AS (
-            SELECT dim, k, m, v, c FROM hist WHERE dim <> {form} AND v IS NOT NULL
-            UNION ALL
-            SELECT h.dim, fv.template_id, h.m, h.v, SUM(h.c)
-            FROM hist AS h JOIN {FormVersion._meta.db_table} AS fv ON fv.id = h.k
-            WHERE h.dim = {form} AND h.v IS NOT NULL
-            GROUP BY h.dim, fv.template_id, h.m, h.v
-            UNION ALL
-            SELECT {TOTAL}, 0, m, v, SUM(c) FROM hist WHERE dim = {office} AND v IS NOT NULL GROUP BY m, v
-        ),
-        ranked AS (
-            SELECT dim, k, m, v,
-                   CAST(SUM(c) OVER (PARTITION BY dim, k, m ORDER BY v) AS INTEGER) AS upto,
-                   CAST(SUM(c) OVER (PARTITION BY dim, k, m) AS INTEGER) AS n
-            FROM merged
-        )
-        SELECT dim, k, m, n, {picks} FROM ranked GROUP BY dim, k, m, n
-    """  # noqa: S608 (our identifiers)
-
-
-def _interpolated(n: int, p: int, low: int, high: int | None) -> float:
-    """PERCENTILE.INC from the values at ranks ⌊h⌋ and ⌊h⌋+1, in exact arithmetic."""
-    fraction = Fraction((n - 1) * p % 100, 100)
-    return float(low + fraction * ((high if high is not None else low) - low))
-
-
-def waiting_times(f: ReportFilter) -> dict[tuple[str, Any], dict[str, Any]]:
-    """Count, median and 90th percentile of waits and handling, for the total and each breakdown."""
-    base, params = _durations_sql(f)
-    out: dict[tuple[str, Any], dict[str, Any]] = defaultdict(
-        lambda: {"wait_n": 0, "wait": [None, None], "handle_n": 0, "handle": [None, None]}
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_percentile_sql(_histogram_postgresql(base)), params * len(METRICS))
-            rows = cursor.fetchall()
-        else:
-            # SQLite has no GROUPING SETS: the rows go to a temporary table read once per breakdown.
-            cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
-            cursor.execute(f"CREATE TEMP TABLE {TEMP_TABLE} AS {base}", params)
-            try:
-                cursor.execute(_percentile_sql(_histogram_sqlite()))
-                rows = cursor.fetchall()
-            finally:
-                cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
-    for code, key, m, n, *picks in rows:
-        dim, metric = DIMENSION_CODES[code], METRICS[m]
-        row = out[(dim, None if dim == "total" else _int_key(key))]
-        row[f"{metric}_n"] = n
-        row[metric] = [_interpolated(n, p, *picks[2 * i : 2 * i + 2]) for i, p in enumerate(PERCENTILES)]
-    return dict(out)
-
-
-def _int_key(key: Any) -> Any:
-    return int(key) if isinstance(key, float | Decimal) else key
-
-
-def _wait_rows(
-    stats: dict[tuple[str, Any], dict[str, Any]], dim: str, labels: dict[Any, str], order: Sequence[Any] | None = None
-) -> list[WaitRow]:
-    keys = order if order is not None else sorted((k for d, k in stats if d == dim), key=lambda k: labels.get(k, k))
-    return [_wait_row(stats.get((dim, k)), k, labels.get(k, str(k))) for k in keys if (dim, k) in stats]
-
-
-def _wait_row(s: dict[str, Any] | None, key: Any, label: str) -> WaitRow:
-    if s is None:
-        return WaitRow(key, label)
-    (wait_median, wait_p90), (handle_median, handle_p90) = (s[metric] for metric in METRICS)
-    return WaitRow(key, label, s["wait_n"], wait_median, wait_p90, s["handle_n"], handle_median, handle_p90)
-
-
 # --- the whole report ----------------------------------------------------------
 
 
@@ -545,15 +283,15 @@ def _build(f: ReportFilter, factors: EquivalenceFactorSet) -> Report:
 
     stats = waiting_times(f)
     waits = {
-        "office": _wait_rows(stats, "office", office_names),
-        "form": _wait_rows(stats, "form", form_names),
-        "weekday": _wait_rows(stats, "weekday", WEEKDAYS, order=list(WEEKDAYS)),
-        "hour": _wait_rows(stats, "hour", {h: f"{h:02d}시" for h in range(24)}, order=list(range(24))),
+        "office": wait_rows(stats, "office", office_names),
+        "form": wait_rows(stats, "form", form_names),
+        "weekday": wait_rows(stats, "weekday", WEEKDAYS, order=list(WEEKDAYS)),
+        "hour": wait_rows(stats, "hour", {h: f"{h:02d}시" for h in range(24)}, order=list(range(24))),
     }
     baselines = {o.pk: o.paper_wait_baseline_minutes for o in offices}
     for row in waits["office"]:
         row.baseline_minutes = baselines.get(row.key)
-    wait_total = _wait_row(stats.get(("total", None)), None, "합계 (total)")
+    wait_total = wait_row(stats.get(("total", None)), None, "합계 (total)")
     wait_total.baseline_minutes = _weighted_baseline(waits["office"], baselines, offices)
     for row in waits["form"] + waits["weekday"] + waits["hour"]:
         row.baseline_minutes = wait_total.baseline_minutes
@@ -583,77 +321,3 @@ def _weighted_baseline(rows: list[WaitRow], baselines: dict[int, int], offices: 
     if offices:
         return sum(baselines.values()) / len(baselines)
     return None
-
-
-# --- CSV -----------------------------------------------------------------------
-
-
-def _minutes(seconds: float | None) -> str:
-    minutes = _to_minutes(seconds)
-    return "" if minutes is None else f"{minutes:.1f}"
-
-
-def csv_rows(report: Report) -> list[list[Any]]:
-    """The report as spreadsheet rows: a header block, then one titled table per breakdown."""
-    f, fs = report.filter, report.factors
-    rows: list[list[Any]] = [
-        ["종이 절감·대기 시간 보고서 (Paper saving and waiting-time report)"],
-        ["기간 (period)", f.start.isoformat(), f.end.isoformat()],
-        ["기관 (offices)", report.office_label],
-        ["환산 계수 (factor set)", str(fs)],
-        [],
-        ["구분 (breakdown)", "항목 (item)", "접수 (submissions)", "처리 완료 (completed)", "절감 매수 (sheets saved)"],
-        ["합계 (total)", "", report.total.submissions, report.total.completed, report.total.sheets],
-    ]
-    for title, items in (
-        ("기관 (office)", report.by_office),
-        ("서식 (form)", report.by_form),
-        ("월 (month)", report.by_month),
-    ):
-        rows += [[title, r.label, r.submissions, r.completed, r.sheets] for r in items]
-    rows += [
-        [],
-        ["연간 추정 (annual projection)", report.annual_projection, f"최근 {report.recent_start}–{f.end} 기준"],
-        [],
-        ["환산 (equivalent)", "기간 (period)", "연간 추정 (annual)", "단위 (unit)", "계수 (factor)", "출처 (source)"],
-    ]
-    rows += [[e.label, f"{e.period:.2f}", f"{e.annual:.2f}", e.unit, e.factor, e.source] for e in report.equivalents]
-    rows += [
-        [],
-        [
-            "구분 (breakdown)",
-            "항목 (item)",
-            "호출 건수 (called)",
-            "대기 중앙값(분) (wait median, min)",
-            "대기 90백분위(분) (wait p90, min)",
-            "처리 건수 (completed)",
-            "처리 중앙값(분) (handling median, min)",
-            "처리 90백분위(분) (handling p90, min)",
-            "종이 시절 대기(분) (paper-era wait, min)",
-        ],
-    ]
-    wait_sections = [("대기·처리 합계 (wait total)", [report.wait_total])] + [
-        (f"대기·처리 {name}", report.waits[dim])
-        for name, dim in (
-            ("기관 (office)", "office"),
-            ("서식 (form)", "form"),
-            ("요일 (weekday)", "weekday"),
-            ("시간대 (hour)", "hour"),
-        )
-    ]
-    for title, wait_rows in wait_sections:
-        rows += [
-            [
-                title,
-                w.label,
-                w.wait_n,
-                _minutes(w.wait_median),
-                _minutes(w.wait_p90),
-                w.handle_n,
-                _minutes(w.handle_median),
-                _minutes(w.handle_p90),
-                "" if w.baseline_minutes is None else f"{w.baseline_minutes:.1f}",
-            ]
-            for w in wait_rows
-        ]
-    return rows

@@ -70,11 +70,26 @@ def import_officers(csv_text: str, default_office: Office | None = None) -> list
         raise OfficerImportError([f"1행: 제목 줄에 {', '.join(missing)} 열이 없습니다. (columns missing)"])
 
     offices = {o.slug: o for o in Office.objects.all()}
+    problems, planned = _plan(rows[1:], columns, offices, default_office)
+    if not planned and not problems:
+        problems.append("가져올 직원이 없습니다. 둘째 줄부터 한 사람씩 적어 주세요.")
+    if problems:
+        raise OfficerImportError(problems)
+    return _create_accounts(planned, offices)
+
+
+Planned = tuple[str, str, list[str], str]  # name, login, office slugs, role
+
+
+def _plan(
+    rows: list[list[str]], columns: dict[str, int], offices: dict[str, Office], default_office: Office | None
+) -> tuple[list[str], list[Planned]]:
+    """Each data row read and checked: the problems, line by line, and the accounts to make."""
     existing = set(User.objects.values_list("username", flat=True))
     problems: list[str] = []
-    planned: list[tuple[str, str, list[str], str]] = []
+    planned: list[Planned] = []
     seen: set[str] = set()
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
 
@@ -86,27 +101,34 @@ def import_officers(csv_text: str, default_office: Office | None = None) -> list
         slugs = [s.strip() for s in cell("offices").split(";") if s.strip()]
         if not slugs and default_office:
             slugs = [default_office.slug]
-        if not name:
-            problems.append(f"{line}행: 이름이 비어 있습니다.")
-        if not login or not all(ch.isalnum() or ch in "._-" for ch in login) or len(login) > 150:
-            problems.append(f"{line}행: 아이디 '{login}'는 영문, 숫자, . _ - 만 쓸 수 있습니다.")
-        elif login in existing or login in seen:
-            problems.append(f"{line}행: 아이디 '{login}'는 이미 있습니다. 다른 아이디를 쓰세요.")
+        problems += _row_problems(line, name, login, role, slugs, offices, taken=existing | seen)
         seen.add(login)
-        unknown = [s for s in slugs if s not in offices]
-        if not slugs:
-            example = next(iter(sorted(offices)), "gangnam-gu")
-            problems.append(f"{line}행: 기관이 비어 있습니다. 예: {example} (여러 곳은 ; 로 구분)")
-        elif unknown:
-            problems.append(f"{line}행: 없는 기관 {', '.join(unknown)}. 있는 기관: {', '.join(sorted(offices))}")
-        if role not in Membership.Role.values:
-            problems.append(f"{line}행: 역할은 officer 또는 manager 입니다. ('{role}')")
         planned.append((name, login, slugs, role))
-    if not planned and not problems:
-        problems.append("가져올 직원이 없습니다. 둘째 줄부터 한 사람씩 적어 주세요.")
-    if problems:
-        raise OfficerImportError(problems)
+    return problems, planned
 
+
+def _row_problems(
+    line: int, name: str, login: str, role: str, slugs: list[str], offices: dict[str, Office], taken: set[str]
+) -> list[str]:
+    problems = []
+    if not name:
+        problems.append(f"{line}행: 이름이 비어 있습니다.")
+    if not login or not all(ch.isalnum() or ch in "._-" for ch in login) or len(login) > 150:
+        problems.append(f"{line}행: 아이디 '{login}'는 영문, 숫자, . _ - 만 쓸 수 있습니다.")
+    elif login in taken:
+        problems.append(f"{line}행: 아이디 '{login}'는 이미 있습니다. 다른 아이디를 쓰세요.")
+    unknown = [s for s in slugs if s not in offices]
+    if not slugs:
+        example = next(iter(sorted(offices)), "gangnam-gu")
+        problems.append(f"{line}행: 기관이 비어 있습니다. 예: {example} (여러 곳은 ; 로 구분)")
+    elif unknown:
+        problems.append(f"{line}행: 없는 기관 {', '.join(unknown)}. 있는 기관: {', '.join(sorted(offices))}")
+    if role not in Membership.Role.values:
+        problems.append(f"{line}행: 역할은 officer 또는 manager 입니다. ('{role}')")
+    return problems
+
+
+def _create_accounts(planned: list[Planned], offices: dict[str, Office]) -> list[NewAccount]:
     created: list[NewAccount] = []
     with transaction.atomic():
         for name, login, slugs, role in planned:

@@ -25,8 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import packs
-from intake import crypto, qr
-from intake import services as intake_services
+from intake import crypto, offices, qr
 from intake.models import Office
 from intake.office_forms import OfficeProfileForm
 from pdfgen.posters import posters_pdf
@@ -119,7 +118,7 @@ def office_form(request: StaffRequest, office_id: int | None = None) -> HttpResp
     form = OfficeSetupForm(request.POST or None, request.FILES or None, instance=office)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        intake_services.set_counters(saved, form.cleaned_data["counters"])
+        offices.set_counters(saved, form.cleaned_data["counters"])
         messages.success(request, f"{saved.name}: 기관 정보와 창구 {form.cleaned_data['counters']}개를 저장했습니다.")
         return redirect("setup:office", office_id=saved.pk)
     title = f"1단계: {office.name} 정보" if office else "1단계: 새 기관 만들기 (create the office)"
@@ -135,7 +134,7 @@ def _office_page(request: StaffRequest, office: Office, status: int = 200, **ext
         "steps": setup.checklist(office),
         "officers_form": extra.pop("officers_form", None) or OfficersUploadForm(),
         "pack_form": extra.pop("pack_form", None) or PackUploadForm(),
-        "choices": [(t, t.pk in offered) for t in intake_services.publishable_forms()],
+        "choices": [(t, t.pk in offered) for t in offices.publishable_forms()],
         "resident_url": request.build_absolute_uri(reverse("intake:office", args=[office.slug])),
         "qr_url": _sample_qr_url(request, office),
         "lobby_tv_url": request.build_absolute_uri(
@@ -277,13 +276,13 @@ def pack(request: StaffRequest, office_id: int) -> HttpResponse:
 def choose_forms(request: StaffRequest, office_id: int) -> HttpResponse:
     """Step 4: which published forms residents of this office can fill."""
     office = _office_for_setup(request, office_id)
-    available = intake_services.publishable_forms()
+    available = offices.publishable_forms()
     if request.POST.get("all"):
         chosen = available
     else:
         wanted = set(request.POST.getlist("forms"))
         chosen = [t for t in available if str(t.pk) in wanted]
-    intake_services.offer_forms(office, chosen)
+    offices.offer_forms(office, chosen)
     messages.success(request, f"{office.name}에서 서식 {len(chosen)}종을 제공합니다.")
     return redirect(reverse("setup:office", args=[office.pk]) + "#step-posters")
 

@@ -1,16 +1,22 @@
-"""Demo offices, forms and staff for `make run`. Safe to run again."""
+"""Demo offices, forms and staff for `make run`. Safe to run again.
+
+Never part of a release: in production mode (DJANGO_DEBUG=false) it refuses
+unless --allow-production is given, and then every demo account still on the
+published demo password must change it at its first log-in.
+"""
 
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from forms_catalog import packs
 from forms_catalog.models import FormTemplate
 from intake.models import Counter, Office
-from officer_console.models import Membership
+from officer_console.models import Membership, PasswordChangeRequired
 
 DEMO_PACK = Path(__file__).resolve().parents[3] / "forms_catalog" / "packs" / "demo.json"
 DEMO_PASSWORD = "demo1234!"  # noqa: S105 (demo accounts, printed by make run)
@@ -54,7 +60,21 @@ OFFICES: list[dict[str, Any]] = [
 class Command(BaseCommand):
     help = "Load the demo offices, forms and staff accounts (idempotent)."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load even with DJANGO_DEBUG=false (a training install); demo accounts must then change their password",
+        )
+
+    def handle(self, *args: Any, allow_production: bool = False, **options: Any) -> None:
+        production = settings.PRODUCTION_MODE
+        if production and not allow_production:
+            raise CommandError(
+                "운영 모드(DJANGO_DEBUG=false)에서는 데모 데이터를 넣지 않습니다: 데모 계정의 비밀번호가 공개되어 있습니다. "
+                "첫 관리자는 `manage.py createsuperuser`로 만드세요. 교육용 설치라면 --allow-production을 붙이세요 "
+                "(데모 계정은 첫 로그인 때 비밀번호를 바꿔야 합니다)."
+            )
         pack = packs.load_pack_file(DEMO_PACK)
         with transaction.atomic():
             packs.import_pack(pack)
@@ -81,6 +101,8 @@ class Command(BaseCommand):
                     user=manager, office=office, defaults={"role": Membership.Role.MANAGER}
                 )
             del admin
+            if production:
+                self._require_password_change(User)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(offices)} offices, {len(pack['forms'])} forms."))
 
     def _user(self, User: Any, username: str, first: str, last: str, **flags: Any) -> Any:
@@ -91,3 +113,13 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         return user
+
+    def _require_password_change(self, User: Any) -> None:
+        """Every demo account still on the published password must replace it first."""
+        usernames = [spec["officer"] for spec in OFFICES] + ["admin", "manager"]
+        for user in User.objects.filter(username__in=usernames):
+            if user.check_password(DEMO_PASSWORD):
+                PasswordChangeRequired.objects.get_or_create(user=user)
+        self.stdout.write(
+            self.style.WARNING("Production mode: demo accounts must change their password at first log-in.")
+        )

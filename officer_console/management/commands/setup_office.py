@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from forms_catalog import packs
-from intake import services as intake_services
+from intake import offices
 from intake.models import Office
 from pdfgen.posters import posters_pdf
 
@@ -59,8 +59,8 @@ class Command(BaseCommand):
             self.lines.append(f"기관을 만들었습니다: {office.name} (/o/{slug}/)")
         if opts["counters"]:
             try:
-                intake_services.set_counters(office, opts["counters"])
-            except intake_services.OfficeSetupError as exc:
+                offices.set_counters(office, opts["counters"])
+            except offices.OfficeSetupError as exc:
                 raise CommandError(str(exc)) from exc
         if opts["pack"]:
             try:
@@ -93,7 +93,7 @@ class Command(BaseCommand):
         return office
 
     def _offer(self, office: Office, spec: str) -> None:
-        available = intake_services.publishable_forms()
+        available = offices.publishable_forms()
         if spec == "all":
             chosen = available
         else:
@@ -104,5 +104,5 @@ class Command(BaseCommand):
                 known = ", ".join(sorted(by_code)) or "(없음: --pack 으로 먼저 가져오세요)"
                 raise CommandError(f"게시된 서식이 아닙니다: {', '.join(unknown)}. 있는 서식: {known}")
             chosen = [by_code[c] for c in codes]
-        intake_services.offer_forms(office, chosen)
+        offices.offer_forms(office, chosen)
         self.stdout.write(f"제공 서식 {len(chosen)}종")

@@ -4,11 +4,10 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from intake.models import Office
+from pdfgen import storage
 from pdfgen.bundle import write_bundle
 
 
@@ -37,9 +36,9 @@ class Command(BaseCommand):
                 packed = write_bundle(target, day, office.pk if office else None)
             where = str(path)
         else:
-            # Through a temporary file: the storage may be remote (S3).
+            # Sealed like the PDFs in it; --output is the way to hand a bundle over.
             with tempfile.TemporaryFile() as target:
                 packed = write_bundle(target, day, office.pk if office else None)
                 target.seek(0)
-                where = default_storage.save(f"bundles/{label}.zip", File(target))
+                where = storage.store(f"{storage.BUNDLE_FOLDER}/{label}.zip", target.read())
         self.stdout.write(f"{packed} PDF(s) bundled for {label}: {where}")

@@ -2,11 +2,10 @@ from django.urls import path
 
 from . import views
 
-app_name = "pdfgen"
+app_name = "archive"
 
 urlpatterns = [
     path("submission/<int:submission_id>/status/", views.status, name="status"),
     path("submission/<int:submission_id>/retry/", views.retry, name="retry"),
     path("bundle/", views.bundle, name="bundle"),
-    path("office/<int:office_id>/posters.pdf", views.posters, name="posters"),
 ]

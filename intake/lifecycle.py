@@ -1,0 +1,165 @@
+"""A submission's states and the moves between them: the one table, the one function.
+
+Every change of a submission — the resident's submit and correction, every
+staff action — goes through `transition()`, which checks the move against
+`MOVES` and does the bookkeeping once: revision, save, audit event, signal
+(pdfgen queues its work in the same transaction) and the live event published
+on commit. Services own the transaction: they `lock()` the row, set the
+fields their action changes, then call `transition()`.
+
+docs/ARCHITECTURE.md renders this table; tests/test_lifecycle.py checks that
+the rendering and the table agree.
+"""
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from . import events
+from .errors import ActionRefused, NotAwaitingCorrection
+from .models import Submission, SubmissionEvent
+from .signals import submission_changed
+
+S = Submission.Status
+NEW = ""  # a submission not saved yet
+RESIDENT, STAFF = "resident", "staff"
+# Open states in which staff may work on the form without changing its state.
+WORKING = frozenset({S.SUBMITTED, S.CALLED, S.CORRECTION})
+
+
+@dataclass(frozen=True)
+class Move:
+    """Who may make a move, from which states, to which (None: the state stays)."""
+
+    by: str
+    sources: frozenset[str]
+    targets: tuple[str | None, ...] = (None,)
+    # Input name -> the refusal when it is missing, checked before the row is locked.
+    requires: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # Raised instead of the generic refusal when the state does not allow the move.
+    refusal: Callable[[], ActionRefused] | None = None
+    label: str = ""
+
+
+MOVES: dict[str, Move] = {
+    "submit": Move(RESIDENT, frozenset({NEW}), (S.SUBMITTED,), label="제출 (submit)"),
+    # Calling one already called is a recall, and only by choice: two officers
+    # pressing "call" on the same ticket must not both think it is theirs.
+    "call": Move(STAFF, frozenset({S.SUBMITTED, S.CORRECTION, S.NO_SHOW}), (S.CALLED,), label="호출 (call)"),
+    "recall": Move(STAFF, frozenset({S.CALLED}), label="재호출 (recall)"),
+    "complete": Move(STAFF, frozenset({S.CALLED}), (S.COMPLETED,), label="처리 완료 (complete)"),
+    "reject": Move(
+        STAFF,
+        WORKING,
+        (S.REJECTED,),
+        requires={"reason": ("reason_required", "반려 사유를 입력해 주세요.")},
+        label="반려 (reject)",
+    ),
+    "no_show": Move(STAFF, frozenset({S.CALLED}), (S.NO_SHOW,), label="부재 (no-show)"),
+    "correction": Move(
+        STAFF,
+        frozenset({S.SUBMITTED, S.CALLED}),
+        (S.CORRECTION,),
+        requires={"fields": ("fields_required", "보완할 항목을 하나 이상 골라 주세요.")},
+        label="보완 요청 (request correction)",
+    ),
+    # A resident already called goes back to that counter; one who fixed the
+    # form before being called simply waits in line again.
+    "resubmit": Move(
+        RESIDENT,
+        frozenset({S.CORRECTION}),
+        (S.SUBMITTED, S.CALLED),
+        refusal=NotAwaitingCorrection,
+        label="보완 제출 (resubmit)",
+    ),
+    "transfer": Move(
+        STAFF,
+        WORKING,
+        requires={"target": ("target_required", "넘길 창구나 담당자를 골라 주세요.")},
+        label="이관 (transfer)",
+    ),
+    "edit": Move(STAFF, WORKING, label="직원 수정 (edit)"),
+    "id_check": Move(STAFF, WORKING, label="신분증 확인 (ID check)"),
+}
+
+
+def check_inputs(action: str, inputs: Mapping[str, Any]) -> None:
+    """Refuse a move missing an input it requires (a reason, the fields to fix…)."""
+    for name, (code, message) in MOVES[action].requires.items():
+        if not inputs.get(name):
+            raise ActionRefused(code, message)
+
+
+def _state(submission: Submission) -> str:
+    return submission.status if submission.pk else NEW
+
+
+def check_state(submission: Submission, action: str) -> None:
+    move = MOVES[action]
+    if _state(submission) in move.sources:
+        return
+    if move.refusal is not None:
+        raise move.refusal()
+    raise ActionRefused(
+        "conflict", f"이미 '{submission.get_status_display()}' 상태라서 처리할 수 없습니다. 화면을 새로 고쳤습니다."
+    )
+
+
+def lock(submission_id: int, action: str, **inputs: Any) -> Submission:
+    """The row, locked until the transaction ends, after checking the move is allowed now.
+
+    Call inside transaction.atomic(); two people acting on the same submission
+    wait for each other here, and the second is refused if the first changed it.
+    """
+    check_inputs(action, inputs)
+    # No select_related: PostgreSQL refuses FOR UPDATE across the nullable
+    # side of an outer join.
+    submission = Submission.objects.select_for_update().get(pk=submission_id)
+    check_state(submission, action)
+    return submission
+
+
+def transition(
+    submission: Submission,
+    action: str,
+    *,
+    actor: User | None = None,
+    to: str | None = None,
+    note: str = "",
+    handler: User | None = None,
+    at: datetime.datetime | None = None,
+) -> Submission:
+    """Make the move: state, revision, save, audit event, signal, live event on commit.
+
+    `to` picks among a move's targets (default: its first). A staff move records
+    who handles the submission now (`handler`, else the actor). The caller has
+    locked the row (lock()) or is creating it, and has set the fields the action
+    changes.
+    """
+    move = MOVES[action]
+    check_state(submission, action)
+    if move.by == STAFF and actor is None:
+        raise ActionRefused("staff_only", "직원만 할 수 있는 처리입니다.")
+    target = to if to is not None else move.targets[0]
+    if target not in move.targets:
+        raise ValueError(f"{action} cannot lead to {target!r}")
+    old = _state(submission)
+    if target is not None:
+        submission.status = target
+    now = at or timezone.now()
+    if submission.pk:
+        submission.revision += 1
+    submission.updated_at = now
+    if move.by == STAFF:
+        submission.handled_by = handler or actor
+    submission.save()
+    SubmissionEvent.objects.create(
+        submission=submission, from_status=old, to_status=submission.status, actor=actor, at=now, note=note
+    )
+    submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
+    events.publish_submission_on_commit(submission)
+    return submission
