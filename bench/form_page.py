@@ -74,7 +74,7 @@ def main() -> None:
         for template in office.forms.exclude(code__in=seen):
             seen.add(template.code)
             base = f"/o/{office.slug}/f/{template.code}/"
-            step_keys = [s.key for s in flow.steps(template.published_version().schema, {})] + [flow.REVIEW]
+            step_keys = [s.key for s in flow.steps(template.published_version().form, {})] + [flow.REVIEW]
             pages = {f"{base}?step={key}": client.get(f"{base}?step={key}").content for key in step_keys}
             url, html = max(pages.items(), key=lambda item: len(item[1]))
             gets, checks = [], []

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from . import terms
+from .schema import FormSchema, parse_version
 
 
 class VersionFrozen(Exception):
@@ -114,6 +115,21 @@ class FormVersion(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    @property
+    def form(self) -> FormSchema:
+        """The schema parsed into typed values (forms_catalog.schema), once.
+
+        Kept with the dict it was read from, so assigning a new schema (an
+        admin edit, a pack import) parses again; across instances the parse is
+        shared per version and content (schema.parse_version). The stored
+        dict is replaced, never edited in place.
+        """
+        memo = self.__dict__.get("_form")
+        if memo is None or memo[0] is not self.schema:
+            memo = (self.schema, parse_version(self.pk, self.schema))
+            self.__dict__["_form"] = memo
+        return memo[1]
 
 
 class FieldRow(models.Model):

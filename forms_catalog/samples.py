@@ -5,7 +5,7 @@ from typing import Any
 from . import schema as form_schema
 
 
-def sample_values(schema: form_schema.Schema) -> dict[str, Any]:
+def sample_values(form: form_schema.FormSchema) -> dict[str, Any]:
     """Plausible values for a preview, valid for each field: a choice's first option, one row per repeat."""
     samples = {
         "text": "홍길동",
@@ -23,13 +23,12 @@ def sample_values(schema: form_schema.Schema) -> dict[str, Any]:
         "consent": "agree",
     }
     values: dict[str, Any] = {}
-    for f in form_schema.input_fields(schema):
-        if f.get("choices"):
-            value: Any = str(f["choices"][0]["value"])
-            values[f["key"]] = [value] if f["type"] == "multichoice" else value
-        elif f.get("type") in samples:
-            values[f["key"]] = samples[f["type"]]
-    for section in form_schema.repeat_sections(schema):
-        row = {f["key"]: samples.get(f.get("type", ""), "견본") for f in form_schema.row_fields(section)}
-        values[section["key"]] = [row]
+    for f in form.input_fields:
+        if f.choices:
+            value: Any = f.choices[0].value
+            values[f.key] = [value] if f.type == "multichoice" else value
+        elif f.type in samples:
+            values[f.key] = samples[f.type]
+    for section in form.repeat_sections:
+        values[section.key] = [{f.key: samples.get(f.type, "견본") for f in section.input_fields}]
     return values

@@ -223,7 +223,7 @@ def _attribute_changes(old: dict[str, Any], new: dict[str, Any], where: str) -> 
 def _field_index(schema: dict[str, Any]) -> dict[str, tuple[str, int, dict[str, Any]]]:
     return {
         f["key"]: (str(section.get("key")), position, f)
-        for section in form_schema.sections(schema)
+        for section in form_schema.stored_sections(schema)
         for position, f in enumerate(section.get("fields", []))
         if isinstance(f, dict) and "key" in f
     }
@@ -232,8 +232,8 @@ def _field_index(schema: dict[str, Any]) -> dict[str, tuple[str, int, dict[str, 
 def diff_versions(old: FormVersion, new: FormVersion) -> list[Change]:
     """What changed from `old` to `new`, in words an admin reads: sections, fields, choices, sheets."""
     changes: list[Change] = []
-    old_sections = {s.get("key"): s for s in form_schema.sections(old.schema)}
-    new_sections = {s.get("key"): s for s in form_schema.sections(new.schema)}
+    old_sections = {s.get("key"): s for s in form_schema.stored_sections(old.schema)}
+    new_sections = {s.get("key"): s for s in form_schema.stored_sections(new.schema)}
     for key, section in new_sections.items():
         where = f"구역 '{section.get('title', key)}'"
         if key not in old_sections:
@@ -299,7 +299,7 @@ def rows_from_schema(version: FormVersion) -> list[Any]:
         FieldRow.objects.filter(version=version).delete()
         rows = []
         order = 0
-        for section in form_schema.sections(version.schema):
+        for section in form_schema.stored_sections(version.schema):
             for position, f in enumerate(section.get("fields", [])):
                 order += 10
                 rows.append(
@@ -357,7 +357,7 @@ def _parse_show_if(text: str, where: str, problems: list[str]) -> dict[str, Any]
 def compile_rows(version: FormVersion) -> tuple[dict[str, Any], list[str]]:
     """The schema the draft's rows describe, and any problems (Korean, with where)."""
     problems: list[str] = []
-    existing = {s.get("key"): s for s in form_schema.sections(version.schema)}
+    existing = {s.get("key"): s for s in form_schema.stored_sections(version.schema)}
     sections: dict[str, dict[str, Any]] = {}
     for row in version.field_rows.order_by("order", "pk"):
         where = f"항목 '{row.key or '?'}'"

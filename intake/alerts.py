@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from forms_catalog.validators import FieldError, clean_phone
+from forms_catalog.schema import Field
+from forms_catalog.schema.validators import FieldError, clean_phone
 
 from . import crypto, i18n, notify
 from .models import Submission
@@ -37,7 +38,7 @@ def register_phone(submission: Submission, raw: str) -> None:
         Submission.objects.filter(pk=submission.pk).update(alert_phone="")
         return
     try:
-        phone = clean_phone({}, raw).value
+        phone = clean_phone(Field("alert_phone", "phone"), raw).value
     except FieldError as exc:
         raise AlertPhoneInvalid(exc.message) from None
     if not phone.startswith("01"):

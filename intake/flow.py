@@ -8,10 +8,12 @@ review page, after the resident has seen every answer.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from forms_catalog import layout
 from forms_catalog import schema as form_schema
+from forms_catalog.schema import Field, FormSchema, PageSection, Section
 
 REVIEW = "review"
 ONE_PAGE = "form"
@@ -28,39 +30,45 @@ class Step:
     title_en: str = ""
 
 
-def _content_fields(section: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [
-        f
-        for f in section.get("fields", [])
-        if f.get("type") not in SIGN_OFF_TYPES and f.get("type") not in form_schema.DISPLAY_ONLY_TYPES
-    ]
+@dataclass(frozen=True)
+class ReviewRow:
+    key: str
+    label: str
+    value: Any
+    step: str
 
 
-def _section_shown(section: Mapping[str, Any], shown: set[str]) -> bool:
-    if form_schema.is_repeat(section):
-        return section["key"] in shown
-    return any(f["key"] in shown for f in _content_fields(section))
+@dataclass(frozen=True)
+class ReviewSection:
+    title: str
+    rows: tuple[ReviewRow, ...]
 
 
-def steps(schema: form_schema.Schema, values: Mapping[str, Any]) -> list[Step]:
+def _content_fields(section: Section) -> list[Field]:
+    return [f for f in section.input_fields if f.type not in SIGN_OFF_TYPES]
+
+
+def _section_shown(section: Section, shown: set[str]) -> bool:
+    if section.is_repeat:
+        return section.key in shown
+    return any(f.key in shown for f in _content_fields(section))
+
+
+def steps(form: FormSchema, values: Mapping[str, Any]) -> list[Step]:
     """The steps before review for these answers (a 대리인 step appears once 대리인 is chosen)."""
-    content = [s for s in form_schema.sections(schema) if form_schema.is_repeat(s) or _content_fields(s)]
-    questions = sum(1 if form_schema.is_repeat(s) else len(_content_fields(s)) for s in content)
+    content = [s for s in form.sections if s.is_repeat or _content_fields(s)]
+    questions = sum(1 if s.is_repeat else len(_content_fields(s)) for s in content)
     if questions <= SHORT_FORM_FIELDS:
         # Every section, shown or not: on one page the browser shows and
         # hides conditional sections as the resident answers.
-        return [Step(ONE_PAGE, "", [s["key"] for s in content])]
-    shown = form_schema.visible(schema, values)
-    return [
-        Step(s["key"], s.get("title", ""), [s["key"]], s.get("title_en", ""))
-        for s in content
-        if _section_shown(s, shown)
-    ]
+        return [Step(ONE_PAGE, "", [s.key for s in content])]
+    shown = form_schema.visible(form, values)
+    return [Step(s.key, s.title, [s.key], s.title_en) for s in content if _section_shown(s, shown)]
 
 
-def sign_off_fields(schema: form_schema.Schema, values: Mapping[str, Any]) -> list[dict[str, Any]]:
-    shown = form_schema.visible(schema, values)
-    return [f for f in form_schema.input_fields(schema) if f.get("type") in SIGN_OFF_TYPES and f["key"] in shown]
+def sign_off_fields(form: FormSchema, values: Mapping[str, Any]) -> list[Field]:
+    shown = form_schema.visible(form, values)
+    return [f for f in form.input_fields if f.type in SIGN_OFF_TYPES and f.key in shown]
 
 
 def find(all_steps: list[Step], key: str) -> int | None:
@@ -73,72 +81,62 @@ def find(all_steps: list[Step], key: str) -> int | None:
     return None
 
 
-def step_of(schema: form_schema.Schema, all_steps: list[Step], key: str) -> str:
+def step_of(form: FormSchema, all_steps: list[Step], key: str) -> str:
     """The step holding a field, a row field ("members-0-member_name") or a section."""
     top = key.split("-", 1)[0]
-    for section in form_schema.sections(schema):
-        keys = {section.get("key")} | {f.get("key") for f in section.get("fields", [])}
-        if top in keys:
+    for section in form.sections:
+        if top == section.key or any(f.key == top for f in section.fields):
             for step in all_steps:
-                if section.get("key") in step.section_keys:
-                    field_type = next((f.get("type") for f in section.get("fields", []) if f.get("key") == top), "")
+                if section.key in step.section_keys:
+                    field_type = next((f.type for f in section.fields if f.key == top), "")
                     return REVIEW if field_type in SIGN_OFF_TYPES else step.key
             return REVIEW
     return REVIEW
 
 
-def errors_in(schema: form_schema.Schema, all_steps: list[Step], key: str, errors: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in errors.items() if step_of(schema, all_steps, k) == key}
+def errors_in(form: FormSchema, all_steps: list[Step], key: str, errors: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in errors.items() if step_of(form, all_steps, k) == key}
 
 
-def page_sections(schema: form_schema.Schema, values: Mapping[str, Any], step: Step | None) -> list[dict[str, Any]]:
-    """The sections a step's page renders (form_schema.page_sections), without sign-off fields."""
+def page_sections(form: FormSchema, values: Mapping[str, Any], step: Step | None) -> list[PageSection]:
+    """The sections a step's page renders (form_schema.page_section), without sign-off fields."""
     if step is None:
         return []
-    on_page = {
-        f.get("key")
-        for s in form_schema.sections(schema)
-        if s.get("key") in step.section_keys
-        for f in s.get("fields", [])
-    }
-    shown = form_schema.visible(schema, values)
+    in_step = [s for s in form.sections if s.key in step.section_keys]
+    on_page = {f.key for s in in_step for f in s.fields}
+    shown = form_schema.visible(form, values)
 
-    def keep(f: Mapping[str, Any]) -> bool:
-        if f.get("type") in SIGN_OFF_TYPES:
+    def keep(f: Field) -> bool:
+        if f.type in SIGN_OFF_TYPES:
             return False
         # A condition on an answer from another step cannot change on this
         # page: decide it here rather than leave it to the browser.
-        condition = f.get("show_if")
-        if condition and condition.get("field") not in on_page:
-            return f.get("key") in shown
+        if f.show_if is not None and f.show_if.field not in on_page:
+            return f.key in shown
         return True
 
     out = []
-    for section in form_schema.page_sections(schema, values):
-        if section["key"] not in step.section_keys:
-            continue
-        if not form_schema.is_repeat(section):
-            section = {**section, "fields": [f for f in section.get("fields", []) if keep(f)]}
+    for section in in_step:
+        if not section.is_repeat:
+            section = replace(section, fields=tuple(f for f in section.fields if keep(f)))
         if step.key != ONE_PAGE:
             # The step exists because its section is shown: its condition is met.
-            section = {k: v for k, v in section.items() if k != "show_if"}
-        out.append(section)
+            section = replace(section, show_if=None)
+        out.append(form_schema.page_section(section, values))
     return out
 
 
 def review_sections(
-    schema: form_schema.Schema, values: Mapping[str, Any], all_steps: list[Step], *, english: bool = False
-) -> list[dict[str, Any]]:
+    form: FormSchema, values: Mapping[str, Any], all_steps: list[Step], *, english: bool = False
+) -> list[ReviewSection]:
     """Every answer as the review page shows it (sensitive values masked), each with its step."""
     # Valid answers as stored on submit (an address as one line); the rest as typed.
-    values = {**values, **form_schema.validate(schema, values).cleaned}
-    out = []
-    for section in form_schema.display_sections(schema, values, masked=True, english=english):
-        rows = [
-            {**row, "step": step_of(schema, all_steps, row["key"])}
-            for row in section["rows"]
-            if row.get("type") not in SIGN_OFF_TYPES
-        ]
-        if rows:
-            out.append({**section, "rows": rows})
-    return out
+    values = {**values, **form_schema.validate(form, values).cleaned}
+    laid = layout.build(form, values, masked=True, english=english, only_given=True)
+    return [
+        ReviewSection(
+            section.title,
+            tuple(ReviewRow(row.key, row.label, row.value, step_of(form, all_steps, row.key)) for row in section.rows),
+        )
+        for section in laid.without(SIGN_OFF_TYPES)
+    ]

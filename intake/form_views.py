@@ -36,8 +36,8 @@ class PostedPage:
     saved: bool = False
 
     @property
-    def schema(self) -> Any:
-        return self.draft.form_version.schema
+    def schema(self) -> form_schema.FormSchema:
+        return self.draft.form_version.form
 
     def save(self) -> None:
         """Keep what was typed, valid or not (once per request)."""
@@ -90,7 +90,7 @@ def _read_post(request: HtmxHttpRequest, form: services.FormContext) -> PostedPa
         token = Submission.objects.filter(idempotency_key=posted_key).values_list("public_token", flat=True).first()
         if token is not None:
             return redirect("intake:ticket", token=token)
-    raw = resident.raw_values(request, draft.form_version.schema)
+    raw = resident.raw_values(request, draft.form_version.form)
     counter = resident.counter_for(request, form.office)
     return PostedPage(request, form, counter, draft, raw, _seq(request), request.POST.get("_step", ""))
 
@@ -225,7 +225,7 @@ def _render(
     step: str = "",
 ) -> HttpResponse:
     """The form page at a step (or the review page), with these answers and problems."""
-    schema = draft.form_version.schema
+    schema = draft.form_version.form
     all_steps = flow.steps(schema, values)
     index = flow.find(all_steps, step)
     if index is None:
@@ -258,7 +258,7 @@ def _render(
 
 def _step_context(
     request: HtmxHttpRequest,
-    schema: Any,
+    schema: form_schema.FormSchema,
     values: dict[str, Any],
     all_steps: list[flow.Step],
     index: int,
@@ -277,15 +277,15 @@ def _step_context(
         "sections": sections,
         # Multipart only where a file can go up: it costs the server
         # several times more to parse than a urlencoded body.
-        "uploads": any(
-            f.get("type") in form_schema.ATTACHMENT_TYPES for section in sections for f in section.get("fields", [])
-        ),
+        "uploads": any(f.type in form_schema.ATTACHMENT_TYPES for section in sections for f in section.fields),
         "review": flow.review_sections(schema, values, all_steps, english=not i18n.is_korean_page()) if review else [],
         "sign_off": flow.sign_off_fields(schema, values) if review else [],
     }
 
 
-def _field_href(schema: Any, all_steps: list[flow.Step], current: flow.Step | None, url: str, key: str) -> str:
+def _field_href(
+    schema: form_schema.FormSchema, all_steps: list[flow.Step], current: flow.Step | None, url: str, key: str
+) -> str:
     """A link to a field: on this page an anchor, on another step that step's page."""
     step = flow.step_of(schema, all_steps, key)
     if step == (current.key if current else flow.REVIEW):
@@ -303,7 +303,7 @@ def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
         # A late save from a page already submitted must not start a new draft.
         return HttpResponse(status=204)
     draft = _posted_draft(request, form, key)
-    services.save_draft(draft, resident.raw_values(request, draft.form_version.schema), _seq(request))
+    services.save_draft(draft, resident.raw_values(request, draft.form_version.form), _seq(request))
     return HttpResponse(status=204)
 
 
@@ -326,7 +326,7 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
     office = resident.office_or_404(slug)
     form = resident.form_or_404(office, code)
     draft = _posted_draft(request, form)
-    schema = draft.form_version.schema
+    schema = draft.form_version.form
     f = form_schema.get_field(schema, key)
     if f is None:
         return HttpResponse(status=404)

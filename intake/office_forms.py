@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from forms_catalog.validators import FieldError
+from forms_catalog.schema.validators import FieldError
 
 from . import offices, uploads
 from .models import WEEKDAYS, Office

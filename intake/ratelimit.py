@@ -119,13 +119,19 @@ def counter_limit() -> Limit:
     return Limit.parse(settings.RATE_LIMIT_COUNTER)
 
 
-def refuse_uploads(schema: Any, files: Mapping[str, Any], resident_key: str, address: str) -> dict[str, str]:
+def refuse_uploads(
+    schema: form_schema.FormSchema, files: Mapping[str, Any], resident_key: str, address: str
+) -> dict[str, str]:
     """Errors by field when this browser or address has sent too many files lately; else count these and return {}.
 
     Uploads cost CPU (every image is decoded and re-encoded) and disk, so
     they are counted per file and checked before any of that work.
     """
-    keys = [k for k in files if (form_schema.get_field(schema, k) or {}).get("type") in form_schema.ATTACHMENT_TYPES]
+    keys = [
+        k
+        for k in files
+        if (f := form_schema.get_field(schema, k)) is not None and f.type in form_schema.ATTACHMENT_TYPES
+    ]
     limits = [
         ("upload", resident_key, Limit.parse(settings.RATE_LIMIT_UPLOAD_CLIENT)),
         ("upload-address", address, Limit.parse(settings.RATE_LIMIT_UPLOAD_ADDRESS)),

@@ -34,18 +34,18 @@ def counter_for(request: HtmxHttpRequest, office: Office) -> Counter | None:
     return services.office_counter(office, counter_id)
 
 
-def raw_values(request: HtmxHttpRequest, schema: form_schema.Schema) -> dict[str, Any]:
+def raw_values(request: HtmxHttpRequest, schema: form_schema.FormSchema) -> dict[str, Any]:
     raw = form_schema.raw_values_from_post(schema, request.POST)
-    for f in form_schema.input_fields(schema):
+    for f in schema.input_fields:
         # The typed alternative to drawing (keyboard, no JavaScript); a drawn
         # signature wins when both are there.
-        typed = request.POST.get(f"{f['key']}__typed", "").strip()
-        if f.get("type") == "signature" and typed and not raw.get(f["key"]):
-            raw[f["key"]] = signatures.typed_signature(typed)
+        typed = request.POST.get(f"{f.key}__typed", "").strip()
+        if f.type == "signature" and typed and not raw.get(f.key):
+            raw[f.key] = signatures.typed_signature(typed)
     return raw
 
 
-def error_list(schema: form_schema.Schema, errors: dict[str, str]) -> list[tuple[str, str, str]]:
+def error_list(schema: form_schema.FormSchema, errors: dict[str, str]) -> list[tuple[str, str, str]]:
     """(key, label, message) for the error summary, labels in the page's language."""
     english = not i18n.is_korean_page()
     return [(k, i18n.marked(form_schema.label_for(schema, k, english=english)), msg) for k, msg in errors.items()]

@@ -26,9 +26,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
-from forms_catalog.validators import ATTACHMENT_TYPES
+from forms_catalog.schema import ATTACHMENT_TYPES
 
 from . import crypto, sealed
 from .models import Draft, Submission, SubmissionEvent
@@ -100,7 +99,7 @@ def _uploads_in_use(report: PurgeReport) -> set[str]:
     with_files = [
         v.pk
         for v in FormVersion.objects.only("pk", "schema")
-        if any(f.get("type") in ATTACHMENT_TYPES for f in form_schema.input_fields(v.schema))
+        if any(f.type in ATTACHMENT_TYPES for f in v.form.input_fields)
     ]
     rows: Iterable[Draft | Submission] = itertools.chain(
         Draft.objects.only("data", "sensitive_data").iterator(chunk_size=500),

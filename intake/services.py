@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
-from forms_catalog.validators import ATTACHMENT_TYPES, FieldError
+from forms_catalog.schema import ATTACHMENT_TYPES
+from forms_catalog.schema.validators import FieldError
 
 from . import crypto, lifecycle, servicedays, uploads
 from .errors import (
@@ -115,7 +116,7 @@ def service_date(now: datetime.datetime | None = None) -> datetime.date:
 
 
 def split_sensitive(version: FormVersion, values: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
-    secret_keys = form_schema.sensitive_keys(version.schema)
+    secret_keys = version.form.sensitive_keys
     plain = {k: v for k, v in values.items() if k not in secret_keys}
     secret = {k: v for k, v in values.items() if k in secret_keys}
     return plain, crypto.encrypt_json(secret)
@@ -194,9 +195,9 @@ def shared_values(resident_key: str, *, exclude_draft: int = 0) -> dict[str, Any
     )
     for other in drafts:
         if other.submission is not None:
-            values, schema = submission_values(other.submission), other.submission.form_version.schema
+            values, schema = submission_values(other.submission), other.submission.form_version.form
         else:
-            values, schema = draft_values(other), other.form_version.schema
+            values, schema = draft_values(other), other.form_version.form
         shared.update(form_schema.semantic_values(schema, values))
     return shared
 
@@ -210,10 +211,9 @@ def _fill_shared_fields(draft: Draft) -> Draft:
     opens the next form in this browser, on a shared or borrowed phone too.
     """
     values = draft_values(draft)
-    schema = draft.form_version.schema
-    prefill = form_schema.prefill(schema, shared_values(draft.resident_key, exclude_draft=draft.pk))
-    secret = form_schema.sensitive_keys(schema)
-    missing = {k: v for k, v in prefill.items() if k not in values and k not in secret}
+    form = draft.form_version.form
+    prefill = form_schema.prefill(form, shared_values(draft.resident_key, exclude_draft=draft.pk))
+    missing = {k: v for k, v in prefill.items() if k not in values and k not in form.sensitive_keys}
     if missing:
         draft.data, draft.sensitive_data = split_sensitive(draft.form_version, {**values, **missing})
         draft.save(update_fields=["data", "sensitive_data"])
@@ -243,7 +243,7 @@ def values_with(draft: Draft, raw_values: Mapping[str, Any], seq: int | None = N
     """
     if draft.pk is not None and seq is not None and draft.saved_seq >= seq:
         return draft_values(draft)
-    known = form_schema.stored_keys(draft.form_version.schema)
+    known = draft.form_version.form.stored_keys
     return {**draft_values(draft), **{k: storable(v) for k, v in raw_values.items() if k in known}}
 
 
@@ -290,7 +290,7 @@ def change_rows(draft: Draft, action: str) -> Draft:
     kind, _, rest = action.partition(":")
     section_key, _, index = rest.partition(":")
     values = draft_values(draft)
-    schema = draft.form_version.schema
+    schema = draft.form_version.form
     if kind == "add":
         values = form_schema.add_row(schema, values, section_key)
     elif kind == "remove" and index.isdigit():
@@ -307,9 +307,9 @@ def attach_uploads(draft: Draft, files: Mapping[str, Any]) -> dict[str, str]:
     """Store uploaded attachments on the draft; return Korean errors by field."""
     errors: dict[str, str] = {}
     stored: dict[str, Any] = {}
-    for f in form_schema.input_fields(draft.form_version.schema):
-        key = f["key"]
-        if f.get("type") in ATTACHMENT_TYPES and files.get(key):
+    for f in draft.form_version.form.input_fields:
+        key = f.key
+        if f.type in ATTACHMENT_TYPES and files.get(key):
             try:
                 stored[key] = uploads.store(f, files[key])
             except FieldError as exc:
@@ -353,7 +353,7 @@ def submit(
     the guard (no read before the insert: a repeat is rare, a submit is not);
     a repeat rolls its whole transaction back, ticket number included.
     """
-    result = form_schema.validate(version.schema, raw_values)
+    result = form_schema.validate(version.form, raw_values)
     if not result.ok:
         raise InvalidSubmission(result.errors)
     plain, secret = split_sensitive(version, result.cleaned)
@@ -442,10 +442,10 @@ def people_ahead(submission: Submission) -> int:
     ).count()
 
 
-def correction_fields(submission: Submission) -> list[dict[str, Any]]:
+def correction_fields(submission: Submission) -> list[form_schema.Field]:
     """The schema fields the officer asked this resident to fix, in form order."""
     wanted = set(submission.correction_fields or [])
-    return [f for f in form_schema.input_fields(submission.form_version.schema) if f["key"] in wanted]
+    return [f for f in submission.form_version.form.input_fields if f.key in wanted]
 
 
 def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Submission:
@@ -459,7 +459,7 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
         version = submission.form_version
         asked = set(submission.correction_fields or [])
         values = {**submission_values(submission), **{k: v for k, v in raw_values.items() if k in asked}}
-        result = form_schema.validate(version.schema, values)
+        result = form_schema.validate(version.form, values)
         if not result.ok:
             raise InvalidSubmission(result.errors)
         submission.data, submission.sensitive_data = split_sensitive(version, result.cleaned)

@@ -15,7 +15,14 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from forms_catalog.validators import FieldError
+from forms_catalog.schema import Field
+from forms_catalog.schema.validators import (
+    DEFAULT_MAX_SIZE_MB,
+    SEAL_CONTENT_TYPES,
+    FieldError,
+    accepted_types,
+    type_names,
+)
 
 from . import sealed
 
@@ -26,8 +33,6 @@ from . import sealed
 # 4000-6000 px on the long side) passes.
 MAX_PIXELS = 25_000_000
 MAX_SIDE = 10_000
-DEFAULT_ACCEPT = ["image/jpeg", "image/png", "application/pdf"]
-SEAL_ACCEPT = ["image/jpeg", "image/png"]
 
 
 def _sniff(head: bytes) -> str:
@@ -68,7 +73,7 @@ def clean_logo(upload: UploadedFile) -> tuple[bytes, str]:
         raise FieldError("로고 파일이 너무 큽니다. 5MB 이하의 PNG나 JPG로 올려 주세요.")
     data = upload.read()
     content_type = _sniff(data[:16])
-    if content_type not in SEAL_ACCEPT:
+    if content_type not in SEAL_CONTENT_TYPES:
         raise FieldError("로고는 PNG나 JPG 그림 파일만 올릴 수 있습니다. 파일 형식을 확인해 주세요.")
     data = _clean_image(data, content_type)
     with Image.open(io.BytesIO(data)) as image:
@@ -88,9 +93,9 @@ def pdf_pages(data: bytes) -> int:
         raise FieldError(_("PDF 파일을 열 수 없습니다. 파일이 손상되지 않았는지 확인하고 다시 올려 주세요.")) from None
 
 
-def store(field: dict[str, Any], upload: UploadedFile) -> dict[str, Any]:
+def store(field: Field, upload: UploadedFile) -> dict[str, Any]:
     """Check and store one upload; return the metadata kept in the form data."""
-    max_mb = float(field.get("max_size_mb", 10))
+    max_mb = field.max_size_mb if field.max_size_mb is not None else float(DEFAULT_MAX_SIZE_MB)
     size = upload.size or 0
     if size > max_mb * 1024 * 1024:
         raise FieldError(
@@ -98,11 +103,12 @@ def store(field: dict[str, Any], upload: UploadedFile) -> dict[str, Any]:
             % {"max": f"{max_mb:g}", "size": f"{size / 1048576:.1f}"}
         )
     data = upload.read()
-    accept = field.get("accept") or (SEAL_ACCEPT if field.get("type") == "seal" else DEFAULT_ACCEPT)
+    accept = accepted_types(field)
     content_type = _sniff(data[:16])
     if not content_type or content_type not in accept:
-        kinds = ", ".join({"image/jpeg": "JPG", "image/png": "PNG", "application/pdf": "PDF"}.get(a, a) for a in accept)
-        raise FieldError(_("올릴 수 없는 파일 형식입니다. %(kinds)s 파일을 올려 주세요.") % {"kinds": kinds})
+        raise FieldError(
+            _("올릴 수 없는 파일 형식입니다. %(kinds)s 파일을 올려 주세요.") % {"kinds": type_names(accept)}
+        )
     pages = 1
     if content_type.startswith("image/"):
         data = _clean_image(data, content_type)

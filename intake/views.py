@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
 
 from . import alerts, preferences, qr, resident, services
@@ -121,10 +120,10 @@ def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
     fields = services.correction_fields(submission)
     current = services.submission_values(submission)
     # Personal numbers are typed again rather than shown back on a link.
-    values = {f["key"]: ("" if form_schema.is_sensitive(f) else current.get(f["key"])) for f in fields}
+    values = {f.key: ("" if f.is_sensitive else current.get(f.key)) for f in fields}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        raw = resident.raw_values(request, submission.form_version.schema)
+        raw = resident.raw_values(request, submission.form_version.form)
         values.update({k: v for k, v in raw.items() if k in values})
         try:
             services.resubmit_correction(submission.pk, raw)
@@ -146,7 +145,7 @@ def correct(request: HtmxHttpRequest, token: str) -> HttpResponse:
             "values": values,
             "errors": errors,
             "warnings": {},
-            "error_list": resident.error_list(submission.form_version.schema, errors),
+            "error_list": resident.error_list(submission.form_version.form, errors),
         },
         status=422 if errors and request.htmx else 200,
     )

@@ -39,7 +39,7 @@ def sample_pdf(version: FormVersion) -> bytes:
         reference="PREV-IEW0",
         office=Office(name="미리보기 (preview)"),
         form_version=version,
-        data=sample_values(version.schema),
+        data=sample_values(version.form),
         ticket_number=0,
         service_date=timezone.localdate(),
         submitted_at=timezone.now(),
@@ -79,6 +79,7 @@ class FormVersionPreviewAdmin(FormVersionAdmin):
                 problems = form_schema.check_schema(schema)
                 if problems and not isinstance(schema, dict):
                     schema = version.schema
+        form = form_schema.parse(schema)
         return render(
             request,
             "officer_console/admin/form_preview_frame.html",
@@ -86,8 +87,8 @@ class FormVersionPreviewAdmin(FormVersionAdmin):
                 "office": _PreviewOffice(),
                 "template": version.template,
                 "version": version,
-                "sections": form_schema.page_sections(schema, {}),
-                "values": form_schema.page_values(schema, {}),
+                "sections": form_schema.page_sections(form, {}),
+                "values": form_schema.page_values(form, {}),
                 "errors": {},
                 "warnings": {},
                 "draft": None,

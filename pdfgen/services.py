@@ -9,7 +9,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from forms_catalog import layout
 from forms_catalog import schema as form_schema
+from forms_catalog.schema import Field, FormSchema
 from intake import sealed
 from intake.models import Submission
 from intake.services import submission_values
@@ -18,14 +20,10 @@ from . import images
 from .models import PdfLayout
 from .receipts import receipt_data
 
-# Values longer than this take the whole width of a row instead of half.
-WIDE_VALUE_CHARS = 16
-WIDE_TYPES = {"address", "textarea", "multichoice", "file", "seal", "choice"}
 
-
-def _options(f: dict[str, Any], value: Any) -> list[dict[str, Any]]:
+def _options(f: Field, value: Any) -> list[dict[str, Any]]:
     chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)}
-    return [{"label": c["label"], "selected": str(c["value"]) in chosen} for c in f.get("choices", [])]
+    return [{"label": c.label, "selected": c.value in chosen} for c in f.choices]
 
 
 def _seal_image(value: Any) -> str:
@@ -34,37 +32,25 @@ def _seal_image(value: Any) -> str:
     return images.print_image(sealed.read(value["file"]))
 
 
-def display_value(f: dict[str, Any], value: Any) -> Any:
-    """The text a field's value reads as on paper (also what the checks look for)."""
-    kind = f.get("type")
-    if value is None or value == "":
+def _printed_value(row: layout.Row) -> Any:
+    """The text a row reads as on paper (also what the archive checks look for)."""
+    if row.stored is None or row.stored == "":
         return ""
-    if f.get("choices"):
-        labels = {str(c["value"]): c["label"] for c in f["choices"]}
-        items = value if isinstance(value, list) else [value]
-        return ", ".join(str(labels.get(str(v), v)) for v in items)
-    if kind == "yesno":
-        return {"yes": "예", "no": "아니오"}.get(str(value), value)
-    if kind == "consent":
-        return {"agree": "동의함", "disagree": "동의하지 않음"}.get(str(value), value)
-    if kind in ("file", "seal") and isinstance(value, dict):
-        return f"{value.get('name', '')} (SHA-256 {str(value.get('sha256', ''))[:12]}…)"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return value
+    if row.type in form_schema.ATTACHMENT_TYPES and isinstance(row.stored, dict):
+        return f"{row.stored.get('name', '')} (SHA-256 {str(row.stored.get('sha256', ''))[:12]}…)"
+    return row.value
 
 
-def _row(f: dict[str, Any], value: Any) -> dict[str, Any]:
-    kind = f.get("type")
-    text = display_value(f, value)
-    row: dict[str, Any] = {"key": f.get("key", ""), "label": f.get("label", f.get("key", "")), "type": kind}
-    row["value"] = text
-    if f.get("choices") and kind in ("choice", "multichoice") and len(f["choices"]) <= 8:
-        row["options"] = _options(f, value)
-    if kind == "seal":
-        row["image"] = _seal_image(value)
-    row["wide"] = kind in WIDE_TYPES or len(str(text)) > WIDE_VALUE_CHARS
-    return row
+def _printed(row: layout.Row) -> dict[str, Any]:
+    """A row as the archive prints it: check boxes for a short list of choices, a seal as its image."""
+    f = row.field
+    printed: dict[str, Any] = {"key": row.key, "label": row.label, "type": row.type, "value": _printed_value(row)}
+    if f.choices and f.type in ("choice", "multichoice") and len(f.choices) <= 8:
+        printed["options"] = _options(f, row.stored)
+    if f.type == "seal":
+        printed["image"] = _seal_image(row.stored)
+    printed["wide"] = row.wide
+    return printed
 
 
 def _pair(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -87,53 +73,29 @@ def _pair(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return lines
 
 
-def layout(schema: dict[str, Any], values: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The form's sections as printed rows, and the signatures for the 서명 boxes."""
+def _printed_sections(laid: layout.Layout) -> list[dict[str, Any]]:
+    """The sections as printed rows and lines; the signatures go in the 서명 boxes instead."""
     sections = []
-    signatures = []
-    visible = form_schema.visible(schema, values)
-    for section in form_schema.sections(schema):
-        rows = []
-        if form_schema.is_repeat(section):
-            # A repeatable group (e.g. 세대원) prints one numbered block per row.
-            if section.get("key") in visible:
-                for i, row_values in enumerate(values.get(section["key"]) or []):
-                    for f in form_schema.row_fields(section):
-                        if f.get("type") != "guidance" and isinstance(row_values, dict):
-                            row = _row(f, row_values.get(f["key"]))
-                            row["label"] = f"{section.get('title', '')} {i + 1} · {row['label']}"
-                            rows.append(row)
-            if rows:
-                sections.append(
-                    {
-                        "key": section.get("key", ""),
-                        "title": section.get("title", ""),
-                        "rows": rows,
-                        "lines": _pair(rows),
-                    }
-                )
-            continue
-        for f in section.get("fields", []):
-            key = f.get("key", "")
-            if f.get("type") == "guidance" or key not in visible:
-                continue
-            if f.get("type") == "signature":
-                signatures.append({"key": key, "label": f.get("label", key), "value": values.get(key)})
-                continue
-            rows.append(_row(f, values.get(key)))
-        if rows:
-            sections.append(
-                {"key": section.get("key", ""), "title": section.get("title", ""), "rows": rows, "lines": _pair(rows)}
-            )
-    return sections, signatures
+    for section in laid.without(frozenset({"signature"})):
+        rows = [_printed(row) for row in section.rows]
+        sections.append({"key": section.key, "title": section.title, "rows": rows, "lines": _pair(rows)})
+    return sections
 
 
-def _by_semantic(schema: dict[str, Any], values: dict[str, Any], semantic: str) -> str:
-    for section in form_schema.sections(schema):
-        for f in section.get("fields", []):
-            if f.get("semantic") == semantic and values.get(f.get("key", "")):
-                return str(values[f["key"]])
-    return ""
+def _signature_boxes(laid: layout.Layout, form: FormSchema, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The 서명 boxes: each signature with its role and the signer's name from the form."""
+    boxes = []
+    for sig in laid.signatures:
+        is_proxy = "대리" in sig.label or "proxy" in sig.key
+        boxes.append(
+            {
+                "label": sig.label,
+                "role": "대리인" if is_proxy else "신청인",
+                "name": form_schema.value_by_semantic(form, values, "proxy.name" if is_proxy else "applicant.name"),
+                "src": images.print_image(images.data_url_bytes(sig.stored)) if sig.stored else "",
+            }
+        )
+    return boxes
 
 
 def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str, Any]:
@@ -160,22 +122,8 @@ def build_context(
         values = submission_values(submission)
     version = submission.form_version
     template = version.template
-    schema = version.schema
-    sections, signature_fields = layout(schema, values)
-    applicant = _by_semantic(schema, values, "applicant.name")
-    proxy = _by_semantic(schema, values, "proxy.name")
-    signatures = []
-    for sig in signature_fields:
-        is_proxy = "대리" in sig["label"] or "proxy" in sig["key"]
-        src = images.print_image(images.data_url_bytes(sig["value"])) if sig["value"] else ""
-        signatures.append(
-            {
-                "label": sig["label"],
-                "role": "대리인" if is_proxy else "신청인",
-                "name": proxy if is_proxy else applicant,
-                "src": src,
-            }
-        )
+    laid = layout.build(version.form, values, masked=False)
+    applicant = form_schema.value_by_semantic(version.form, values, "applicant.name")
     handled_by = ""
     if submission.handled_by:
         handled_by = submission.handled_by.get_full_name() or submission.handled_by.get_username()
@@ -197,8 +145,8 @@ def build_context(
         },
         "submission": submission,
         "template": template,
-        "sections": sections,
-        "signatures": signatures,
+        "sections": _printed_sections(laid),
+        "signatures": _signature_boxes(laid, version.form, values),
         "applicant_name": applicant,
         "processing": {
             "status": submission.get_status_display(),

@@ -24,7 +24,7 @@ def test_every_demo_form_step_renders_with_its_section(client, demo):
     for template in templates:
         office = Office.objects.filter(forms=template).first()
         url = reverse("intake:form", args=[office.slug, template.code])
-        schema = template.published_version().schema
+        schema = template.published_version().form
         all_steps = flow.steps(schema, {})
         assert len(all_steps) > 1, template.code  # every demo form is long enough for steps
         for number, step in enumerate(all_steps, start=1):
@@ -34,7 +34,7 @@ def test_every_demo_form_step_renders_with_its_section(client, demo):
             assert f"{number}/{len(all_steps) + 1}단계" in page.text
         review = client.get(url, {"step": "review"})
         for f in flow.sign_off_fields(schema, {}):
-            assert f'id="field-{f["key"]}"' in review.text, (template.code, f["key"])
+            assert f'id="field-{f.key}"' in review.text, (template.code, f.key)
 
 
 def test_move_in_report_with_two_household_members(korea_clock, client, demo, settings, tmp_path):

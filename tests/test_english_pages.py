@@ -105,7 +105,7 @@ def test_every_step_of_every_demo_form_with_its_review_and_errors(english, setti
     for template in FormTemplate.objects.all():
         office = Office.objects.filter(forms=template).first()
         url = reverse("intake:form", args=[office.slug, template.code])
-        steps = flow.steps(template.published_version().schema, {})
+        steps = flow.steps(template.published_version().form, {})
         for step in [s.key for s in steps] + [flow.REVIEW]:
             _assert_english(english.get(url, {"step": step}).text, f"{template.code}, step {step}")
         refused = english.post(url, {"_step": steps[0].key, "_nav": "next"})

@@ -6,9 +6,22 @@ from django.http import QueryDict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forms_catalog import schema
+from forms_catalog import layout, schema
 
 from .factories import RRN, SCHEMA, VALID_VALUES
+
+
+def _display_sections(stored: dict, values: dict, *, english: bool = False) -> list[dict]:
+    """The resident's review layout (masked, answered rows only), as plain dicts to compare."""
+    laid = layout.build(schema.parse(stored), values, masked=True, english=english, only_given=True)
+    return [
+        {
+            "title": section.title,
+            "rows": [{"key": r.key, "label": r.label, "type": r.type, "value": r.value} for r in section.rows],
+        }
+        for section in laid.sections
+    ]
+
 
 MOVE_IN = {
     "sections": [
@@ -58,13 +71,13 @@ MEMBER = {"member_name": "홍길순", "member_rrn": "920202-2234567", "relation"
 # --- conditional display -------------------------------------------------------
 def test_hidden_section_is_not_required_and_its_stale_values_are_dropped():
     values = {**VALID_VALUES, "proxy_name": "남았던 값"}
-    result = schema.validate(SCHEMA, values)
+    result = schema.validate(schema.parse(SCHEMA), values)
     assert result.ok, result.errors
     assert "proxy_name" not in result.cleaned
 
 
 def test_shown_section_is_required():
-    result = schema.validate(SCHEMA, {**VALID_VALUES, "applicant_type": "proxy"})
+    result = schema.validate(schema.parse(SCHEMA), {**VALID_VALUES, "applicant_type": "proxy"})
     assert result.errors == {"proxy_name": schema.REQUIRED_MESSAGE}
 
 
@@ -88,16 +101,16 @@ def test_hiding_cascades_through_a_hidden_controlling_field():
         }
     )
     # 대리인 hidden → its leftover proxy_kind=staff must not pull in the staff section.
-    result = schema.validate(chained, {**VALID_VALUES, "proxy_kind": "staff"})
+    result = schema.validate(schema.parse(chained), {**VALID_VALUES, "proxy_kind": "staff"})
     assert result.ok, result.errors
-    assert "company" not in schema.visible(chained, {**VALID_VALUES, "proxy_kind": "staff"})
-    shown = schema.visible(chained, {**VALID_VALUES, "applicant_type": "proxy", "proxy_kind": "staff"})
+    assert "company" not in schema.visible(schema.parse(chained), {**VALID_VALUES, "proxy_kind": "staff"})
+    shown = schema.visible(schema.parse(chained), {**VALID_VALUES, "applicant_type": "proxy", "proxy_kind": "staff"})
     assert {"proxy_name", "proxy_kind", "company"} <= shown
 
 
 def test_conditions_compare_cleaned_values_and_lists():
-    assert "members" in schema.visible(MOVE_IN, {"has_members": "예"})
-    assert "members" not in schema.visible(MOVE_IN, {"has_members": "아니오"})
+    assert "members" in schema.visible(schema.parse(MOVE_IN), {"has_members": "예"})
+    assert "members" not in schema.visible(schema.parse(MOVE_IN), {"has_members": "아니오"})
     multi = {
         "sections": [
             {
@@ -115,13 +128,13 @@ def test_conditions_compare_cleaned_values_and_lists():
             }
         ]
     }
-    assert "why" in schema.visible(multi, {"docs": ["basic", "family"]})
-    assert "why" not in schema.visible(multi, {"docs": ["basic"]})
+    assert "why" in schema.visible(schema.parse(multi), {"docs": ["basic", "family"]})
+    assert "why" not in schema.visible(schema.parse(multi), {"docs": ["basic"]})
 
 
 @given(st.dictionaries(st.sampled_from(["applicant_type", "proxy_name", "name", "x"]), st.text(max_size=10)))
 def test_a_hidden_field_is_never_in_the_cleaned_values(values):
-    result = schema.validate(SCHEMA, values)
+    result = schema.validate(schema.parse(SCHEMA), values)
     if values.get("applicant_type") != "proxy":
         assert "proxy_name" not in result.cleaned and "proxy_name" not in result.errors
 
@@ -133,32 +146,34 @@ def test_rows_are_validated_one_by_one_with_row_paths():
         "has_members": "yes",
         "members": [MEMBER, {"member_name": "", "member_rrn": "12", "relation": "other"}],
     }
-    result = schema.validate(MOVE_IN, values)
+    result = schema.validate(schema.parse(MOVE_IN), values)
     assert set(result.errors) == {"members-1-member_name", "members-1-member_rrn", "members-1-relation_other"}
     assert "13자리" in result.errors["members-1-member_rrn"]
-    assert schema.label_for(MOVE_IN, "members-1-member_rrn") == "세대원 2 · 주민등록번호"
+    assert schema.label_for(schema.parse(MOVE_IN), "members-1-member_rrn") == "세대원 2 · 주민등록번호"
 
 
 def test_row_count_limits_and_blank_rows():
     base = {"name": "홍길동", "has_members": "yes"}
-    too_few = schema.validate(MOVE_IN, {**base, "members": [{"member_name": " ", "member_rrn": ""}]})
+    too_few = schema.validate(schema.parse(MOVE_IN), {**base, "members": [{"member_name": " ", "member_rrn": ""}]})
     assert "1명(건) 이상" in too_few.errors["members"]
-    too_many = schema.validate(MOVE_IN, {**base, "members": [MEMBER] * 4})
+    too_many = schema.validate(schema.parse(MOVE_IN), {**base, "members": [MEMBER] * 4})
     assert "3명(건)까지" in too_many.errors["members"]
-    ok = schema.validate(MOVE_IN, {**base, "members": [MEMBER, {}, MEMBER]})
+    ok = schema.validate(schema.parse(MOVE_IN), {**base, "members": [MEMBER, {}, MEMBER]})
     assert ok.ok, ok.errors
     # Blank rows are dropped; cleaned rows are normalised.
     assert ok.cleaned["members"] == [{**MEMBER, "member_rrn": "920202-2234567"}] * 2
 
 
 def test_hidden_repeat_section_is_dropped_whatever_its_rows():
-    result = schema.validate(MOVE_IN, {"name": "홍길동", "has_members": "no", "members": [{"member_rrn": "x"}]})
+    result = schema.validate(
+        schema.parse(MOVE_IN), {"name": "홍길동", "has_members": "no", "members": [{"member_rrn": "x"}]}
+    )
     assert result.ok and "members" not in result.cleaned
 
 
 def test_row_fields_are_sensitive_as_a_whole_section():
-    assert schema.sensitive_keys(MOVE_IN) == {"members"}
-    assert "members" in schema.stored_keys(MOVE_IN)
+    assert schema.parse(MOVE_IN).sensitive_keys == {"members"}
+    assert "members" in schema.parse(MOVE_IN).stored_keys
 
 
 def test_post_is_read_into_rows_and_composite_parts():
@@ -172,22 +187,22 @@ def test_post_is_read_into_rows_and_composite_parts():
             "members-1-member_name": "",
         }
     )
-    values = schema.raw_values_from_post(MOVE_IN, post)
+    values = schema.raw_values_from_post(schema.parse(MOVE_IN), post)
     assert values == {"name": "홍길동", "members": [{"member_name": "홍길순", "member_rrn": RRN}, {"member_name": ""}]}
     address_schema = {
         "sections": [{"key": "s", "title": "s", "fields": [{"key": "addr", "type": "address", "label": "주소"}]}]
     }
     post = QueryDict("addr__postcode=06750&addr__road=x&addr__detail=101")
-    assert schema.raw_values_from_post(address_schema, post) == {
+    assert schema.raw_values_from_post(schema.parse(address_schema), post) == {
         "addr": {"postcode": "06750", "road": "x", "detail": "101"}
     }
 
 
 def test_add_and_remove_rows_respect_the_maximum():
     values = {"members": [MEMBER]}
-    values = schema.add_row(MOVE_IN, values, "members")
-    values = schema.add_row(MOVE_IN, values, "members")
-    values = schema.add_row(MOVE_IN, values, "members")
+    values = schema.add_row(schema.parse(MOVE_IN), values, "members")
+    values = schema.add_row(schema.parse(MOVE_IN), values, "members")
+    values = schema.add_row(schema.parse(MOVE_IN), values, "members")
     assert len(values["members"]) == 3
     values = schema.remove_row(values, "members", 0)
     assert values["members"] == [{}, {}]
@@ -195,17 +210,17 @@ def test_add_and_remove_rows_respect_the_maximum():
 
 def test_per_field_check_understands_row_paths():
     values = {"has_members": "yes", "members": [{"relation": "other", "relation_other": ""}]}
-    _, error, _ = schema.validate_field(MOVE_IN, "members-0-relation_other", "", values)
+    _, error, _ = schema.validate_field(schema.parse(MOVE_IN), "members-0-relation_other", "", values)
     assert error == schema.REQUIRED_MESSAGE
-    _, error, _ = schema.validate_field(MOVE_IN, "members-0-member_rrn", "1", values)
+    _, error, _ = schema.validate_field(schema.parse(MOVE_IN), "members-0-member_rrn", "1", values)
     assert "13자리" in error
-    _, error, _ = schema.validate_field(MOVE_IN, "members-9-member_rrn", "1", values)
+    _, error, _ = schema.validate_field(schema.parse(MOVE_IN), "members-9-member_rrn", "1", values)
     assert error == schema.UNKNOWN_FIELD_MESSAGE
 
 
 def test_display_rows_flatten_members_and_mask_numbers():
     values = {"name": "홍길동", "has_members": "yes", "members": [MEMBER]}
-    rows = [row for section in schema.display_sections(MOVE_IN, values) for row in section["rows"]]
+    rows = [row for section in _display_sections(MOVE_IN, values) for row in section["rows"]]
     assert {
         "key": "members-0-member_rrn",
         "label": "세대원 1 · 주민등록번호",
@@ -221,13 +236,16 @@ def test_display_rows_in_english_for_the_residents_review_korean_where_the_form_
     english["sections"][1]["fields"][2]["label_en"] = "Relationship"
     english["sections"][1]["fields"][2]["choices"][0]["label_en"] = "Spouse"
     values = {"name": "홍길동", "has_members": "yes", "members": [MEMBER]}
-    rows = {row["key"]: row for s in schema.display_sections(english, values, english=True) for row in s["rows"]}
+    rows = {row["key"]: row for s in _display_sections(english, values, english=True) for row in s["rows"]}
     assert rows["members-0-relation"]["label"] == "Household member 1 · Relationship"
     assert rows["members-0-relation"]["value"] == "Spouse"
     assert rows["has_members"]["value"] == "Yes" and rows["name"]["label"] == "성명"
-    assert schema.label_for(english, "members-0-relation", english=True) == "Household member 1 · Relationship"
+    assert (
+        schema.label_for(schema.parse(english), "members-0-relation", english=True)
+        == "Household member 1 · Relationship"
+    )
     # The console and the archived PDF stay Korean.
-    korean = {row["key"]: row for s in schema.display_sections(english, values) for row in s["rows"]}
+    korean = {row["key"]: row for s in _display_sections(english, values) for row in s["rows"]}
     assert korean["members-0-relation"]["value"] == "배우자" and korean["has_members"]["value"] == "예"
 
 
@@ -270,9 +288,9 @@ def test_condition_cycles_and_unknown_choices_are_reported():
 
 def test_per_field_check_agrees_with_submit_on_blank_rows():
     values = {"has_members": "yes", "members": [MEMBER, {"member_name": ""}]}
-    _, error, _ = schema.validate_field(MOVE_IN, "members-1-member_name", "", values)
+    _, error, _ = schema.validate_field(schema.parse(MOVE_IN), "members-1-member_name", "", values)
     assert error == ""  # a blank row is dropped on submit, so it is not refused here either
-    assert "members-1-member_name" not in schema.validate(MOVE_IN, {**values, "name": "홍"}).errors
+    assert "members-1-member_name" not in schema.validate(schema.parse(MOVE_IN), {**values, "name": "홍"}).errors
 
 
 JSONISH = st.recursive(
@@ -289,7 +307,7 @@ JSONISH = st.recursive(
     )
 )
 def test_any_posted_shape_is_validated_without_crashing(values):
-    result = schema.validate(MOVE_IN, values)
+    result = schema.validate(schema.parse(MOVE_IN), values)
     for message in result.errors.values():
         assert any("\uac00" <= ch <= "\ud7a3" for ch in message)
-    assert set(result.cleaned) <= schema.stored_keys(MOVE_IN)
+    assert set(result.cleaned) <= schema.parse(MOVE_IN).stored_keys

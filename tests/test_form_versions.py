@@ -104,8 +104,8 @@ def test_submission_on_v1_stays_valid_and_renders_after_v2_is_published(office, 
 
     # v2 would refuse it (phone is now required), v1 still accepts it.
     values = intake.submission_values(old_submission)
-    assert not form_schema.validate(v2.schema, values).ok
-    assert form_schema.validate(old_submission.form_version.schema, values).ok
+    assert not form_schema.validate(v2.form, values).ok
+    assert form_schema.validate(old_submission.form_version.form, values).ok
 
     context, data = build_context(old_submission)
     text = "".join(

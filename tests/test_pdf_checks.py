@@ -7,6 +7,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from forms_catalog.schema import field_of
 from pdfgen import checks, failures, render, services, tasks
 from pdfgen.models import ArchivedDocument, PdfLayout
 
@@ -175,7 +176,9 @@ def test_a_scanned_seal_is_printed_in_its_row(office):
     ImageDraw.Draw(scan).ellipse((100, 100, 700, 700), outline=(200, 20, 20), width=40)
     raw = io.BytesIO()
     scan.save(raw, "PNG")
-    stored = uploads.store(seal_field, SimpleUploadedFile("seal.png", raw.getvalue(), content_type="image/png"))
+    stored = uploads.store(
+        field_of(seal_field), SimpleUploadedFile("seal.png", raw.getvalue(), content_type="image/png")
+    )
     version = factories.form_version("seal-form", schema=schema)
     submission = factories.submitted(office, version, {**factories.VALID_VALUES, "principal_seal": stored})
 

@@ -45,8 +45,8 @@ def moved_in(db):
 
 def test_console_and_mirror_show_each_row_masked(moved_in):
     _, submission = moved_in
-    rows = [row for section in mirror.display_sections(submission) for row in section["rows"]]
-    labels = {row["label"]: row["value"] for row in rows}
+    rows = [row for section in mirror.display_sections(submission) for row in section.rows]
+    labels = {row.label: row.value for row in rows}
     assert labels["세대원 1 · 성명"] == "홍길순" and labels["세대원 2 · 성명"] == "홍길남"
     assert labels["세대원 1 · 주민등록번호"] == "920202-2******"
 

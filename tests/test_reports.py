@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from forms_catalog.schema import field_of
 from intake import uploads
 from officer_console import access
 from officer_console.models import EquivalenceFactorSet, Membership
@@ -148,14 +149,14 @@ def test_paper_sheets_for_counts_attachment_pages(db, settings, tmp_path):
         ]
     }
     version = factories.form_version("with-files", paper_sheets=3, schema=schema)
-    pdf_meta = uploads.store({"type": "file"}, SimpleUploadedFile("a.pdf", _pdf(4)))
+    pdf_meta = uploads.store(field_of({"type": "file"}), SimpleUploadedFile("a.pdf", _pdf(4)))
     assert pdf_meta["pages"] == 4
     photo = io.BytesIO()
     from PIL import Image
 
     Image.new("RGB", (4, 4)).save(photo, "PNG")
-    photo_meta = uploads.store({"type": "file"}, SimpleUploadedFile("p.png", photo.getvalue()))
-    seal_meta = uploads.store({"type": "seal"}, SimpleUploadedFile("s.png", photo.getvalue()))
+    photo_meta = uploads.store(field_of({"type": "file"}), SimpleUploadedFile("p.png", photo.getvalue()))
+    seal_meta = uploads.store(field_of({"type": "seal"}), SimpleUploadedFile("s.png", photo.getvalue()))
     o = factories.office(forms=[version])
     submission = factories.timed_submission(o, version, at("2026-01-05", 9))
     submission.data = {"evidence": pdf_meta, "photo": photo_meta, "seal": seal_meta}
@@ -168,7 +169,7 @@ def test_paper_sheets_for_counts_attachment_pages(db, settings, tmp_path):
 def test_broken_pdf_upload_is_refused_in_korean(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(uploads.FieldError) as exc:
-        uploads.store({"type": "file"}, SimpleUploadedFile("a.pdf", b"%PDF-1.4 garbage"))
+        uploads.store(field_of({"type": "file"}), SimpleUploadedFile("a.pdf", b"%PDF-1.4 garbage"))
     assert "PDF" in exc.value.message
 
 

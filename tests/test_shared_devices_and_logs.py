@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageFile
 
-from forms_catalog.validators import FieldError
+from forms_catalog.schema import field_of
+from forms_catalog.schema.validators import FieldError
 from intake import redaction, uploads
 from intake.models import Draft
 from pdfgen import failures, services, tasks
@@ -91,14 +92,14 @@ def test_a_thin_png_of_39_million_pixels_is_refused_before_it_is_decoded(monkeyp
     decoded = []
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self) or None)
     with pytest.raises(FieldError) as exc:
-        uploads.store({"key": "photo", "type": "file"}, SimpleUploadedFile("thin.png", out.getvalue()))
+        uploads.store(field_of({"key": "photo", "type": "file"}), SimpleUploadedFile("thin.png", out.getvalue()))
     assert "너무 큽니다" in exc.value.message and decoded == []
 
 
 def test_a_phone_photo_still_goes_through():
     out = io.BytesIO()
     Image.new("RGB", (4000, 3000), "white").save(out, "JPEG")
-    stored = uploads.store({"key": "photo", "type": "file"}, SimpleUploadedFile("photo.jpg", out.getvalue()))
+    stored = uploads.store(field_of({"key": "photo", "type": "file"}), SimpleUploadedFile("photo.jpg", out.getvalue()))
     assert stored["content_type"] == "image/jpeg"
 
 

@@ -4,10 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from forms_catalog.validators import FieldError
+from forms_catalog.schema import field_of
+from forms_catalog.schema.validators import FieldError
 from intake import uploads
 
-FIELD = {"key": "photo", "type": "file", "max_size_mb": 1}
+FIELD = field_of({"key": "photo", "type": "file", "max_size_mb": 1})
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forms_catalog import schema as form_schema
-from forms_catalog import validators
+from forms_catalog.schema import CONSENT_PARTS, Choice, Field, validators
 from intake import i18n
 
 register = template.Library()
@@ -50,25 +49,25 @@ def get(mapping: Any, key: str) -> Any:
 
 
 @register.filter
-def input_type(field: dict[str, Any]) -> str:
-    return _INPUT_TYPES.get(field.get("type", "text"), "text")
+def input_type(field: Field) -> str:
+    return _INPUT_TYPES.get(field.type, "text")
 
 
 @register.filter
-def input_attrs(field: dict[str, Any]) -> SafeString:
+def input_attrs(field: Field) -> SafeString:
     attrs: list[tuple[str, str]] = []
-    if mode := _INPUTMODE.get(field.get("type", "")):
+    if mode := _INPUTMODE.get(field.type):
         attrs.append(("inputmode", mode))
-    autocomplete = _AUTOCOMPLETE.get(field.get("semantic", ""), "off" if field.get("type") in {"rrn", "frn"} else "")
+    autocomplete = _AUTOCOMPLETE.get(field.semantic, "off" if field.type in {"rrn", "frn"} else "")
     if autocomplete:
         attrs.append(("autocomplete", autocomplete))
-    if field.get("required"):
+    if field.required:
         attrs.append(("aria-required", "true"))
-    if field.get("type") == "date":
+    if field.type == "date":
         # The phone's date picker offers only the dates the server accepts.
-        for attr, bound in (("min", "min_date"), ("max", "max_date")):
+        for attr, bound in (("min", field.min_date), ("max", field.max_date)):
             try:
-                limit = validators.resolve_date_bound(field.get(bound))
+                limit = validators.resolve_date_bound(bound)
             except ValueError:
                 limit = None
             if limit:
@@ -77,14 +76,14 @@ def input_attrs(field: dict[str, Any]) -> SafeString:
 
 
 @register.filter
-def choices_of(field: dict[str, Any]) -> list[dict[str, str]]:
+def choices_of(field: Field) -> list[Choice]:
     # The fixed answers are page text (the English catalog); a form's own
     # choices carry their English as label_en.
-    if field.get("type") == "yesno":
-        return [{"value": "yes", "label": _("예")}, {"value": "no", "label": _("아니오")}]
-    if field.get("type") == "consent":
-        return [{"value": "agree", "label": _("동의합니다")}, {"value": "disagree", "label": _("동의하지 않습니다")}]
-    return [{**c, "value": str(c["value"])} for c in field.get("choices", [])]
+    if field.type == "yesno":
+        return [Choice("yes", _("예")), Choice("no", _("아니오"))]
+    if field.type == "consent":
+        return [Choice("agree", _("동의합니다")), Choice("disagree", _("동의하지 않습니다"))]
+    return list(field.choices)
 
 
 @register.filter
@@ -95,7 +94,7 @@ def is_selected(choice_value: str, value: Any) -> bool:
 
 
 @register.filter
-def accept_of(field: dict[str, Any]) -> str:
+def accept_of(field: Field) -> str:
     return ",".join(validators.accepted_types(field))
 
 
@@ -123,14 +122,14 @@ _CONSENT_HEADINGS = {
 
 
 @register.filter
-def consent_rows(field: dict[str, Any]) -> list[tuple[str, SafeString]]:
+def consent_rows(field: Field) -> list[tuple[str, SafeString]]:
     """The four parts of a 개인정보 수집·이용 동의, labelled, in their legal order, in the page's language."""
-    parts = form_schema.consent_parts(field)
-    english: dict[str, Any] = field["consent_en"] if isinstance(field.get("consent_en"), dict) else {}
+    parts = field.consent.parts() if field.consent else {}
+    english = field.consent_en.parts() if field.consent_en else {}
     texts = {key: {"text": parts[key], "text_en": english.get(key, "")} for key in parts}
     return [
         (str(_CONSENT_HEADINGS.get(key, label)), i18n.html_in_language(texts[key], "text"))
-        for key, label in form_schema.CONSENT_PARTS.items()
+        for key, label in CONSENT_PARTS.items()
         if parts.get(key)
     ]
 
@@ -143,6 +142,6 @@ def marked(text: Any) -> SafeString:
 
 @register.filter
 def show_values(equals: Any) -> str:
-    if isinstance(equals, list):
+    if isinstance(equals, list | tuple):
         return "|".join(str(v) for v in equals)
     return str(equals)

@@ -126,13 +126,13 @@ class EditForm(ActionForm):
     """The officer's edits: any field of the form, checked by the form's own rules in the service."""
 
     def perform(self, data: dict[str, Any]) -> str:
-        schema = self.submission.form_version.schema
+        schema = self.submission.form_version.form
         raw = {}
         for key in self.data:
             value = self.data.get(key, "")
             f = form_schema.get_field(schema, key)
             # An empty personal-number box means "leave as it is", not "erase".
-            if f is not None and not (form_schema.is_sensitive(f) and not value.strip()):
+            if f is not None and not (f.is_sensitive and not value.strip()):
                 raw[key] = value
         edits = services.edit_fields(self.submission.pk, self.user, raw)
         return f"{len(edits)}개 항목을 고쳤습니다. (Edited {len(edits)} fields.)"

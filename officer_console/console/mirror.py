@@ -8,10 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from forms_catalog import schema as form_schema
+from forms_catalog import layout
+from forms_catalog.layout import LaidSection
 from intake import services as intake_services
 from intake.models import Counter, Submission
-from intake.templatetags.intake_tags import choices_of
 
 from ..models import MirrorState
 
@@ -27,61 +27,10 @@ PROMPTS = [
 ]
 
 
-def _fields_with_values(
-    section: dict[str, Any], values: dict[str, Any], shown: set[str]
-) -> list[tuple[dict[str, Any], str, str, Any]]:
-    """(field, key, label, value) for each shown field; a repeatable group
-    (e.g. 세대원) gives one numbered set per row, as "세대원 1 · 성명"."""
-    if form_schema.is_repeat(section):
-        if section.get("key") not in shown:
-            return []
-        out = []
-        for i, row in enumerate(values.get(section["key"]) or []):
-            for f in form_schema.row_fields(section):
-                if f.get("type") != "guidance" and isinstance(row, dict) and f["key"] in row:
-                    label = f"{section.get('title', '')} {i + 1} · {f.get('label', f['key'])}"
-                    out.append((f, form_schema.row_path(section["key"], i, f["key"]), label, row[f["key"]]))
-        return out
-    return [
-        (f, f.get("key", ""), f.get("label", f.get("key", "")), values.get(f.get("key", "")))
-        for f in section.get("fields", [])
-        if f.get("type") != "guidance" and f.get("key", "") in shown
-    ]
-
-
-def display_sections(submission: Submission, unmasked: bool = False) -> list[dict[str, Any]]:
+def display_sections(submission: Submission, unmasked: bool = False) -> tuple[LaidSection, ...]:
     """The form's sections as the paper has them, sensitive values masked unless asked."""
     values = intake_services.submission_values(submission)
-    schema = submission.form_version.schema
-    shown = form_schema.visible(schema, values)
-    result = []
-    for section in form_schema.sections(schema):
-        rows = []
-        for f, key, label, value in _fields_with_values(section, values, shown):
-            sensitive = form_schema.is_sensitive(f)
-            if sensitive and value and not unmasked:
-                value = form_schema.mask(f, value)
-            if isinstance(value, dict):  # uploaded file metadata
-                value = value.get("name", "")
-            # Choices read as the paper prints them, not as stored codes.
-            labels = {c["value"]: c["label"] for c in choices_of(f)}
-            if isinstance(value, list):
-                value = ", ".join(labels.get(str(v), str(v)) for v in value)
-            elif labels and value is not None:
-                value = labels.get(str(value), value)
-            rows.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "label_en": f.get("label_en", ""),
-                    "type": f.get("type"),
-                    "value": value,
-                    "sensitive": sensitive,
-                }
-            )
-        if rows:
-            result.append({"title": section.get("title", ""), "title_en": section.get("title_en", ""), "rows": rows})
-    return result
+    return layout.build(submission.form_version.form, values, masked=not unmasked).sections
 
 
 def call_of(summary: dict[str, Any]) -> dict[str, Any]:

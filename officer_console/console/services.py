@@ -82,7 +82,7 @@ def request_correction(submission_id: int, user: User, field_keys: Iterable[str]
     message = message.strip()
     with transaction.atomic():
         submission = lifecycle.lock(submission_id, "correction", fields=keys)
-        known = {f["key"] for f in form_schema.input_fields(submission.form_version.schema)}
+        known = submission.form_version.form.fields_by_key
         unknown = [k for k in keys if k not in known]
         if unknown:
             raise StaffActionError("unknown_field", f"이 서식에 없는 항목입니다: {', '.join(unknown)}")
@@ -148,8 +148,8 @@ def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -
     """Officer corrections at the counter, each recorded with before/after and who."""
     with transaction.atomic():
         submission = lifecycle.lock(submission_id, "edit")
-        schema = submission.form_version.schema
-        fields = {f["key"]: f for f in form_schema.input_fields(schema)}
+        schema = submission.form_version.form
+        fields = schema.fields_by_key
         before = intake_services.submission_values(submission)
         changed = {k: v for k, v in raw_values.items() if k in fields and v != before.get(k)}
         if not changed:
@@ -158,7 +158,7 @@ def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -
         if not result.ok:
             errors = {k: m for k, m in result.errors.items() if k in changed} or result.errors
             raise StaffActionError(
-                "invalid", " / ".join(f"{fields[k].get('label', k)}: {m}" for k, m in errors.items() if k in fields)
+                "invalid", " / ".join(f"{fields[k].label or k}: {m}" for k, m in errors.items() if k in fields)
             )
         submission.data, submission.sensitive_data = intake_services.split_sensitive(
             submission.form_version, result.cleaned
@@ -166,14 +166,14 @@ def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -
         edits = []
         for key in changed:
             f = fields[key]
-            sensitive = form_schema.is_sensitive(f)
+            sensitive = f.is_sensitive
             if result.cleaned.get(key) == before.get(key):
                 continue
             edits.append(
                 FieldEdit.objects.create(
                     submission=submission,
                     field_key=key,
-                    field_label=f.get("label", key),
+                    field_label=f.label or key,
                     sensitive=sensitive,
                     before=_stored(before.get(key), sensitive),
                     after=_stored(result.cleaned.get(key), sensitive),

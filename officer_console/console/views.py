@@ -147,11 +147,7 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         "edits": FieldEdit.objects.filter(submission=submission),
         "history": submission.events.select_related("actor").all(),
         "prompts": mirror.PROMPTS,
-        "input_fields": [
-            f
-            for f in form_schema.input_fields(submission.form_version.schema)
-            if f["key"] in form_schema.visible(submission.form_version.schema, submission.data)
-        ],
+        "input_fields": _shown_fields(submission),
         "edit_fields": _edit_fields(submission),
         "correction_fields": intake_services.correction_fields(submission),
         "casework": casework.context(submission),
@@ -163,15 +159,31 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
 EDITABLE_TYPES = {"text", "textarea", "address", "phone", "email", "number", "date", "choice", "rrn", "brn"}
 
 
+def _shown_fields(submission: Submission) -> list[form_schema.Field]:
+    """The fields the resident was shown, the ones a correction may ask for."""
+    form = submission.form_version.form
+    shown = form_schema.visible(form, submission.data)
+    return [f for f in form.input_fields if f.key in shown]
+
+
 def _edit_fields(submission: Submission) -> list[dict[str, Any]]:
     """Inputs for the officer's edit form; personal numbers start empty (typed only to change)."""
     values = submission.data
     rows = []
-    for f in form_schema.input_fields(submission.form_version.schema):
-        if f.get("type") not in EDITABLE_TYPES:
+    for f in submission.form_version.form.input_fields:
+        if f.type not in EDITABLE_TYPES:
             continue
-        sensitive = form_schema.is_sensitive(f)
-        rows.append({**f, "value": "" if sensitive else values.get(f["key"], ""), "sensitive": sensitive})
+        value = "" if f.is_sensitive else values.get(f.key, "")
+        rows.append(
+            {
+                "key": f.key,
+                "label": f.label,
+                "type": f.type,
+                "choices": f.choices,
+                "value": value,
+                "sensitive": f.is_sensitive,
+            }
+        )
     return rows
 
 

@@ -30,7 +30,7 @@ from django.db.models import Count, DateField, Func, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 
 from forms_catalog.models import FormTemplate, FormVersion
-from forms_catalog.schema import input_fields
+from forms_catalog.schema import FormSchema
 from intake.models import Office, Submission
 from intake.services import submission_values
 
@@ -50,15 +50,15 @@ WEEKDAYS_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "S
 # --- sheets fixed on one submission ------------------------------------------
 
 
-def attachment_pages(schema: dict[str, Any], values: dict[str, Any]) -> int:
+def attachment_pages(form: FormSchema, values: dict[str, Any]) -> int:
     """Pages of the attached documents that paper filing would have photocopied.
 
     PDFs count their pages (stored at upload time); an image is one page.
     """
     pages = 0
-    for f in input_fields(schema):
-        meta = values.get(f["key"])
-        if f.get("type") not in ATTACHMENT_PAGE_TYPES or not isinstance(meta, dict) or not meta.get("file"):
+    for f in form.input_fields:
+        meta = values.get(f.key)
+        if f.type not in ATTACHMENT_PAGE_TYPES or not isinstance(meta, dict) or not meta.get("file"):
             continue
         pages += max(1, int(meta.get("pages") or 1)) if meta.get("content_type") == "application/pdf" else 1
     return pages
@@ -72,7 +72,7 @@ def paper_sheets_for(submission: Submission) -> int:
     """
     version = submission.form_version
     # Attachment metadata may sit in the encrypted part (e.g. a copy of an ID card).
-    return int(version.paper_sheets) + attachment_pages(version.schema, submission_values(submission))
+    return int(version.paper_sheets) + attachment_pages(version.form, submission_values(submission))
 
 
 # --- scope and filter ----------------------------------------------------------
