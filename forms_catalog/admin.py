@@ -22,6 +22,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from project import parsing
+
 from . import packs, services
 from . import schema as form_schema
 from .models import FieldRow, FormTemplate, FormVersion
@@ -335,7 +337,9 @@ class FormVersionAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        version = FormVersion.objects.filter(pk=object_id).select_related("template").first()
+        # The admin answers a bad id itself; it must get that far.
+        pk = parsing.object_id(object_id)
+        version = FormVersion.objects.filter(pk=pk).select_related("template").first() if pk else None
         extra = dict(extra_context or {})
         if version is not None and not version.is_frozen and not version.field_rows.exists():
             services.rows_from_schema(version)

@@ -3,16 +3,16 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
+from project import parsing
 from project.types import HtmxHttpRequest
 
 from . import alerts, flow, i18n, preferences, qr, ratelimit, services
@@ -325,8 +325,7 @@ def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
 
 def _seq(request: HtmxHttpRequest) -> int | None:
     """The page's clock when it sent this save (form.js adds it; a plain POST has none)."""
-    raw = request.POST.get("_seq", "")
-    return int(raw) if raw.isdigit() and len(raw) <= 16 else None
+    return parsing.integer(request.POST.get("_seq"), minimum=0, maximum=10**16)
 
 
 def _posted_key(request: HtmxHttpRequest) -> uuid.UUID | None:
@@ -508,7 +507,5 @@ def set_preferences(request: HtmxHttpRequest) -> HttpResponse:
         contrast=request.POST.get("contrast", ""),
         text_size=request.POST.get("text_size", ""),
     )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("intake:home")
-    return redirect(back)
+    # A path, never a view name: redirect() would try to reverse anything else.
+    return HttpResponseRedirect(parsing.local_url(request, request.POST.get("next")) or reverse("intake:home"))

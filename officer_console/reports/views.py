@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -16,16 +15,18 @@ from forms_catalog.models import FormTemplate
 from intake.models import Office
 from pdfgen.render import _fonts  # the archive's Nanum font set-up, used read-only
 from project.csvexport import excel_csv
+from project.parsing import BoundedDateField
 from project.types import StaffRequest
 
-from . import charts
+from .. import access
+from . import charts, export
 from . import services as reports
 from .models import EquivalenceFactorSet
 
 
 class ReportFilterForm(forms.Form):
-    start = forms.DateField(label="시작일 (from)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="종료일 (to)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label="시작일 (from)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(label="종료일 (to)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     office = forms.ModelChoiceField(
         Office.objects.none(), label="기관 (office)", required=False, empty_label="전체 기관 (all offices)"
     )
@@ -72,16 +73,8 @@ class ReportFilterForm(forms.Form):
         return reports.ReportFilter(start, end, office_ids, template.pk if template else None)
 
 
-def _manager_offices(request: StaffRequest) -> list[Office]:
-    """The offices this account manages; 403 for anyone who manages none."""
-    offices = reports.manager_offices(request.user)
-    if not offices:
-        raise PermissionDenied("관리자 권한이 있는 계정만 볼 수 있습니다. (Managers only.)")
-    return offices
-
-
 def _report(request: StaffRequest) -> tuple[ReportFilterForm, reports.Report | None]:
-    offices = _manager_offices(request)
+    offices = access.get_report_offices(request)
     start, end = reports.default_period(timezone.localdate())
     data = request.GET or {"start": start.isoformat(), "end": end.isoformat()}
     form = ReportFilterForm(data, offices=offices)
@@ -160,7 +153,7 @@ def report_csv(request: StaffRequest) -> HttpResponse:
     form, result = _report(request)
     if result is None:
         return render(request, "officer_console/reports/report.html", _context(form, None), status=400)
-    return excel_csv(reports.csv_rows(result), _filename(result, "csv"))
+    return excel_csv(export.csv_rows(result), _filename(result, "csv"))
 
 
 @login_required
