@@ -4,22 +4,21 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from weasyprint import HTML
 
 from forms_catalog.models import FormTemplate
 from intake.models import Office
-from pdfgen.render import _fonts  # the archive's Nanum font set-up, used read-only
+from pdfgen.render import render_plain_pdf
 from project.csvexport import excel_csv
 from project.parsing import BoundedDateField
 from project.types import StaffRequest
 
-from .. import access
-from . import charts, export
+from . import charts
 from . import services as reports
 from .models import EquivalenceFactorSet
 
@@ -73,8 +72,16 @@ class ReportFilterForm(forms.Form):
         return reports.ReportFilter(start, end, office_ids, template.pk if template else None)
 
 
+def _manager_offices(request: StaffRequest) -> list[Office]:
+    """The offices this account manages; 403 for anyone who manages none."""
+    offices = reports.manager_offices(request.user)
+    if not offices:
+        raise PermissionDenied("관리자 권한이 있는 계정만 볼 수 있습니다. (Managers only.)")
+    return offices
+
+
 def _report(request: StaffRequest) -> tuple[ReportFilterForm, reports.Report | None]:
-    offices = access.get_report_offices(request)
+    offices = _manager_offices(request)
     start, end = reports.default_period(timezone.localdate())
     data = request.GET or {"start": start.isoformat(), "end": end.isoformat()}
     form = ReportFilterForm(data, offices=offices)
@@ -153,7 +160,7 @@ def report_csv(request: StaffRequest) -> HttpResponse:
     form, result = _report(request)
     if result is None:
         return render(request, "officer_console/reports/report.html", _context(form, None), status=400)
-    return excel_csv(export.csv_rows(result), _filename(result, "csv"))
+    return excel_csv(reports.csv_rows(result), _filename(result, "csv"))
 
 
 @login_required
@@ -164,8 +171,6 @@ def report_pdf(request: StaffRequest) -> HttpResponse:
         return render(request, "officer_console/reports/report.html", _context(form, None), status=400)
     context = {**_context(form, result), "for_print": True}
     html = render_to_string("officer_console/reports/report_pdf.html", context, request=request)
-    config, font_css = _fonts()
-    pdf = HTML(string=html).write_pdf(stylesheets=[font_css], font_config=config)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(render_plain_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(result, "pdf")}"'
     return response
