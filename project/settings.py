@@ -6,13 +6,13 @@ channel layer, so `make run` needs nothing installed. `DATABASE_URL` and
 hardened production mode that `manage.py check --deploy` accepts.
 """
 
-import base64
-import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from project import devsecrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,8 +30,16 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 (DEBUG only)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
+
+def secret(name: str) -> str:
+    """From the environment; in debug mode without it, this install's own (project/devsecrets.py)."""
+    value = os.environ.get(name, "").strip()
+    if value or not DEBUG:
+        return value
+    return devsecrets.for_debug(BASE_DIR)[name]
+
+
+SECRET_KEY = secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
 
@@ -62,7 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: with DEBUG on, only this machine sees Django's debug pages.
+    "project.debugpages.LoopbackDebugMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "project.nostore.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Language from the session (the resident's switch), not Accept-Language.
     "intake.preferences.PreferencesMiddleware",
@@ -217,12 +228,9 @@ STORAGES = {
 # --- Personal data encryption --------------------------------------------
 # FIELD_ENCRYPTION_KEYS: comma-separated urlsafe-base64 32-byte keys, newest
 # first. The first encrypts; all decrypt, which is what makes rotation work.
-_keys = env_list("FIELD_ENCRYPTION_KEYS", "")
-if not _keys:
-    if not DEBUG:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false.")
-    _keys = [base64.urlsafe_b64encode(hashlib.sha256(("field-key:" + SECRET_KEY).encode()).digest()).decode()]
-FIELD_ENCRYPTION_KEYS = _keys
+FIELD_ENCRYPTION_KEYS = [key.strip() for key in secret("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()]
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false.")
 
 # --- Intake behaviour -----------------------------------------------------
 # 개인정보의 안전성 확보조치 기준: access records are kept at least 2 years.
