@@ -6,6 +6,7 @@ channel layer, so `make run` needs nothing installed. `DATABASE_URL` and
 hardened production mode that `manage.py check --deploy` accepts.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "channels",
     "django_htmx",
     "template_partials",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: answers a locked-out log-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -197,6 +201,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Log-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords
+# an account is locked, wherever they came from (guessing spread over many
+# addresses gains nothing), and so is an address, whichever accounts it tried
+# (spraying one password over many accounts gains nothing), for
+# LOGIN_LOCKOUT_MINUTES or until an administrator unlocks it (docs/PRODUCTION.md).
+# A successful log-in clears that address's and account's count, so an office
+# sharing one address is not locked by a morning of typos.
+AUTHENTICATION_BACKENDS = [
+    "officer_console.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "officer_console.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "officer_console.lockout.client_ip"
+# The log names the account and address, so an administrator knows what to unlock.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# One-time passwords (officer import) stop working after this many days
+# unless replaced; an administrator then sets a new one.
+ONE_TIME_PASSWORD_DAYS = float(os.environ.get("ONE_TIME_PASSWORD_DAYS", "3"))
+
 LOGIN_URL = "officer_console:login"
 LOGIN_REDIRECT_URL = "officer_console:home"
 LOGOUT_REDIRECT_URL = "officer_console:login"
