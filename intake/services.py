@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.validators import ATTACHMENT_TYPES, FieldError
+from project import parsing
 
 from . import crypto, events, uploads
 from .models import Counter, Draft, Office, Submission, SubmissionEvent, TicketSequence
@@ -336,8 +337,8 @@ def change_rows(draft: Draft, action: str) -> Draft:
     schema = draft.form_version.schema
     if kind == "add":
         values = form_schema.add_row(schema, values, section_key)
-    elif kind == "remove" and index.isdigit():
-        values = form_schema.remove_row(values, section_key, int(index))
+    elif kind == "remove" and (row := parsing.integer(index, minimum=0, maximum=10_000)) is not None:
+        values = form_schema.remove_row(values, section_key, row)
     else:
         return draft
     draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)

@@ -93,3 +93,16 @@ def test_pdf_retry_with_a_view_name_as_next(client, office, officer, submission)
     client.force_login(officer)
     response = client.post(reverse("pdfgen:retry", args=[submission.pk]), {"next": "６١2１０٩８"})
     assert response.status_code == 302 and response.url == reverse("pdfgen:status", args=[submission.pk])
+
+
+def test_unicode_digits_in_a_row_to_remove_and_in_admin_ids(client, office, version, admin_client):
+    client.get(reverse("intake:form", args=[office.slug, version.template.code]))
+    response = client.post(
+        reverse("intake:form", args=[office.slug, version.template.code]), {"_row": "remove:members:²"}
+    )
+    assert response.status_code == 200
+    for params in ({"against": "4²49"}, {"against": "9" * 30}):
+        response = admin_client.get(reverse("admin:forms_catalog_formversion_diff", args=[version.pk]), params)
+        assert response.status_code == 200, params
+    response = admin_client.get(reverse("admin:forms_catalog_formversion_add"), {"template": "²"})
+    assert response.status_code == 200

@@ -24,6 +24,7 @@ def test_staff_pages_and_downloads_are_never_stored(client, office, officer, sub
         response = client.get(url)
         assert response.status_code == 200 and _no_store(response), url
     pdf = client.get(reverse("officer_console:submission_pdf", args=[submission.pk]))
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")  # read to the end, which closes the file
     assert pdf["Content-Type"] == "application/pdf" and _no_store(pdf)
 
     client.force_login(factories.officer(office, "manager", role="manager"))
