@@ -29,11 +29,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from officer_console.console import services as console_services
 from officer_console.models import Membership
 
-from . import factories
+from . import factories, fuzzing
 
 REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "400"))
-# A fixed seed by default, so a failure can be sent again; `make fuzz` varies it.
-SEED = int(os.environ.get("FUZZ_SEED", "21"))
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("intake", "officer_console", "pdfgen", "forms_catalog", "project")
 
@@ -184,21 +182,12 @@ UNICODE_DIGITS = "0123456789\u00b2\u00b3\u00b9\u0660\u0661\u0662\u0663\u06f1\u09
 RAW_QUERIES = ["%FF%FE=%ED%A0%80", "next=%C0%AF", "a=%", "%=%%", "&&=&", "start=%00", "end=9999-12-31&start=0001-01-01"]
 
 
-def _text(rng: random.Random) -> str:
-    """Random text from all of Unicode's planes, surrogates aside (no client can send those)."""
-    points = [
-        rng.choice([rng.randrange(32, 127), rng.randrange(0x80, 0xD800), rng.randrange(0xE000, 0x110000)])
-        for _ in range(rng.randrange(0, 40))
-    ]
-    return "".join(map(chr, points))
-
-
 def _hostile(rng: random.Random) -> str:
     kind = rng.randrange(8)
     if kind < 3:
         return rng.choice(HOSTILE)
     if kind == 3:
-        return _text(rng)
+        return fuzzing.text(rng, 40)
     if kind == 4:
         return str(rng.choice([rng.randrange(-(2**70), 2**70), rng.randrange(-3, 10**6)]))
     if kind == 5:
@@ -225,11 +214,6 @@ def _attempt(rng: random.Random) -> Attempt:
         natural=rng.random() < 0.5,
         raw_query=rng.choice(RAW_QUERIES) if rng.random() < 0.1 else "",
     )
-
-
-def _generate(count: int) -> list[Attempt]:
-    rng = random.Random(SEED)
-    return [_attempt(rng) for _ in range(count)]
 
 
 @pytest.fixture
@@ -307,7 +291,7 @@ def test_no_input_on_any_endpoint_gives_a_server_error(world, quiet):
     assert len(ROUTES) > 60, "the URL configuration was not walked"
     assert {"next", "counter", "officer", "ticket", "end"} <= set(PARAMETERS)
     clients = _clients(world)
-    generated = _generate(REQUESTS)
+    generated = fuzzing.generate(_attempt, REQUESTS)
     statuses: Counter[int] = Counter()
     failures: list[str] = []
     for attempt in generated:
@@ -329,7 +313,7 @@ def test_no_input_on_any_endpoint_gives_a_server_error(world, quiet):
             client.force_login(world["users"][role])
     distinct = sorted(set(failures))
     print(
-        f"\nHTTP fuzz (seed {SEED}): {len(generated)} requests on {len(ROUTES)} URL patterns, "
+        f"\nHTTP fuzz (seed {fuzzing.SEED}): {len(generated)} requests on {len(ROUTES)} URL patterns, "
         f"{len(PARAMETERS)} parameter names; by status class {dict(sorted(statuses.items()))}; "
         f"{len(failures)} server errors"
     )

@@ -13,26 +13,15 @@ import pytest
 
 from officer_console.console import services
 
-from . import factories, ws
+from . import factories, fuzzing, ws
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FRAMES = int(os.environ.get("FUZZ_FRAMES", "60"))
-# A fixed seed by default, so a failure can be sent again; `make fuzz` may vary it.
-SEED = int(os.environ.get("FUZZ_SEED", "21"))
 
 
 KEYS = ["type", "field", "prompt", "submission", "id", "since", "revision"]
 BROKEN = ['{"type": "resync"', "NaN", "1e999", '{"type": 1}', '{"type": ["resync"]}', "\x00", '"\\ud800"', "{}" * 50]
-
-
-def _text(rng: random.Random, most: int) -> str:
-    """Random text from all of Unicode's planes, surrogates aside (no client can send those)."""
-    points = [
-        rng.choice([rng.randrange(32, 127), rng.randrange(0x80, 0xD800), rng.randrange(0xE000, 0x110000)])
-        for _ in range(rng.randrange(most))
-    ]
-    return "".join(map(chr, points))
 
 
 def _json_value(rng: random.Random, depth: int = 0) -> object:
@@ -46,10 +35,10 @@ def _json_value(rng: random.Random, depth: int = 0) -> object:
     if kind == 3:
         return rng.uniform(-1e300, 1e300)
     if kind == 4:
-        return _text(rng, 50)
+        return fuzzing.text(rng, 50)
     if kind == 5:
         return [_json_value(rng, depth + 1) for _ in range(rng.randrange(5))]
-    return {_text(rng, 10): _json_value(rng, depth + 1) for _ in range(rng.randrange(5))}
+    return {fuzzing.text(rng, 10): _json_value(rng, depth + 1) for _ in range(rng.randrange(5))}
 
 
 def _nested(rng: random.Random) -> str:
@@ -62,7 +51,7 @@ def _nested(rng: random.Random) -> str:
 def _frame(rng: random.Random) -> tuple[str, object]:
     kind = rng.randrange(7)
     if kind == 0:
-        return ("text", _text(rng, 3000))
+        return ("text", fuzzing.text(rng, 3000))
     if kind == 1:
         return ("bytes", rng.randbytes(rng.randrange(3000)))
     if kind == 2:
@@ -72,11 +61,6 @@ def _frame(rng: random.Random) -> tuple[str, object]:
     if kind == 4:
         return ("text", rng.choice(["x" * 70_000, *BROKEN]))
     return ("text", _nested(rng))
-
-
-def _generate(count: int) -> list[tuple[str, object]]:
-    rng = random.Random(SEED)
-    return [_frame(rng) for _ in range(count)]
 
 
 @pytest.fixture
@@ -106,7 +90,7 @@ def _paths(setup):
 @pytest.mark.parametrize("index", range(4), ids=["console", "lobby", "mirror", "ticket"])
 async def test_consumers_survive_generated_frames(setup, index):
     path, user = _paths(setup)[index]
-    generated = _generate(FRAMES)
+    generated = fuzzing.generate(_frame, FRAMES)
     communicator, connected, _ = await ws.connect(path, user)
     assert connected
     sent = 0
