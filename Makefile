@@ -142,8 +142,11 @@ test: install-test lint
 			$(BIN)/python -m pytest -p no:cacheprovider; \
 	fi
 
+# Every endpoint (tests/test_http_fuzz.py: FUZZ_REQUESTS malformed requests, FUZZ_SEED picks
+# them), every field type and every WebSocket; the suite runs the same tests with a few hundred.
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} FUZZ_FRAMES=$${FUZZ_FRAMES:-10000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py tests/test_ws_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} FUZZ_FRAMES=$${FUZZ_FRAMES:-10000} FUZZ_REQUESTS=$${FUZZ_REQUESTS:-10000} \
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_http_fuzz.py tests/test_fuzz.py tests/test_ws_fuzz.py
 
 bench-form: install
 	$(BIN)/python bench/form_page.py

@@ -21,6 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from project import parsing
+
 from . import packs, services
 from . import schema as form_schema
 from .models import FieldRow, FormTemplate, FormVersion
@@ -246,9 +248,9 @@ class FormVersionAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
-        template_id = str(initial.get("template") or "")
-        if template_id.isdigit():
-            numbers = FormVersion.objects.filter(template_id=int(template_id)).values_list("number", flat=True)
+        template_id = parsing.object_id(initial.get("template"))
+        if template_id is not None:
+            numbers = FormVersion.objects.filter(template_id=template_id).values_list("number", flat=True)
             initial["number"] = max(numbers, default=0) + 1
         return initial
 
@@ -302,7 +304,9 @@ class FormVersionAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        version = FormVersion.objects.filter(pk=object_id).select_related("template").first()
+        # The admin answers a bad id itself; it must get that far.
+        pk = parsing.object_id(object_id)
+        version = FormVersion.objects.filter(pk=pk).select_related("template").first() if pk else None
         extra = dict(extra_context or {})
         if version is not None and not version.is_frozen and not version.field_rows.exists():
             services.rows_from_schema(version)
@@ -313,8 +317,8 @@ class FormVersionAdmin(admin.ModelAdmin):
     def diff_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = self._version(request, pk)
         others = version.template.versions.exclude(pk=version.pk).order_by("-number")
-        against_id = request.GET.get("against")
-        against = others.filter(pk=against_id).first() if against_id and against_id.isdigit() else None
+        against_id = parsing.object_id(request.GET.get("against"))
+        against = others.filter(pk=against_id).first() if against_id else None
         if against is None:
             against = others.filter(number__lt=version.number).first() or others.first()
         old, new = (against, version) if against and against.number < version.number else (version, against)

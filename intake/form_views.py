@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
+from project import parsing
 from project.types import HtmxHttpRequest
 
 from . import fees, flow, i18n, ratelimit, resident, services
@@ -309,8 +310,7 @@ def autosave(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
 
 def _seq(request: HtmxHttpRequest) -> int | None:
     """The page's clock when it sent this save (form.js adds it; a plain POST has none)."""
-    raw = request.POST.get("_seq", "")
-    return int(raw) if raw.isdigit() and len(raw) <= 16 else None
+    return parsing.integer(request.POST.get("_seq"), minimum=0, maximum=10**16)
 
 
 def _posted_key(request: HtmxHttpRequest) -> uuid.UUID | None:

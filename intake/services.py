@@ -19,6 +19,7 @@ from forms_catalog import schema as form_schema
 from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.schema import ATTACHMENT_TYPES
 from forms_catalog.schema.validators import FieldError
+from project import parsing
 
 from . import crypto, lifecycle, servicedays, uploads
 from .errors import (
@@ -293,8 +294,8 @@ def change_rows(draft: Draft, action: str) -> Draft:
     schema = draft.form_version.form
     if kind == "add":
         values = form_schema.add_row(schema, values, section_key)
-    elif kind == "remove" and index.isdigit():
-        values = form_schema.remove_row(values, section_key, int(index))
+    elif kind == "remove" and (row := parsing.integer(index, minimum=0, maximum=10_000)) is not None:
+        values = form_schema.remove_row(values, section_key, row)
     else:
         return draft
     draft.data, draft.sensitive_data = split_sensitive(draft.form_version, values)

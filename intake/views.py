@@ -2,15 +2,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from project import parsing
 from project.types import HtmxHttpRequest
 
 from . import alerts, preferences, qr, resident, services
@@ -208,7 +208,5 @@ def set_preferences(request: HtmxHttpRequest) -> HttpResponse:
         contrast=request.POST.get("contrast", ""),
         text_size=request.POST.get("text_size", ""),
     )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("intake:home")
-    return redirect(back)
+    # A path, never a view name: redirect() would try to reverse anything else.
+    return HttpResponseRedirect(parsing.local_url(request, request.POST.get("next")) or reverse("intake:home"))

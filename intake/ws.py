@@ -5,6 +5,22 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 MAX_FRAME = 16_384
+# Requests are flat objects; nesting past this is no request of ours, and code
+# that walks it (or echoes it) must never meet the interpreter's recursion limit.
+MAX_DEPTH = 8
+
+
+def _too_deep(content: Any) -> bool:
+    """Whether the parsed frame nests deeper than MAX_DEPTH; walked without recursion."""
+    pending = [(content, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 class SafeJsonWebsocketConsumer(AsyncJsonWebsocketConsumer):
@@ -31,10 +47,11 @@ class SafeJsonWebsocketConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: "[[[[…" a few thousand deep exhausts the parser's stack.
             await self.send_json({"type": "error", "message": "메시지를 읽을 수 없습니다. (invalid JSON)"})
             return
-        if not isinstance(content, dict):
+        if not isinstance(content, dict) or _too_deep(content):
             await self.send_json({"type": "error", "message": "알 수 없는 요청입니다. (expected an object)"})
             return
         await self.receive_json(content, **kwargs)

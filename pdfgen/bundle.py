@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from intake.crypto import DecryptionError
 from intake.models import Submission
+from project.csvexport import safe_dict
 
 from . import storage
 from .models import ArchivedDocument
@@ -84,21 +85,23 @@ def write_bundle(target: IO[bytes], day: datetime.date, office_id: int | None = 
             elif doc is not None:
                 check = f"not archived ({doc.status})"
             writer.writerow(
-                {
-                    "reference": submission.reference,
-                    "form_code": template.code,
-                    "form_title": template.title,
-                    "form_version": submission.form_version.number,
-                    "office": submission.office.name,
-                    "submitted_at": _local(submission.submitted_at),
-                    "completed_at": _local(submission.completed_at),
-                    "status": submission.status,
-                    "archived_at": _local(doc.rendered_at) if doc else "",
-                    "file": arcname if check == "ok" else "",
-                    "size": doc.size if doc and check == "ok" else "",
-                    "sha256": doc.sha256 if doc else "",
-                    "check": check,
-                }
+                safe_dict(
+                    {
+                        "reference": submission.reference,
+                        "form_code": template.code,
+                        "form_title": template.title,
+                        "form_version": submission.form_version.number,
+                        "office": submission.office.name,
+                        "submitted_at": _local(submission.submitted_at),
+                        "completed_at": _local(submission.completed_at),
+                        "status": submission.status,
+                        "archived_at": _local(doc.rendered_at) if doc else "",
+                        "file": arcname if check == "ok" else "",
+                        "size": doc.size if doc and check == "ok" else "",
+                        "sha256": doc.sha256 if doc else "",
+                        "check": check,
+                    }
+                )
             )
         # UTF-8 with a byte-order mark, so spreadsheet software shows the Korean correctly.
         bundle.writestr(MANIFEST_NAME, manifest.getvalue().encode("utf-8-sig"))

@@ -14,14 +14,21 @@ Where the time goes, measured with bench/pdf_bench.py and cProfile:
 """
 
 import json
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
+from django.apps import apps
 from django.conf import settings
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/a-3b"
 ATTACHMENT_NAME = "submission.json"
@@ -41,6 +48,39 @@ FONT_SETS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _allowed_roots() -> tuple[Path, ...]:
+    """Folders a document may read from: the project's static files and the PDF fonts."""
+    roots = [Path(settings.PDF_FONT_DIR), Path(settings.STATIC_ROOT), *map(Path, settings.STATICFILES_DIRS)]
+    roots += [Path(app.path) / "static" for app in apps.get_app_configs()]
+    roots += [
+        (Path(settings.PDF_FONT_DIR) / f).resolve().parent for fs in FONT_SETS.values() for f in (fs.regular, fs.bold)
+    ]
+    return tuple(root.resolve() for root in roots)
+
+
+class LocalFetcher(URLFetcher):
+    """WeasyPrint's fetcher, limited to data: URLs and files under _allowed_roots().
+
+    A PDF layout is a template that a form administrator writes. Without this,
+    `<a rel="attachment" href="file:///etc/passwd">` embedded any file the
+    worker can read in the archive, and `<img src="http://…">` made the
+    server send requests to other hosts. Anything else is refused (WeasyPrint
+    then leaves the image or attachment out) and logged.
+    """
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if any(path.is_relative_to(root) for root in _allowed_roots()):
+                return super().fetch(url, headers)
+        logger.warning("A PDF document asked for %.200s: refused (only static files, fonts and data: URLs)", url)
+        raise ValueError(f"not allowed in a PDF: {url[:200]}")
+
+
 @lru_cache(maxsize=4)
 def _fonts(font_set: str = "korean") -> tuple[FontConfiguration, CSS]:
     """Font set-up is costly and the same for every document: do it once per worker."""
@@ -55,6 +95,7 @@ def _fonts(font_set: str = "korean") -> tuple[FontConfiguration, CSS]:
             f"@font-face {{ font-family: 'Archive'; src: url('{bold.as_uri()}'); font-weight: bold; }}"
         ),
         font_config=config,
+        url_fetcher=LocalFetcher(),
     )
     return config, css
 
@@ -67,7 +108,9 @@ def render_pdf(html: str, data_for_attachment: dict[str, Any], *, font_set: str 
         description="민원 신청 원본 데이터 (submission data)",
         relationship="Source",
     )
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[font_css], font_config=config)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=LocalFetcher()).render(
+        stylesheets=[font_css], font_config=config
+    )
     pdf: bytes = document.write_pdf(
         pdf_variant=PDF_VARIANT,
         attachments=[attachment],
@@ -81,6 +124,8 @@ def render_pdf(html: str, data_for_attachment: dict[str, Any], *, font_set: str 
 def render_plain_pdf(html: str) -> bytes:
     """A printable document that is not an archive record (posters, reports): no PDF/A, no attachment."""
     config, font_css = _fonts("korean")
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[font_css], font_config=config)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=LocalFetcher()).render(
+        stylesheets=[font_css], font_config=config
+    )
     pdf: bytes = document.write_pdf(optimize_images=True)
     return pdf

@@ -6,14 +6,15 @@ channel layer, so `make run` needs nothing installed. `DATABASE_URL` and
 hardened production mode that `manage.py check --deploy` accepts.
 """
 
-import base64
-import hashlib
+import datetime
 import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from project import devsecrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,8 +35,16 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 # (load_demo refuses). Test runners switch DEBUG off for every test; this they leave alone.
 PRODUCTION_MODE = not DEBUG
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 (DEBUG only)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
+
+def secret(name: str) -> str:
+    """From the environment; in debug mode without it, this install's own (project/devsecrets.py)."""
+    value = os.environ.get(name, "").strip()
+    if value or not DEBUG:
+        return value
+    return devsecrets.for_debug(BASE_DIR)[name]
+
+
+SECRET_KEY = secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
 
@@ -54,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "channels",
     "django_htmx",
     "template_partials",
@@ -69,7 +79,10 @@ MIDDLEWARE = [
     # First: everything after it (the HTTPS redirect, the access log, the rate
     # limits) sees the client's address and scheme, never a forged one.
     "project.proxy.ForwardedHeadersMiddleware",
+    # First: with DEBUG on, only this machine sees Django's debug pages.
+    "project.debugpages.LoopbackDebugMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "project.nostore.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Language from the session (the resident's switch), not Accept-Language.
     "intake.preferences.PreferencesMiddleware",
@@ -81,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: answers a locked-out log-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -203,6 +218,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Log-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords
+# an account is locked, wherever they came from (guessing spread over many
+# addresses gains nothing), and so is an address, whichever accounts it tried
+# (spraying one password over many accounts gains nothing), for
+# LOGIN_LOCKOUT_MINUTES or until an administrator unlocks it (docs/PRODUCTION.md).
+# A successful log-in clears that address's and account's count, so an office
+# sharing one address is not locked by a morning of typos.
+AUTHENTICATION_BACKENDS = [
+    "officer_console.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "officer_console.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "officer_console.lockout.client_ip"
+# The log names the account and address, so an administrator knows what to unlock.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# One-time passwords (officer import) stop working after this many days
+# unless replaced; an administrator then sets a new one.
+ONE_TIME_PASSWORD_DAYS = float(os.environ.get("ONE_TIME_PASSWORD_DAYS", "3"))
+
 LOGIN_URL = "officer_console:login"
 LOGIN_REDIRECT_URL = "officer_console:home"
 LOGOUT_REDIRECT_URL = "officer_console:login"
@@ -236,12 +274,9 @@ STORAGES = {
 # --- Personal data encryption --------------------------------------------
 # FIELD_ENCRYPTION_KEYS: comma-separated urlsafe-base64 32-byte keys, newest
 # first. The first encrypts; all decrypt, which is what makes rotation work.
-_keys = env_list("FIELD_ENCRYPTION_KEYS", "")
-if not _keys:
-    if not DEBUG:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false.")
-    _keys = [base64.urlsafe_b64encode(hashlib.sha256(("field-key:" + SECRET_KEY).encode()).digest()).decode()]
-FIELD_ENCRYPTION_KEYS = _keys
+FIELD_ENCRYPTION_KEYS = [key.strip() for key in secret("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()]
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false.")
 
 # --- Intake behaviour -----------------------------------------------------
 # 개인정보의 안전성 확보조치 기준: access records are kept at least 2 years.

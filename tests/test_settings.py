@@ -1,4 +1,7 @@
+import base64
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +17,7 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "FIELD_ENCRYPTION_KEYS"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -55,3 +58,31 @@ def test_each_run_has_its_own_sqlite_test_database():
         assert Path(name) == ROOT / f".pytest_db.{pid}.sqlite3"
         names.append(name)
     assert names[0] != names[1]
+
+
+def _documented_production_env() -> dict[str, str]:
+    """The environment block of docs/PRODUCTION.md ("Security settings"), its placeholders filled in."""
+    doc = (ROOT / "docs" / "PRODUCTION.md").read_text()
+    block = re.search(r"## Security settings.*?```env\n(.*?)```", doc, re.S)
+    assert block, "docs/PRODUCTION.md has no env block under Security settings"
+    fill = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+    env = {}
+    for line in block.group(1).splitlines():
+        name, _, value = line.partition("=")
+        env[name] = fill[name] if value.startswith("<") else re.sub(r"<[^>]*>", "placeholder", value)
+    return env
+
+
+def test_check_deploy_passes_with_the_documented_production_settings():
+    env = _documented_production_env()
+    assert env["DJANGO_DEBUG"] == "false" and {
+        "DJANGO_SECRET_KEY",
+        "FIELD_ENCRYPTION_KEYS",
+        "DJANGO_ALLOWED_HOSTS",
+    } <= set(env)
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

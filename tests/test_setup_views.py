@@ -133,7 +133,7 @@ def test_step_two_imports_officers_all_or_nothing_and_shows_passwords_once(clien
     assert response.status_code == 400 and "CSV UTF-8" in response.text
 
     sample = client.get(reverse("setup:officers_sample")).content.decode("utf-8-sig")
-    assert sample.startswith("이름,아이디,역할\n")
+    assert sample.startswith("이름,아이디,역할\r\n")
 
     good = SimpleUploadedFile("staff.csv", "\ufeff이름,아이디,역할\n김민원,kim.minwon,manager\n".encode())
     response = client.post(reverse("setup:officers", args=[office.pk]), {"csv_file": good})

@@ -4,22 +4,21 @@ pdfgen only renders and stores; who may see which archive is decided here,
 on the staff side, through officer_console.access.
 """
 
-import datetime
 import tempfile
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from pdfgen import tasks
 from pdfgen.bundle import write_bundle
 from pdfgen.models import ArchivedDocument
+from project import parsing
 from project.types import StaffRequest
 
 from .. import access
@@ -49,9 +48,9 @@ def retry(request: StaffRequest, submission_id: int) -> HttpResponse:
     archive.refresh_from_db()
     if request.htmx:
         return _status(request, archive)
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
+    back = parsing.local_url(request, request.POST.get("next"))
+    if back is not None:
+        return HttpResponseRedirect(back)
     return redirect("archive:status", submission_id=submission_id)
 
 
@@ -70,9 +69,8 @@ def bundle(request: StaffRequest) -> HttpResponseBase:
     if "date" not in request.GET:
         return render(request, "officer_console/archive/bundle.html", context)
     context["day"] = request.GET["date"]
-    try:
-        day = datetime.date.fromisoformat(request.GET["date"])
-    except ValueError:
+    day = parsing.date(request.GET["date"])
+    if day is None:
         context["error"] = "날짜를 2026-11-25 처럼 연-월-일로 입력해 주세요."
         return render(request, "officer_console/archive/bundle.html", context, status=400)
     office = next((o for o in offices if str(o.pk) == request.GET.get("office")), None)

@@ -1,12 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from ..one_time import StaffAuthenticationForm
 from . import account_views, cases, views
 
 app_name = "officer_console"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="officer_console/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="officer_console/login.html", authentication_form=StaffAuthenticationForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("", views.home, name="home"),

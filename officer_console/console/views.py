@@ -1,4 +1,3 @@
-import datetime
 import io
 import itertools
 from typing import Any
@@ -20,6 +19,7 @@ from intake.models import Counter, Office, Submission
 from pdfgen import storage as archive_storage
 from pdfgen.models import ArchivedDocument
 from pdfgen.posters import posters_pdf
+from project import parsing
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
@@ -49,9 +49,8 @@ def _selected_counter(request: StaffRequest, office: Office) -> Counter | None:
     counter_id = request.session.get(f"counter_for_office_{office.pk}") or request.get_signed_cookie(
         _counter_cookie(office), default=None, salt="counter"
     )
-    if not counter_id or not str(counter_id).isdigit():
-        return None
-    return Counter.objects.filter(pk=int(counter_id), office=office).first()
+    counter_pk = parsing.object_id(counter_id)
+    return None if counter_pk is None else Counter.objects.filter(pk=counter_pk, office=office).first()
 
 
 @login_required
@@ -100,7 +99,7 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
 @require_POST
 def choose_counter(request: StaffRequest, office_id: int) -> HttpResponse:
     office = access.get_office_for_officer(request, office_id)
-    counter = Counter.objects.filter(office=office, pk=request.POST.get("counter") or 0).first()
+    counter = _office_counter(office, request.POST.get("counter"))
     response = redirect("officer_console:console", office_id=office.pk)
     if counter is not None:
         request.session[f"counter_for_office_{office.pk}"] = counter.pk
@@ -185,6 +184,11 @@ def _edit_fields(submission: Submission) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _office_counter(office: Office, counter_id: str | None) -> Counter | None:
+    pk = parsing.object_id(counter_id)
+    return None if pk is None else Counter.objects.filter(office=office, pk=pk).first()
 
 
 @login_required
@@ -296,33 +300,26 @@ def handoff(request: StaffRequest, office_id: int) -> HttpResponse:
     return redirect("officer_console:submission", pk=submission.pk)
 
 
-def _parse_date(raw: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @login_required
 @require_GET
 def search(request: StaffRequest, office_id: int) -> HttpResponse:
     office = access.get_office_for_officer(request, office_id)
     q = request.GET
-    ticket = q.get("ticket", "").strip()
+    ticket = parsing.integer(q.get("ticket", ""), minimum=0, maximum=10**9)
     errors = []
-    if ticket and not ticket.isdigit():
+    if q.get("ticket", "").strip() and ticket is None:
         errors.append("번호표는 숫자로 입력해 주세요. (Ticket must be a number.)")
     for name in ("date_from", "date_to"):
-        if q.get(name) and _parse_date(q[name]) is None:
-            errors.append("날짜는 2024-05-01 형식으로 입력해 주세요. (Use YYYY-MM-DD.)")
+        if q.get(name) and parsing.date(q[name]) is None:
+            errors.append("날짜는 2024-05-01 형식으로, 2000년부터 2099년 사이로 입력해 주세요. (Use YYYY-MM-DD.)")
     searched = any(q.get(k) for k in ("reference", "ticket", "date_from", "date_to", "form", "status"))
     results = (
         services.search(
             office.pk,
             reference=q.get("reference", ""),
-            ticket=int(ticket) if ticket.isdigit() else None,
-            date_from=_parse_date(q.get("date_from", "")),
-            date_to=_parse_date(q.get("date_to", "")),
+            ticket=ticket,
+            date_from=parsing.date(q.get("date_from", "")),
+            date_to=parsing.date(q.get("date_to", "")),
             form_code=q.get("form", ""),
             status=q.get("status", ""),
         )[:200]
@@ -357,8 +354,9 @@ def _access_log_rows(office: Office, q: Any) -> Any:
         rows = rows.filter(action=q["action"])
     if q.get("user"):
         rows = rows.filter(username__icontains=q["user"])
-    if _parse_date(q.get("date", "")):
-        rows = rows.filter(at__date=_parse_date(q["date"]))
+    day = parsing.date(q.get("date", ""))
+    if day is not None:
+        rows = rows.filter(at__date=day)
     return rows
 
 

@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from weasyprint import HTML
 
 from forms_catalog.models import FormTemplate
 from intake.models import Office
-from pdfgen.render import _fonts  # the archive's Nanum font set-up, used read-only
+from pdfgen.render import render_plain_pdf
 from project.csvexport import excel_csv
+from project.parsing import BoundedDateField
 from project.types import StaffRequest
 
 from .. import access
@@ -24,8 +24,8 @@ from .models import EquivalenceFactorSet
 
 
 class ReportFilterForm(forms.Form):
-    start = forms.DateField(label="시작일 (from)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="종료일 (to)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label="시작일 (from)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(label="종료일 (to)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     office = forms.ModelChoiceField(
         Office.objects.none(), label="기관 (office)", required=False, empty_label="전체 기관 (all offices)"
     )
@@ -164,8 +164,6 @@ def report_pdf(request: StaffRequest) -> HttpResponse:
         return render(request, "officer_console/reports/report.html", _context(form, None), status=400)
     context = {**_context(form, result), "for_print": True}
     html = render_to_string("officer_console/reports/report_pdf.html", context, request=request)
-    config, font_css = _fonts()
-    pdf = HTML(string=html).write_pdf(stylesheets=[font_css], font_config=config)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(render_plain_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(result, "pdf")}"'
     return response

@@ -157,16 +157,18 @@ def office(request: StaffRequest, office_id: int) -> HttpResponse:
     return _office_page(request, _office_for_setup(request, office_id))
 
 
-OFFICERS_SAMPLE = "이름,아이디,역할\n홍길동,hong.gildong,officer\n김관리,kim.gwanri,manager\n"
+OFFICERS_SAMPLE = [
+    ["이름", "아이디", "역할"],
+    ["홍길동", "hong.gildong", "officer"],
+    ["김관리", "kim.gwanri", "manager"],
+]
 
 
 @setup_view
 @require_GET
 def officers_sample(request: StaffRequest) -> HttpResponse:
     """A CSV to fill in: Excel opens it with the right columns (UTF-8 with BOM)."""
-    response = HttpResponse("\ufeff" + OFFICERS_SAMPLE, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="officers-sample.csv"'
-    return response
+    return excel_csv(OFFICERS_SAMPLE, "officers-sample.csv")
 
 
 @setup_view
