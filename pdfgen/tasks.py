@@ -76,14 +76,18 @@ def render_and_store(submission_id: int, revision: int) -> str:
         _record_failure(doc.pk, submission_id, revision, failure)
         # The task keeps the traceback of what it raised: the scrubbed one, not the original.
         raise failure from None
+    return _store(doc.pk, submission, pdf)
+
+
+def _store(doc_id: int, submission: Submission, pdf: bytes) -> str:
+    """Write the new file under a fresh name first, then point the row at it:
+    a crash in between leaves the old archive intact, never a half file."""
     digest = hashlib.sha256(pdf).hexdigest()
-    # Write the new file under a fresh name first, then point the row at it:
-    # a crash in between leaves the old archive intact, never a half file.
     name = storage.store(
         f"archive/{submission.submitted_at:%Y/%m}/{submission.reference}-r{submission.revision}.pdf", pdf
     )
     with transaction.atomic():
-        locked = ArchivedDocument.objects.select_for_update().get(pk=doc.pk)
+        locked = ArchivedDocument.objects.select_for_update().get(pk=doc_id)
         if locked.rendered_revision > submission.revision:
             default_storage.delete(name)
             return "superseded"
