@@ -217,12 +217,13 @@ class Browser:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
     def request(self, method: str, path: str, body: str | None = None) -> http.client.HTTPResponse:
-        headers = {**self.headers, "Cookie": self.cookie_header}
-        if body is not None:
-            # As a browser's form post: the CSRF check compares Origin over HTTPS.
-            headers.update({"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin})
         attempts = 2 * len(self.bases)
         for attempt in range(attempts):
+            headers = {**self.headers, "Cookie": self.cookie_header}
+            if body is not None:
+                # As a browser's form post: the CSRF check compares Origin with the
+                # server it goes to, so a resend after a failover names the new one.
+                headers.update({"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin})
             try:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
