@@ -49,8 +49,7 @@ def _selected_counter(request: StaffRequest, office: Office) -> Counter | None:
     counter_id = request.session.get(f"counter_for_office_{office.pk}") or request.get_signed_cookie(
         _counter_cookie(office), default=None, salt="counter"
     )
-    counter_pk = parsing.object_id(counter_id)
-    return None if counter_pk is None else Counter.objects.filter(pk=counter_pk, office=office).first()
+    return _office_counter(office, counter_id)
 
 
 @login_required
@@ -186,7 +185,8 @@ def _edit_fields(submission: Submission) -> list[dict[str, Any]]:
     return rows
 
 
-def _office_counter(office: Office, counter_id: str | None) -> Counter | None:
+def _office_counter(office: Office, counter_id: object) -> Counter | None:
+    """The office's counter with this id (as posted, or kept in the session or cookie), if any."""
     pk = parsing.object_id(counter_id)
     return None if pk is None else Counter.objects.filter(office=office, pk=pk).first()
 
