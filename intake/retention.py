@@ -83,7 +83,8 @@ def due_submissions(now: datetime.datetime) -> list[Submission]:
     return due
 
 
-def _purge_submission(submission: Submission, now: datetime.datetime) -> None:
+def purge_submission(submission: Submission, now: datetime.datetime) -> None:
+    """Erase one submission's personal data (its form's period ended, or its resident never came)."""
     with transaction.atomic():
         purged = Submission.objects.filter(pk=submission.pk, personal_data_purged_at__isnull=True).update(
             data={}, sensitive_data="", status_note="", alert_phone="", personal_data_purged_at=now
@@ -146,6 +147,6 @@ def purge(now: datetime.datetime | None = None, *, dry_run: bool = False) -> Pur
         report.drafts += 1
     for submission in submissions:
         released |= _attachment_names(_personal_values(submission) or {})
-        _purge_submission(submission, now)
+        purge_submission(submission, now)
     _sweep_uploads(released, now, report)
     return report
