@@ -139,3 +139,16 @@ def test_the_alimtalk_request_carries_the_channel_and_template(settings, fake_so
     assert (options["pfId"], options["templateId"]) == ("KA01PF-SEOCHO", TEMPLATES["your_turn"])
     assert options["variables"]["#{번호}"] == str(consenting.ticket_number) and options["disableSms"] is False
     assert _sent_for(consenting)[0].channel == "alimtalk"
+
+
+def test_the_completion_message_links_the_rating(recorder, settings, consenting, officer, office):
+    settings.PUBLIC_BASE_URL = "https://minwon.example.go.kr"
+    staff.call(consenting.pk, officer, office.counters.first())
+    run_alert_tasks()
+    staff.complete(consenting.pk, officer)
+    assert run_alert_tasks() == ["sent"]
+    link = f"https://minwon.example.go.kr/t/{consenting.public_token}/#rating"
+    completed = recorder.sent[-1]
+    assert completed["text"].endswith(" " + link) and completed["링크"] == link
+    # The log keeps the text without the ticket's address (the resident's key to the ticket).
+    assert consenting.public_token not in AlertMessage.objects.get(event="completed").text
