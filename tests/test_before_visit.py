@@ -1,7 +1,6 @@
 """Filling at home: the services, the arrival views, the job that ends what was never brought in."""
 
 import datetime
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -21,16 +20,7 @@ S = Submission.Status
 
 
 def at_home(office, version) -> Submission:
-    form = services.FormContext(office, version.template, version)
-    submission, _ = services.submit(
-        form=form,
-        version=version,
-        raw_values=factories.VALID_VALUES,
-        idempotency_key=uuid.uuid4(),
-        counter=None,
-        before_visit=True,
-    )
-    return submission
+    return factories.before_visit(office, version)
 
 
 def test_a_form_filled_at_home_waits_with_no_ticket_no_deadline_and_no_record(office, version):
