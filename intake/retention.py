@@ -30,7 +30,7 @@ from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.schema import ATTACHMENT_TYPES
 
 from . import crypto, sealed
-from .models import Draft, Submission, SubmissionEvent
+from .models import AlertMessage, Draft, Rating, Submission, SubmissionEvent
 from .signals import personal_data_purged
 
 UPLOAD_FOLDER = "uploads"
@@ -92,6 +92,9 @@ def purge_submission(submission: Submission, now: datetime.datetime) -> None:
         if purged:
             # Reject reasons, correction requests and transfer notes are free text about the resident.
             SubmissionEvent.objects.filter(submission_id=submission.pk).update(note="")
+            # So may a rating's comment be; the alert log's masked number is theirs too.
+            Rating.objects.filter(submission_id=submission.pk).update(comment="")
+            AlertMessage.objects.filter(submission_id=submission.pk).update(phone_masked="")
             personal_data_purged.send(sender=Submission, submission_ids=[submission.pk])
 
 

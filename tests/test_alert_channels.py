@@ -1,9 +1,10 @@
 """알림톡 with SMS fallback, on every event of a 민원, each once, only with consent, logged, nothing personal."""
 
 import pytest
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from intake import alerts, notify
+from intake import alerts, notify, retention
 from intake.models import AlertMessage
 from officer_console.console import services as staff
 
@@ -152,3 +153,11 @@ def test_the_completion_message_links_the_rating(recorder, settings, consenting,
     assert completed["text"].endswith(" " + link) and completed["링크"] == link
     # The log keeps the text without the ticket's address (the resident's key to the ticket).
     assert consenting.public_token not in AlertMessage.objects.get(event="completed").text
+
+
+def test_the_retention_purge_empties_the_logged_number(recorder, consenting, officer, office):
+    staff.call(consenting.pk, officer, office.counters.first())
+    run_alert_tasks()
+    retention.purge_submission(consenting, timezone.now())
+    (record,) = _sent_for(consenting)
+    assert (record.phone_masked, record.outcome, record.channel) == ("", "sent", "alimtalk")

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import services
+from intake import retention, services
 from intake.models import Rating, Submission
 from officer_console.console import services as staff
 from officer_console.models import Membership
@@ -158,3 +158,10 @@ def test_the_report_page_and_its_csv_show_satisfaction_beside_the_waits(client, 
     assert ["만족도 합계 (satisfaction total)", "합계 (total)", "6", "3", "50.0", "3.33"] in rows
     assert ["만족도 창구 (counter)", f"{office.name} 2번 창구", "1", "0", "0.0", "1.00"] in rows
     assert ["만족도 기관 (office)", other_office.name, "2", "1", "50.0", "4.00"] in rows
+
+
+def test_the_retention_purge_empties_the_comment_and_keeps_the_score(completed):
+    services.rate(completed.pk, "2", "3층 화장실이 고장났어요 — 홍길동")
+    retention.purge_submission(completed, timezone.now())
+    rating = Rating.objects.get(submission=completed)
+    assert (rating.score, rating.comment) == (2, "")
