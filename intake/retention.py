@@ -2,7 +2,8 @@
 
 Drafts go after DRAFT_RETENTION_HOURS. A submission's personal data goes when
 its form's retention period ends: its values, the officer's notes to the
-resident, the notes in its history, the queue-alert phone, and (through
+resident, the notes in its history, the queue-alert phone, a rating's
+comment and the alert log's masked number, and (through
 `personal_data_purged`) what other apps keep of it, such as the officers'
 before/after edits. What is kept is what the reports need (status,
 timestamps, ticket, paper sheets saved) and the archived PDF: it is the
