@@ -1,11 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 
 from forms_catalog.admin import FormTemplateAdmin
 from forms_catalog.models import FormTemplate
 
-from .models import Counter, JobRun, Office, Submission
+from .models import AlertMessage, Counter, JobRun, Office, Rating, Submission
 from .office_forms import PROFILE_FIELDS, OfficeProfileForm
 
 
@@ -15,11 +16,28 @@ class CounterInline(admin.TabularInline):
     fields = ("number", "name", "qr_token")
 
 
+class OfficeAdminForm(OfficeProfileForm):
+    # Left empty (an older form, a script posting the profile only): the default period.
+    pre_arrival_days = forms.IntegerField(
+        label=Office._meta.get_field("pre_arrival_days").verbose_name,
+        help_text=Office._meta.get_field("pre_arrival_days").help_text,
+        required=False,
+        min_value=1,
+        max_value=14,
+    )
+
+    class Meta(OfficeProfileForm.Meta):
+        fields = [*PROFILE_FIELDS, "pre_arrival_days"]
+
+    def clean_pre_arrival_days(self) -> int:
+        return self.cleaned_data.get("pre_arrival_days") or Office._meta.get_field("pre_arrival_days").default
+
+
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    form = OfficeProfileForm
+    form = OfficeAdminForm
     list_display = ("name", "kind", "slug")
-    fields = [*PROFILE_FIELDS, "logo_upload", "forms"]
+    fields = [*PROFILE_FIELDS, "pre_arrival_days", "logo_upload", "forms"]
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("forms",)
     inlines = [CounterInline]
@@ -67,16 +85,39 @@ class FormTemplateWithOfficesAdmin(FormTemplateAdmin):
     inlines = [*FormTemplateAdmin.inlines, OfferedByInline]
 
 
-@admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
-    """The periodic jobs' log: read it; a row is deleted only to have that run made again."""
-
-    list_display = ("job", "due_at", "worker", "started_at", "finished_at", "counts", "error")
-    list_filter = ("job",)
-    date_hierarchy = "due_at"
+class RecordAdmin(admin.ModelAdmin):
+    """A log kept by the code: read it here, never add or change a row."""
 
     def has_add_permission(self, request: Any) -> bool:
         return False
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(RecordAdmin):
+    """The periodic jobs' log: read it; a row is deleted only to have that run made again."""
+
+    list_display = ("job", "due_at", "worker", "started_at", "finished_at", "counts", "error")
+    list_filter = ("job",)
+    date_hierarchy = "due_at"
+
+
+@admin.register(AlertMessage)
+class AlertMessageAdmin(RecordAdmin):
+    """Every alert sent and how it went: read only (the number masked, the text without the ticket link)."""
+
+    list_display = ("created_at", "submission", "event", "channel", "outcome", "phone_masked", "error")
+    list_filter = ("outcome", "channel")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "submission", "event", "channel", "outcome", "phone_masked", "text", "error")
+    readonly_fields = fields
+
+
+@admin.register(Rating)
+class RatingAdmin(RecordAdmin):
+    list_display = ("created_at", "submission", "score", "comment")
+    list_filter = ("score",)
+    fields = ("created_at", "submission", "score", "comment")
+    readonly_fields = fields

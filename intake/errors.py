@@ -63,3 +63,18 @@ class PageKeyTaken(IntakeError):
 
 class OfficeSetupError(IntakeError):
     code = "office_setup"
+
+
+class RatingRefused(ActionRefused):
+    """A rating the service does not take: not completed, already rated, too late, or not a score."""
+
+    MESSAGES = {
+        "not_completed": gettext_lazy("처리가 끝난 뒤에 만족도를 알려 주실 수 있습니다."),
+        "already_rated": gettext_lazy("이미 만족도를 알려 주셨습니다. 고맙습니다."),
+        "rating_closed": gettext_lazy("처리가 끝나고 7일이 지나 만족도를 받지 않습니다."),
+        "invalid_score": gettext_lazy("매우 만족부터 매우 불만족까지 하나를 골라 주세요."),
+        "comment_too_long": gettext_lazy("의견은 300자까지 적을 수 있습니다. 줄여서 다시 보내 주세요."),
+    }
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code, str(self.MESSAGES[code]))

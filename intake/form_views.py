@@ -163,6 +163,7 @@ def _submit(page: PostedPage) -> HttpResponse:
             idempotency_key=page.draft.idempotency_key,
             counter=page.counter,
             draft=page.draft,
+            before_visit=resident.filling_at_home(page.request, page.form.office),
         )
     except ratelimit.RateLimited as exc:
         page.save()

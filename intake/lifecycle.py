@@ -28,10 +28,13 @@ S = Submission.Status
 NEW = ""  # a submission not saved yet
 # SYSTEM: the periodic jobs (intake/jobs.py), acting for nobody in particular.
 RESIDENT, STAFF, SYSTEM = "resident", "staff", "system"
+# The arrival of a resident who filled the form at home: they scan a QR code at
+# the office, or the guide staff type their hand-off code.
+RESIDENT_OR_STAFF = "resident or staff"
 # Open states in which staff may work on the form without changing its state.
 WORKING = frozenset({S.SUBMITTED, S.CALLED, S.CORRECTION, S.PROCESSING})
 # The states a resident may still withdraw from: until the officer finishes.
-WITHDRAWABLE = WORKING | {S.NO_SHOW}
+WITHDRAWABLE = WORKING | {S.NO_SHOW, S.PRE_ARRIVAL}
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,10 @@ class Move:
 
 
 MOVES: dict[str, Move] = {
-    "submit": Move(RESIDENT, frozenset({NEW}), (S.SUBMITTED,), label="제출 (submit)"),
+    # From the office-wide link (filled at home) the form waits, with no ticket, for its resident.
+    "submit": Move(RESIDENT, frozenset({NEW}), (S.SUBMITTED, S.PRE_ARRIVAL), label="제출 (submit)"),
+    # The resident is at the office: the ticket is taken now, after everyone already waiting.
+    "check_in": Move(RESIDENT_OR_STAFF, frozenset({S.PRE_ARRIVAL}), (S.SUBMITTED,), label="도착 확인 (check in)"),
     # Calling one already called is a recall, and only by choice: two officers
     # pressing "call" on the same ticket must not both think it is theirs.
     "call": Move(STAFF, frozenset({S.SUBMITTED, S.CORRECTION, S.NO_SHOW}), (S.CALLED,), label="호출 (call)"),
@@ -105,8 +111,9 @@ MOVES: dict[str, Move] = {
         label="수수료 수납·감면 (fee paid or waived)",
     ),
     "withdraw": Move(RESIDENT, WITHDRAWABLE, (S.WITHDRAWN,), label="취하 (withdraw)"),
-    # The day-close job: a ticket never called by the office's closing ends that day.
-    "expire": Move(SYSTEM, frozenset({S.SUBMITTED}), (S.EXPIRED,), label="미호출 마감 (day close)"),
+    # The day-close job: a ticket never called by the office's closing ends that day;
+    # the visits job: a form filled at home whose resident never came ends after the office's period.
+    "expire": Move(SYSTEM, frozenset({S.SUBMITTED, S.PRE_ARRIVAL}), (S.EXPIRED,), label="미호출 마감 (day close)"),
 }
 
 
@@ -180,9 +187,10 @@ def transition(
     if submission.pk:
         submission.revision += 1
     else:
-        # The 접수: its 처리예정일 and its fee are fixed now.
-        deadlines.set_due(submission, now)
         fees.set_due(submission)
+    if submission.status == S.SUBMITTED and old in (NEW, S.PRE_ARRIVAL):
+        # The 접수 (at the counter, or on arrival for a form filled at home): the 처리예정일 runs from now.
+        deadlines.set_due(submission, now)
     submission.updated_at = now
     if move.by == STAFF:
         submission.handled_by = handler or actor
@@ -191,6 +199,8 @@ def transition(
     SubmissionEvent.objects.create(
         submission=submission, from_status=old, to_status=submission.status, actor=actor, at=now, note=note
     )
-    submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
+    submission_changed.send(
+        sender=Submission, submission=submission, old_status=old, new_status=submission.status, action=action
+    )
     events.publish_submission_on_commit(submission)
     return submission

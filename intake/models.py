@@ -80,6 +80,13 @@ class Office(models.Model):
     forms = models.ManyToManyField(
         FormTemplate, blank=True, related_name="offices", verbose_name="제공 서식 (forms offered)"
     )
+    # How long a form filled at home (the office-wide link) waits for its resident's
+    # arrival before it expires and its personal data goes (intake/visits.py).
+    pre_arrival_days = models.PositiveSmallIntegerField(
+        "방문 전 작성 보관 기간(일) (days a form filled at home waits)",
+        default=2,
+        help_text="집에서 작성한 서식이 도착 확인을 기다리는 기간 (then it expires and is purged)",
+    )
     # The last time the setup guide printed the counter posters (its checklist's last step).
     posters_printed_at = models.DateTimeField("QR 안내문 인쇄 (posters printed)", null=True, blank=True)
 
@@ -173,6 +180,8 @@ class Submission(models.Model):
         WITHDRAWN = "withdrawn", "취하 (withdrawn)"
         PROCESSING = "processing", "처리중 (processing)"
         EXPIRED = "expired", "미호출 마감 (closed uncalled)"
+        # Filled at home from the office-wide link: checked, but no ticket until the resident arrives.
+        PRE_ARRIVAL = "pre_arrival", "방문 전 (before the visit)"
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION, Status.PROCESSING)
     # What the counter's live queue, the lobby and "n ahead" show, on the ticket's own service day.
@@ -194,7 +203,10 @@ class Submission(models.Model):
     # Bumped on every change; consoles drop any event older than what they hold.
     revision = models.PositiveIntegerField(default=1)
     service_date = models.DateField(db_index=True)
-    ticket_number = models.PositiveIntegerField("번호표 (ticket)")
+    # None until the resident is at the office: a form filled at home takes its ticket at check-in.
+    ticket_number = models.PositiveIntegerField("번호표 (ticket)", null=True, blank=True)
+    # When a form filled at home was sent (its submitted_at is the check-in, where the wait starts).
+    prepared_at = models.DateTimeField("집에서 작성 (prepared at home)", null=True, blank=True)
 
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     called_at = models.DateTimeField(null=True, blank=True)
@@ -265,6 +277,7 @@ class Submission(models.Model):
                     "handle_seconds",
                     "submitted_weekday",
                     "submitted_hour",
+                    "ticket_number",
                 ],
                 name="submission_report",
             ),
@@ -273,6 +286,8 @@ class Submission(models.Model):
         verbose_name_plural = "민원 신청 (submissions)"
 
     def __str__(self) -> str:
+        if self.ticket_number is None:
+            return f"{self.reference} (방문 전)"
         return f"{self.reference} ({self.ticket_number}번)"
 
     @property
@@ -313,3 +328,7 @@ class TicketSequence(models.Model):
 from .day_models import ClockPause as ClockPause  # noqa: E402
 from .day_models import FeeRecord as FeeRecord  # noqa: E402
 from .day_models import JobRun as JobRun  # noqa: E402
+
+# After the visit: the alerts sent and the resident's rating.
+from .visit_models import AlertMessage as AlertMessage  # noqa: E402
+from .visit_models import Rating as Rating  # noqa: E402

@@ -8,7 +8,8 @@ and form in the address.
 import secrets
 from typing import Any
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 
 from forms_catalog import schema as form_schema
 from project.types import HtmxHttpRequest
@@ -63,3 +64,48 @@ def form_or_404(office: Office, code: str) -> services.FormContext:
         return services.resolve_form(office, code)
     except services.FormUnavailable:
         raise Http404(services.FormUnavailable().message) from None
+
+
+# --- filling at home, checking in on arrival ----------------------------------
+
+# The office the resident opened the office-wide link of: forms filled from it wait for the visit.
+HOME_OFFICE = "home_office_id"
+# The phone's forms filled at home, until it checks in: outlives the session (the visit may be
+# tomorrow), so a signed cookie of the submissions' public tokens (what the ticket link holds).
+PRE_ARRIVAL_COOKIE = "pre_arrival"
+PRE_ARRIVAL_SALT = "intake.pre_arrival"
+
+
+def start_at_home(request: HtmxHttpRequest, office: Office) -> None:
+    request.session[HOME_OFFICE] = office.pk
+    # A counter scanned on an earlier visit is not where this resident is now.
+    request.session.pop("counter_id", None)
+
+
+def filling_at_home(request: HtmxHttpRequest, office: Office) -> bool:
+    return request.session.get(HOME_OFFICE) == office.pk and counter_for(request, office) is None
+
+
+def arrived(request: HtmxHttpRequest) -> None:
+    """The resident scanned a code at the office: what they fill from now on is a visit's."""
+    request.session.pop(HOME_OFFICE, None)
+
+
+def pre_arrival_tokens(request: HtmxHttpRequest) -> list[str]:
+    raw = request.get_signed_cookie(PRE_ARRIVAL_COOKIE, default="", salt=PRE_ARRIVAL_SALT) or ""
+    return [t for t in raw.split(",") if t][:20]
+
+
+def remember_pre_arrival(request: HtmxHttpRequest, response: HttpResponse, token: str, days: int) -> None:
+    tokens = pre_arrival_tokens(request)
+    if token in tokens:
+        return
+    response.set_signed_cookie(
+        PRE_ARRIVAL_COOKIE,
+        ",".join([*tokens[-19:], token]),
+        salt=PRE_ARRIVAL_SALT,
+        max_age=(days + 1) * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

@@ -2,7 +2,8 @@
 
 Drafts go after DRAFT_RETENTION_HOURS. A submission's personal data goes when
 its form's retention period ends: its values, the officer's notes to the
-resident, the notes in its history, the queue-alert phone, and (through
+resident, the notes in its history, the queue-alert phone, a rating's
+comment and the alert log's masked number, and (through
 `personal_data_purged`) what other apps keep of it, such as the officers'
 before/after edits. What is kept is what the reports need (status,
 timestamps, ticket, paper sheets saved) and the archived PDF: it is the
@@ -30,7 +31,7 @@ from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.schema import ATTACHMENT_TYPES
 
 from . import crypto, sealed
-from .models import Draft, Submission, SubmissionEvent
+from .models import AlertMessage, Draft, Rating, Submission, SubmissionEvent
 from .signals import personal_data_purged
 
 UPLOAD_FOLDER = "uploads"
@@ -83,7 +84,8 @@ def due_submissions(now: datetime.datetime) -> list[Submission]:
     return due
 
 
-def _purge_submission(submission: Submission, now: datetime.datetime) -> None:
+def purge_submission(submission: Submission, now: datetime.datetime) -> None:
+    """Erase one submission's personal data (its form's period ended, or its resident never came)."""
     with transaction.atomic():
         purged = Submission.objects.filter(pk=submission.pk, personal_data_purged_at__isnull=True).update(
             data={}, sensitive_data="", status_note="", alert_phone="", personal_data_purged_at=now
@@ -91,6 +93,9 @@ def _purge_submission(submission: Submission, now: datetime.datetime) -> None:
         if purged:
             # Reject reasons, correction requests and transfer notes are free text about the resident.
             SubmissionEvent.objects.filter(submission_id=submission.pk).update(note="")
+            # So may a rating's comment be; the alert log's masked number is theirs too.
+            Rating.objects.filter(submission_id=submission.pk).update(comment="")
+            AlertMessage.objects.filter(submission_id=submission.pk).update(phone_masked="")
             personal_data_purged.send(sender=Submission, submission_ids=[submission.pk])
 
 
@@ -146,6 +151,6 @@ def purge(now: datetime.datetime | None = None, *, dry_run: bool = False) -> Pur
         report.drafts += 1
     for submission in submissions:
         released |= _attachment_names(_personal_values(submission) or {})
-        _purge_submission(submission, now)
+        purge_submission(submission, now)
     _sweep_uploads(released, now, report)
     return report

@@ -1,9 +1,10 @@
-"""intake's periodic jobs: the day close of each office, and the retention purge."""
+"""intake's periodic jobs: the day close of each office, the end of forms filled at home
+whose resident never came, and the retention purge."""
 
 import datetime
 from collections.abc import Callable, Iterator
 
-from . import dayclose, jobs, retention
+from . import dayclose, jobs, retention, visits
 from .models import Office
 
 
@@ -25,8 +26,28 @@ def _retention(now: datetime.datetime) -> Iterator[jobs.DueRun]:
     yield jobs.DueRun("retention_purge", jobs.daily_at("retention_purge", now), run)
 
 
+def _unarrived(now: datetime.datetime) -> Iterator[jobs.DueRun]:
+    def run() -> jobs.Counts:
+        counts = {"expired": 0, "purged": 0, "drafts": 0}
+        for office in Office.objects.all():
+            ended = visits.end_unarrived(office, now)
+            counts["expired"] += ended.expired
+            counts["purged"] += ended.purged
+            counts["drafts"] += ended.drafts
+        return counts
+
+    yield jobs.DueRun("pre_arrival_expire", jobs.daily_at("pre_arrival_expire", now), run)
+
+
 def register() -> None:
     jobs.register(
         jobs.Job("day_close", _day_closes, "미호출 번호표 마감, 기관의 닫는 시각마다 (each office's closing)")
+    )
+    jobs.register(
+        jobs.Job(
+            "pre_arrival_expire",
+            _unarrived,
+            "오지 않은 방문 전 작성 만료·삭제 (forms filled at home, never brought in)",
+        )
     )
     jobs.register(jobs.Job("retention_purge", _retention, "보존기간 지난 개인정보 삭제 (retention purge), daily"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -29,8 +30,9 @@ from .errors import (
     InvalidSubmission,
     NotAwaitingCorrection,
     PageKeyTaken,
+    RatingRefused,
 )
-from .models import Counter, Draft, Office, Submission, TicketSequence
+from .models import Counter, Draft, Office, Rating, Submission, TicketSequence
 
 # The errors live in intake.errors (the lifecycle raises them too); views and
 # tests reach them here, beside the operations that raise them.
@@ -41,7 +43,11 @@ __all__ = [
     "InvalidSubmission",
     "NotAwaitingCorrection",
     "PageKeyTaken",
+    "RatingRefused",
 ]
+
+# How long after completion the resident's one-tap rating is taken.
+RATING_DAYS = 7
 
 
 @dataclass
@@ -346,6 +352,7 @@ def submit(
     idempotency_key: uuid.UUID,
     counter: Counter | None,
     draft: Draft | None = None,
+    before_visit: bool = False,
 ) -> tuple[Submission, bool]:
     """Turn validated values into a Submission. Returns (submission, created).
 
@@ -353,6 +360,8 @@ def submit(
     the back button returns the submission already made. The unique key is
     the guard (no read before the insert: a repeat is rare, a submit is not);
     a repeat rolls its whole transaction back, ticket number included.
+    `before_visit` (filled at home from the office-wide link): checked and
+    kept, but no ticket until the resident checks in at the office.
     """
     result = form_schema.validate(version.form, raw_values)
     if not result.ok:
@@ -371,10 +380,12 @@ def submit(
                 data=plain,
                 sensitive_data=secret,
                 service_date=day,
-                ticket_number=allocate_ticket(form.office, day),
+                ticket_number=None if before_visit else allocate_ticket(form.office, day),
                 submitted_at=now,
+                prepared_at=now if before_visit else None,
             )
-            lifecycle.transition(submission, "submit", at=now)
+            to = Submission.Status.PRE_ARRIVAL if before_visit else Submission.Status.SUBMITTED
+            lifecycle.transition(submission, "submit", at=now, to=to)
             if draft is not None:
                 _close_draft(draft, submission)
     except IntegrityError:
@@ -486,6 +497,43 @@ def _back_from_correction(submission: Submission) -> str:
     return Submission.Status.CALLED if submission.called_at else Submission.Status.SUBMITTED
 
 
+def check_in(submission_id: int, *, counter: Counter | None = None, actor: User | None = None) -> Submission:
+    """A resident who filled the form at home is at the office: the ticket is taken now.
+
+    The ticket, the service day and the start of the wait are those of this
+    moment, so the resident joins today's queue after everyone already
+    waiting, and the report's wait runs from the arrival. By the resident
+    (a counter's or the lobby's QR code, `counter` the one scanned) or by the
+    guide staff who typed the hand-off code (`actor`).
+    """
+    with transaction.atomic():
+        submission = lifecycle.lock(submission_id, "check_in")
+        now = timezone.now()
+        day = service_date(now)
+        submission.service_date = day
+        submission.ticket_number = allocate_ticket(submission.office, day)
+        submission.submitted_at = now
+        if counter is not None:
+            submission.counter = counter
+        note = "도착 확인 (checked in)" + (f": {counter.number}번 창구 QR" if counter else "")
+        lifecycle.transition(submission, "check_in", actor=actor, at=now, note=note)
+    return submission
+
+
+def check_in_arrivals(office: Office, tokens: list[str], counter: Counter | None = None) -> list[Submission]:
+    """Check in the forms this phone filled at home for this office (their ticket links' tokens), oldest first."""
+    waiting = Submission.objects.filter(
+        office=office, public_token__in=tokens, status=Submission.Status.PRE_ARRIVAL
+    ).order_by("prepared_at", "pk")
+    arrived = []
+    for pk in list(waiting.values_list("pk", flat=True)):
+        try:
+            arrived.append(check_in(pk, counter=counter))
+        except ActionRefused:
+            continue  # checked in meanwhile (the guide typed its code): nothing left to do
+    return arrived
+
+
 def can_withdraw(submission: Submission) -> bool:
     return submission.status in lifecycle.MOVES["withdraw"].sources
 
@@ -496,3 +544,35 @@ def withdraw(submission_id: int) -> Submission:
         submission = lifecycle.lock(submission_id, "withdraw")
         lifecycle.transition(submission, "withdraw", note="민원인 취하 (withdrawn by the resident)")
     return submission
+
+
+def rating_state(submission: Submission, now: datetime.datetime | None = None) -> str:
+    """What the ticket page shows of the rating: "open" (ask), "rated" (thank), "" (nothing: not done, or too late)."""
+    if submission.status != Submission.Status.COMPLETED or submission.completed_at is None:
+        return ""
+    if Rating.objects.filter(submission_id=submission.pk).exists():
+        return "rated"
+    if (now or timezone.now()) - submission.completed_at > datetime.timedelta(days=RATING_DAYS):
+        return ""
+    return "open"
+
+
+def rate(submission_id: int, score: Any, comment: str = "") -> Rating:
+    """The resident's one-tap rating of a completed 민원: one per submission, for RATING_DAYS after completion."""
+    value = parsing.integer(score, minimum=1, maximum=5)
+    if value is None:
+        raise RatingRefused("invalid_score")
+    comment = storable((comment or "").strip())
+    if len(comment) > Rating.COMMENT_MAX:
+        raise RatingRefused("comment_too_long")
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.status != Submission.Status.COMPLETED or submission.completed_at is None:
+            raise RatingRefused("not_completed")
+        if timezone.now() - submission.completed_at > datetime.timedelta(days=RATING_DAYS):
+            raise RatingRefused("rating_closed")
+        try:
+            with transaction.atomic():
+                return Rating.objects.create(submission=submission, score=value, comment=comment)
+        except IntegrityError:
+            raise RatingRefused("already_rated") from None

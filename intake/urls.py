@@ -9,6 +9,8 @@ urlpatterns = [
     path("preferences/", views.set_preferences, name="preferences"),
     path("q/<str:qr_token>/", views.counter_entry, name="counter_entry"),
     path("o/<slug:slug>/", views.office_forms, name="office"),
+    path("o/<slug:slug>/before-visit/", views.office_home, name="office_home"),
+    path("o/<slug:slug>/arrive/<str:token>/", views.lobby_entry, name="lobby_entry"),
     path("o/<slug:slug>/logo", views.office_logo, name="office_logo"),
     path("o/<slug:slug>/f/<slug:code>/", form_views.form_page, name="form"),
     path("o/<slug:slug>/f/<slug:code>/autosave/", form_views.autosave, name="autosave"),
@@ -19,5 +21,6 @@ urlpatterns = [
     path("t/<str:token>/alerts/", views.ticket_alerts, name="ticket_alerts"),
     path("t/<str:token>/correct/", views.correct, name="correct"),
     path("t/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("t/<str:token>/rate/", views.rate, name="rate"),
     path("t/<str:token>/handoff.svg", views.handoff_qr, name="handoff_qr"),
 ]

@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from project import parsing
 from project.types import HtmxHttpRequest
 
-from . import alerts, preferences, qr, resident, services
+from . import alerts, preferences, qr, resident, services, visits
 from .models import Counter, Office, Submission
 
 
@@ -22,7 +22,37 @@ def counter_entry(request: HtmxHttpRequest, qr_token: str) -> HttpResponse:
     counter = get_object_or_404(Counter.objects.select_related("office"), qr_token=qr_token)
     request.session["counter_id"] = counter.pk
     resident.resident_key(request)
-    return redirect("intake:office", slug=counter.office.slug)
+    return _arrive(request, counter.office, counter)
+
+
+@require_GET
+def lobby_entry(request: HtmxHttpRequest, slug: str, token: str) -> HttpResponse:
+    """The lobby's QR code (on the lobby TV and its poster): an arrival without a counter."""
+    office = get_object_or_404(Office, slug=slug)
+    if not qr.lobby_token_matches(office, token):
+        raise Http404("Not this office's lobby code.")
+    resident.resident_key(request)
+    return _arrive(request, office, None)
+
+
+def _arrive(request: HtmxHttpRequest, office: Office, counter: Counter | None) -> HttpResponse:
+    """At the office: forms this phone filled at home take their tickets now."""
+    resident.arrived(request)
+    checked_in = services.check_in_arrivals(office, resident.pre_arrival_tokens(request), counter)
+    if not checked_in:
+        return redirect("intake:office", slug=office.slug)
+    numbers = ", ".join(str(s.ticket_number) for s in checked_in)
+    messages.success(request, _("도착을 확인했습니다. 번호표 %(numbers)s번을 받았습니다.") % {"numbers": numbers})
+    return redirect("intake:ticket", token=checked_in[0].public_token)
+
+
+@require_GET
+def office_home(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The office-wide link (posters, the office page): forms filled from here wait for the visit."""
+    office = get_object_or_404(Office, slug=slug)
+    resident.resident_key(request)
+    resident.start_at_home(request, office)
+    return redirect("intake:office", slug=office.slug)
 
 
 @require_GET
@@ -36,11 +66,14 @@ def office_forms(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             | forms.filter(title_en__icontains=query)
             | forms.filter(category__icontains=query)
         )
-    return render(
-        request,
-        "intake/office.html",
-        {"office": office, "forms": forms, "query": query, "counter": resident.counter_for(request, office)},
-    )
+    context = {
+        "office": office,
+        "forms": forms,
+        "query": query,
+        "counter": resident.counter_for(request, office),
+        "at_home": resident.filling_at_home(request, office),
+    }
+    return render(request, "intake/office.html", context)
 
 
 # The statuses as a resident reads them (the model's labels are the console's).
@@ -54,7 +87,18 @@ STATUS_LABELS: dict[str, str | Promise] = {
     Submission.Status.WITHDRAWN: gettext_lazy("취하"),
     Submission.Status.PROCESSING: gettext_lazy("처리중"),
     Submission.Status.EXPIRED: gettext_lazy("미호출 마감"),
+    Submission.Status.PRE_ARRIVAL: gettext_lazy("방문 전"),
 }
+
+
+# The one-tap rating, best first, as the resident reads it.
+RATING_CHOICES = [
+    (5, gettext_lazy("매우 만족")),
+    (4, gettext_lazy("만족")),
+    (3, pgettext_lazy("rating", "보통")),
+    (2, gettext_lazy("불만족")),
+    (1, gettext_lazy("매우 불만족")),
+]
 
 
 def _ticket_context(submission: Submission) -> dict[str, Any]:
@@ -67,6 +111,8 @@ def _ticket_context(submission: Submission) -> dict[str, Any]:
         "office": submission.office,
         "correction_fields": services.correction_fields(submission),
         "can_withdraw": services.can_withdraw(submission),
+        "rating": services.rating_state(submission),
+        "rating_choices": RATING_CHOICES,
     }
 
 
@@ -80,8 +126,42 @@ def _submission_by_token(token: str) -> Submission:
 @require_GET
 def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
     submission = _submission_by_token(token)
+    if submission.ticket_number is None:
+        # Filled at home and not checked in (yet, or ever: withdrawn or expired before the visit).
+        return _pre_arrival(request, submission)
     template = "intake/ticket.html#status" if request.htmx else "intake/ticket.html"
     return render(request, template, _ticket_context(submission))
+
+
+def _pre_arrival(request: HtmxHttpRequest, submission: Submission) -> HttpResponse:
+    """Filled at home: no ticket yet. This phone remembers it, so a QR code at the office checks it in."""
+    office = submission.office
+    context = {
+        **_ticket_context(submission),
+        "kept_until": visits.kept_until(submission),
+    }
+    response = render(request, "intake/ticket_pre_arrival.html", context)
+    if submission.status == Submission.Status.PRE_ARRIVAL:
+        resident.remember_pre_arrival(request, response, submission.public_token, office.pre_arrival_days)
+    return response
+
+
+@require_POST
+def rate(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The one-tap rating after completion (a score button, with the optional comment above it)."""
+    submission = _submission_by_token(token)
+    comment = request.POST.get("comment", "")
+    try:
+        services.rate(submission.pk, request.POST.get("score", ""), comment)
+    except services.RatingRefused as exc:
+        if exc.code in ("invalid_score", "comment_too_long"):
+            # Back to the page with the comment as typed and what to fix.
+            context = {**_ticket_context(submission), "rating_error": exc.message, "rating_comment": comment}
+            return render(request, "intake/ticket.html", context, status=422)
+        messages.info(request, exc.message)
+    else:
+        messages.success(request, _("의견을 보내 주셔서 고맙습니다."))
+    return redirect("intake:ticket", token=token)
 
 
 @require_http_methods(["GET", "POST"])

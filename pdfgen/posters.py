@@ -1,4 +1,4 @@
-"""A4 QR posters for an office's counters, one page per counter."""
+"""A4 QR posters for an office: one page per counter, one for filling at home, one for the lobby."""
 
 import base64
 
@@ -11,15 +11,22 @@ from intake.models import Office
 from .render import render_plain_pdf
 
 
+def _qr_image(url: str) -> dict[str, str]:
+    return {"url": url, "qr": qr.data_uri(url)}
+
+
 def posters_pdf(request: HttpRequest | None, office: Office) -> bytes:
-    pages = []
-    for counter in office.counters.order_by("number"):
-        url = qr.counter_url(request, counter)
-        svg = base64.b64encode(qr.svg(url)).decode()
-        pages.append({"counter": counter, "url": url, "qr": f"data:image/svg+xml;base64,{svg}"})
+    """A page per counter, then the office-wide link for filling at home and the lobby's arrival code."""
+    pages = [{"counter": c, **_qr_image(qr.counter_url(request, c))} for c in office.counters.order_by("number")]
     logo = ""
     if office.logo:
         with office.logo.open("rb") as f:
             logo = f"data:{office.logo_content_type};base64,{base64.b64encode(f.read()).decode()}"
-    context = {"office": office, "pages": pages, "logo": logo}
+    context = {
+        "office": office,
+        "pages": pages,
+        "logo": logo,
+        "before_visit": _qr_image(qr.home_url(request, office)),
+        "lobby": _qr_image(qr.lobby_url(request, office)),
+    }
     return render_plain_pdf(render_to_string("pdfgen/posters.html", context))

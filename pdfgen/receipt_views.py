@@ -13,7 +13,9 @@ from . import receipts
 
 def _context(token: str) -> dict[str, object]:
     submission = get_object_or_404(
-        Submission.objects.select_related("office", "form_version__template"), public_token=token
+        # A form filled at home is received (접수) when its resident checks in: no receipt before.
+        Submission.objects.select_related("office", "form_version__template").exclude(ticket_number=None),
+        public_token=token,
     )
     return {
         "submission": submission,

@@ -49,7 +49,7 @@ def receipt_for(submission: Submission) -> Receipt:
     terms = service_terms.of(submission.form_version)
     return Receipt(
         reference=submission.reference,
-        ticket=submission.ticket_number,
+        ticket=submission.ticket_number or 0,  # the views show no receipt before the check-in
         form_title=submission.form_version.template.title,
         submitted_at=timezone.localtime(submission.submitted_at).isoformat(timespec="minutes"),
         office=submission.office.name,

@@ -21,6 +21,11 @@ ARCHIVED_STATES = {
 
 @receiver(submission_changed)
 def queue_render(sender: Any, submission: Submission, old_status: str, new_status: str, **kwargs: Any) -> None:
+    if old_status == Submission.Status.PRE_ARRIVAL:
+        # Filled at home: the 접수 (and its record) is the arrival; one never brought in has none.
+        if new_status == Submission.Status.SUBMITTED:
+            tasks.request_render(submission, new=True)
+        return
     if new_status in ARCHIVED_STATES:
         tasks.request_render(submission, new=not old_status)
 

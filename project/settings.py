@@ -206,6 +206,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOB_TIMES = {
     "archive_bundle": os.environ.get("JOB_ARCHIVE_BUNDLE_AT", "01:00"),
     "retention_purge": os.environ.get("JOB_RETENTION_PURGE_AT", "03:00"),
+    "pre_arrival_expire": os.environ.get("JOB_PRE_ARRIVAL_EXPIRE_AT", "02:30"),
     "access_log_purge": os.environ.get("JOB_ACCESS_LOG_PURGE_AT", "03:30"),
 }
 # Seconds between a worker's checks for due jobs.
@@ -298,12 +299,20 @@ RATE_LIMIT_ADDRESS = os.environ.get("RATE_LIMIT_ADDRESS", "60/600")
 # Uploaded files per window (each is decoded and re-encoded): per browser, per address.
 RATE_LIMIT_UPLOAD_CLIENT = os.environ.get("RATE_LIMIT_UPLOAD_CLIENT", "30/600")
 RATE_LIMIT_UPLOAD_ADDRESS = os.environ.get("RATE_LIMIT_UPLOAD_ADDRESS", "200/600")
-# Resident alerts ("3 ahead", "next", "your turn"): "log" or "solapi".
+# Resident alerts (queue stages, transfer, 보완 요청, completion): "log", "solapi" (SMS),
+# "alimtalk" (KakaoTalk 알림톡, SMS when it fails) or "record" (tests); see intake/notify.py.
 NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "log")
 SOLAPI_API_KEY = os.environ.get("SOLAPI_API_KEY", "")
 SOLAPI_API_SECRET = os.environ.get("SOLAPI_API_SECRET", "")
 SOLAPI_SENDER = os.environ.get("SOLAPI_SENDER", "")
 SOLAPI_BASE_URL = os.environ.get("SOLAPI_BASE_URL", "")
+# The office's KakaoTalk channel (pfId) and the 알림톡 template approved by Kakao for each alert
+# (templateId, ALIMTALK_TEMPLATE_NEXT=… and so on); an alert with no template goes by SMS.
+ALIMTALK_PF_ID = os.environ.get("ALIMTALK_PF_ID", "")
+ALIMTALK_TEMPLATES = {
+    kind: os.environ.get(f"ALIMTALK_TEMPLATE_{kind.upper()}", "")
+    for kind in ("three_ahead", "next", "your_turn", "transfer", "transfer_officer", "correction", "completed")
+}
 PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/nanum")
 # A render task RUNNING longer than this on another machine is taken as
 # stranded by a dead worker and queued again (a render takes well under 1 s).

@@ -144,6 +144,20 @@ def submitted(o: Office, version: FormVersion, values: dict[str, Any] | None = N
     return submission
 
 
+def before_visit(o: Office, version: FormVersion) -> Submission:
+    """A form filled at home from the office-wide link: waiting for its resident, no ticket."""
+    form = intake_services.FormContext(o, version.template, version)
+    submission, _ = intake_services.submit(
+        form=form,
+        version=version,
+        raw_values=VALID_VALUES,
+        idempotency_key=uuid.uuid4(),
+        counter=None,
+        before_visit=True,
+    )
+    return submission
+
+
 def timed_submission(
     o: Office,
     version: FormVersion,

@@ -84,6 +84,10 @@ def test_no_resident_page_has_an_accessibility_violation(browser, stack):
     correction = factories.submitted(office, version)
     staff.call(correction.pk, officer, counter)
     staff.request_correction(correction.pk, officer, ["address", "phone"], "호수까지 적어 주세요")
+    done = factories.submitted(office, version)
+    staff.call(done.pk, officer, counter)
+    staff.complete(done.pk, officer)
+    before_visit = factories.before_visit(office, version)
     form_url = reverse("intake:form", args=[office.slug, version.template.code])
     call_command("load_demo")
     seal = Office.objects.filter(forms__code="seal-certificate").first()
@@ -95,6 +99,8 @@ def test_no_resident_page_has_an_accessibility_violation(browser, stack):
         "ticket, waiting": reverse("intake:ticket", args=[waiting.public_token]),
         "ticket, called": reverse("intake:ticket", args=[called.public_token]),
         "ticket, correction": reverse("intake:ticket", args=[correction.public_token]),
+        "ticket, completed (the rating)": reverse("intake:ticket", args=[done.public_token]),
+        "filled at home, before the visit": reverse("intake:ticket", args=[before_visit.public_token]),
     }
 
     problems: list[str] = []

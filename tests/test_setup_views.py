@@ -205,7 +205,8 @@ def test_steps_three_to_five_pack_forms_and_posters(client, installer):
     page = client.get(reverse("setup:office", args=[office.pk])).text
     assert "http://testserver/q/" in page and "data-qr-origin-warning" in page
     posters = client.get(reverse("setup:posters", args=[office.pk]))
-    assert len(PdfReader(io.BytesIO(posters.content)).pages) == 2
+    # Its two counters, then the office-wide link for filling at home and the lobby's arrival code.
+    assert len(PdfReader(io.BytesIO(posters.content)).pages) == 2 + 2
     page = client.get(reverse("setup:office", args=[office.pk])).text
     assert page.count('data-done="1"') == 4  # no officers yet
 

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from forms_catalog import schema as form_schema
+from intake import services as intake_services
 from intake.models import Counter, FeeRecord, Submission
 
 from .. import access
@@ -167,7 +168,16 @@ class FeeForm(ActionForm):
         return f"수수료 {record.amount:,}원 {record.get_outcome_display()}을(를) 기록했습니다."
 
 
+class CheckInForm(ActionForm):
+    """The guide staff found a form filled at home by its hand-off code: the resident is here."""
+
+    def perform(self, data: dict[str, Any]) -> str:
+        submission = intake_services.check_in(self.submission.pk, actor=self.user)
+        return f"도착을 확인했습니다. 번호표 {submission.ticket_number}번을 발급했습니다."
+
+
 ACTIONS: dict[str, type[ActionForm]] = {
+    "check_in": CheckInForm,
     "call": CallForm,
     "recall": RecallForm,
     "no_show": NoShowForm,

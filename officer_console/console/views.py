@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
+from intake import qr
 from intake import services as intake_services
 from intake.crypto import DecryptionError
 from intake.models import Counter, Office, Submission
@@ -284,7 +285,13 @@ def lobby_tv(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "officer_console/lobby.html",
-        {"office": office, "calls": mirror.recent_calls(office.pk), "token": token},
+        {
+            "office": office,
+            "calls": mirror.recent_calls(office.pk),
+            "token": token,
+            # Forms filled at home check in here too (intake.views.lobby_entry).
+            "arrival_qr": qr.data_uri(qr.lobby_url(request, office)),
+        },
     )
 
 

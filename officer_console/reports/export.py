@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from .satisfaction import Satisfaction
 from .services import Report
 from .waits import to_minutes
 
@@ -11,9 +12,10 @@ def _minutes(seconds: float | None) -> str:
     return "" if minutes is None else f"{minutes:.1f}"
 
 
-def csv_rows(report: Report) -> list[list[Any]]:
+def csv_rows(report: Report, satisfaction: Satisfaction | None = None) -> list[list[Any]]:
     """The report as spreadsheet rows: a header block, then one titled table per breakdown."""
-    return _paper_rows(report) + _equivalent_rows(report) + _wait_rows(report)
+    rows = _paper_rows(report) + _equivalent_rows(report) + _wait_rows(report)
+    return rows + (_satisfaction_rows(satisfaction) if satisfaction is not None else [])
 
 
 def _paper_rows(report: Report) -> list[list[Any]]:
@@ -87,4 +89,27 @@ def _wait_rows(report: Report) -> list[list[Any]]:
             ]
             for w in wait_rows
         ]
+    return rows
+
+
+def _satisfaction_rows(satisfaction: Satisfaction) -> list[list[Any]]:
+    def line(title: str, r: Any) -> list[Any]:
+        rate = "" if r.rate is None else f"{r.rate:.1f}"
+        mean = "" if r.mean is None else f"{r.mean:.2f}"
+        return [title, r.label, r.ratings, r.satisfied, rate, mean]
+
+    rows: list[list[Any]] = [
+        [],
+        [
+            "구분 (breakdown)",
+            "항목 (item)",
+            "응답 (ratings)",
+            "만족·매우 만족 (satisfied)",
+            "만족률 % (satisfaction rate)",
+            "평균 1–5 (mean score)",
+        ],
+        line("만족도 합계 (satisfaction total)", satisfaction.total),
+    ]
+    for _name, title, items in satisfaction.sections:
+        rows += [line(f"만족도 {title}", r) for r in items]
     return rows

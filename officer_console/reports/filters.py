@@ -30,7 +30,11 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def submissions_in(f: ReportFilter) -> QuerySet[Submission]:
-    qs = Submission.objects.filter(service_date__range=(f.start, f.end), office_id__in=f.office_ids)
+    # A form filled at home counts from its check-in, when it takes its ticket: one never
+    # brought in (still waiting, withdrawn or expired before the visit) was never a 접수.
+    qs = Submission.objects.filter(
+        service_date__range=(f.start, f.end), office_id__in=f.office_ids, ticket_number__isnull=False
+    )
     if f.template_id:
         # Versions rather than a join, so the covering index alone answers.
         qs = qs.filter(form_version_id__in=FormVersion.objects.filter(template_id=f.template_id).values("pk"))

@@ -18,7 +18,7 @@ from project.parsing import BoundedDateField
 from project.types import StaffRequest
 
 from .. import access
-from . import casework, charts, export
+from . import casework, charts, export, satisfaction
 from . import services as reports
 from .models import EquivalenceFactorSet
 
@@ -129,6 +129,7 @@ def _context(form: ReportFilterForm, report: reports.Report | None) -> dict[str,
         "report": report,
         "charts": _charts(report) if report else {},
         "casework": casework.build(report.filter) if report else None,
+        "satisfaction": satisfaction.build(report.filter) if report else None,
         "generated_at": timezone.localtime(),
     }
 
@@ -153,7 +154,7 @@ def report_csv(request: StaffRequest) -> HttpResponse:
     form, result = _report(request)
     if result is None:
         return render(request, "officer_console/reports/report.html", _context(form, None), status=400)
-    return excel_csv(export.csv_rows(result), _filename(result, "csv"))
+    return excel_csv(export.csv_rows(result, satisfaction.build(result.filter)), _filename(result, "csv"))
 
 
 @login_required

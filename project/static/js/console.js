@@ -120,6 +120,7 @@
     tr.dataset.revision = s.revision;
     tr.dataset.status = s.status;
     tr.dataset.form = s.form_code;
+    tr.dataset.submitted = s.submitted_at;
     const cells = [
       ["ticket-cell", null],
       ["", s.form],
@@ -135,6 +136,13 @@
         a.href = detailBase + s.id + "/";
         a.textContent = s.ticket;
         td.appendChild(a);
+        if (s.prepared) {
+          const badge = document.createElement("span");
+          badge.className = "home-badge";
+          badge.title = "방문 전 집에서 작성 (prepared at home)";
+          badge.textContent = "집에서 작성";
+          td.appendChild(badge);
+        }
       } else {
         td.textContent = text;
       }
@@ -152,7 +160,10 @@
     if (fresh) tr.classList.add("is-new");
     if (existing) existing.replaceWith(tr);
     else {
-      const after = Array.from(body.rows).find((r) => Number(r.dataset.id) > s.id);
+      // In the order of arrival, as the server lists them: a form filled at home
+      // joins when it checks in, after everyone already waiting.
+      const at = Date.parse(s.submitted_at);
+      const after = Array.from(body.rows).find((r) => Date.parse(r.dataset.submitted) > at);
       body.insertBefore(tr, after || null);
       if (fresh && s.status === "submitted") cue();
     }
