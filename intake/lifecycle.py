@@ -191,6 +191,8 @@ def transition(
     SubmissionEvent.objects.create(
         submission=submission, from_status=old, to_status=submission.status, actor=actor, at=now, note=note
     )
-    submission_changed.send(sender=Submission, submission=submission, old_status=old, new_status=submission.status)
+    submission_changed.send(
+        sender=Submission, submission=submission, old_status=old, new_status=submission.status, action=action
+    )
     events.publish_submission_on_commit(submission)
     return submission
