@@ -2,11 +2,12 @@
 
 | status | codes |
 | --- | --- |
+| 400 | `invalid_json` (a body that is not JSON) |
 | 401 | `unauthorized`, `invalid_token`, `token_revoked` |
 | 403 | `scope_missing` |
 | 404 | `not_found` |
 | 409 | `conflict`, `fee_unsettled`, … (the lifecycle's refusals) |
-| 422 | `invalid_request`, `invalid_cursor`, `reason_required` |
+| 422 | `invalid_request` (with `errors`: where and what) |
 | 429 | `rate_limited` (with `Retry-After`) |
 """
 
@@ -94,5 +95,5 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # ninja's own (a body that is not JSON, a method not allowed…).
-        code = {400: "invalid_request", 405: "method_not_allowed"}.get(exc.status_code, "error")
+        code = {400: "invalid_json", 405: "method_not_allowed"}.get(exc.status_code, "error")
         return _json(api, request, exc.status_code, code, str(exc))

@@ -35,8 +35,8 @@ def office(o: Office) -> OfficeOut:
         name=o.name,
         name_en=o.name_en,
         kind=o.kind,
-        opens_at=o.opens_at,
-        closes_at=o.closes_at,
+        opens_at=f"{o.opens_at:%H:%M}",
+        closes_at=f"{o.closes_at:%H:%M}",
         open_days=o.open_days,
         counters=[c.number for c in o.counters.all()],
     )

@@ -1,10 +1,23 @@
 """What the API answers with: typed, so the OpenAPI schema follows from the code."""
 
 import datetime
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+
+
+def _iso_day(value: Any) -> Any:
+    # pydantic alone reads "0" or "1700000000" as a date (seconds since 1970); a day here is YYYY-MM-DD.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("YYYY-MM-DD 형식으로 적어 주세요.")
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]
+# Opening times as the office's wall clock ("09:00"), not a time of day with a zone.
+Clock = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$")]
 
 Status = Literal[
     "submitted", "called", "correction", "completed", "rejected", "no_show", "withdrawn", "processing", "expired"
@@ -17,8 +30,8 @@ class OfficeOut(Schema):
     name: str
     name_en: str
     kind: str
-    opens_at: datetime.time
-    closes_at: datetime.time
+    opens_at: Clock
+    closes_at: Clock
     open_days: str = Field(description="ISO weekdays it opens, 1 = Monday … 7 = Sunday")
     counters: list[int]
 
@@ -79,7 +92,7 @@ class SubmissionSummary(Schema):
 
 class SubmissionPage(Schema):
     items: list[SubmissionSummary]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+    next_cursor: int | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
 class FieldOut(Schema):
@@ -105,9 +118,17 @@ class SubmissionOut(SubmissionSummary):
     backoffice: list[BackofficeValue]
 
 
-class StatusIn(Schema):
-    status: Literal["processing", "completed", "rejected"]
-    reason: str = Field("", max_length=1000, description="반려 사유: required with `rejected`")
+class MoveIn(Schema):
+    status: Literal["processing", "completed"]
+
+
+class RejectIn(Schema):
+    status: Literal["rejected"]
+    reason: str = Field(min_length=1, max_length=1000, pattern=r"\S", description="반려 사유 (shown to the resident)")
+
+
+# 처리중 or 완료; or 반려 with its reason.
+StatusIn = Annotated[MoveIn | RejectIn, Field(discriminator="status")]
 
 
 class ArchiveOut(Schema):

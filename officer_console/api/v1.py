@@ -11,11 +11,12 @@ by the token's scopes. Status changes go through the same staff services and
 lifecycle as the console, so they reach the console and the phone live.
 """
 
-import base64
-import binascii
 import datetime
+import functools
 import hashlib
+import inspect
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -36,9 +37,11 @@ from .errors import ApiError, ErrorOut
 from .models import Scope
 from .schemas import (
     ArchiveOut,
+    Day,
     FormDetail,
     FormOut,
     OfficeOut,
+    RejectIn,
     Status,
     StatusIn,
     SubmissionOut,
@@ -67,7 +70,6 @@ errors.install(api)
 ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 BIGINT = 2**63 - 1
 FORM_CODE = r"^[-a-zA-Z0-9_]{1,64}$"
-CURSOR = r"^[A-Za-z0-9_=-]{1,40}$"
 PDF_RESPONSE = {
     "responses": {
         200: {
@@ -78,20 +80,38 @@ PDF_RESPONSE = {
 }
 
 
+def strict_query(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse query parameters the operation does not take: a back office sending `stauts=called`
+    must hear of its typo, not get every submission back."""
+    known = set(inspect.signature(view).parameters) - {"request", "body"}
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        unknown = sorted(set(request.GET) - known)
+        if unknown:
+            raise ApiError(422, "invalid_request", f"알 수 없는 쿼리 매개변수입니다: {', '.join(unknown)}")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 # --- offices and forms ----------------------------------------------------------
 
 
 @api.get("/offices", response={200: list[OfficeOut], **ERRORS}, tags=["offices"], summary="The token's office")
+@strict_query
 def list_offices(request: HttpRequest) -> list[OfficeOut]:
     return [readers.office(token_of(request).account.office)]
 
 
 @api.get("/offices/{office_id}", response={200: OfficeOut, **ERRORS}, tags=["offices"])
+@strict_query
 def get_office(request: HttpRequest, office_id: int = Path(..., ge=1, le=BIGINT)) -> OfficeOut:
     return readers.office(access.get_office_for_token(token_of(request), office_id))
 
 
 @api.get("/forms", response={200: list[FormOut], **ERRORS}, tags=["forms"], summary="Forms the office offers")
+@strict_query
 def list_forms(request: HttpRequest) -> list[FormOut]:
     office = token_of(request).account.office
     return [readers.form(t) for t in office.forms.order_by("code")]
@@ -105,11 +125,13 @@ def _form(request: HttpRequest, code: str) -> FormTemplate:
 
 
 @api.get("/forms/{code}", response={200: FormDetail, **ERRORS}, tags=["forms"])
+@strict_query
 def get_form(request: HttpRequest, code: str = Path(..., pattern=FORM_CODE)) -> FormDetail:
     return readers.form_detail(_form(request, code))
 
 
 @api.get("/forms/{code}/versions/{number}", response={200: VersionOut, **ERRORS}, tags=["forms"])
+@strict_query
 def get_form_version(
     request: HttpRequest, code: str = Path(..., pattern=FORM_CODE), number: int = Path(..., ge=1, le=2**31 - 1)
 ) -> VersionOut:
@@ -122,30 +144,22 @@ def get_form_version(
 # --- submissions -----------------------------------------------------------------
 
 
-def _decode_cursor(cursor: str) -> int:
-    try:
-        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise ApiError(
-            422, "invalid_cursor", "cursor가 맞지 않습니다. 앞 페이지의 next_cursor를 그대로 보내 주세요."
-        ) from None
-
-
 def _narrowest(pick: Callable[..., datetime.date], *days: datetime.date | None) -> datetime.date | None:
     given = [d for d in days if d]
     return pick(given) if given else None
 
 
 @api.get("/submissions", response={200: SubmissionPage, **ERRORS}, tags=["submissions"])
+@strict_query
 def list_submissions(
     request: HttpRequest,
     office_id: int | None = Query(None, ge=1, le=BIGINT),
     status: Status | None = None,
-    date: datetime.date | None = Query(None, description="service day (Korea), YYYY-MM-DD"),
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
+    date: Day | None = Query(None, description="service day (Korea), YYYY-MM-DD"),
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     form: str | None = Query(None, pattern=FORM_CODE, description="form code"),
-    cursor: str | None = Query(None, pattern=CURSOR),
+    cursor: int | None = Query(None, ge=0, le=BIGINT, description="`next_cursor` of the page before"),
     limit: int = Query(50, ge=1, le=200),
 ) -> SubmissionPage:
     """The office's submissions, oldest first, `limit` at a time (cursor pagination: new
@@ -160,21 +174,18 @@ def list_submissions(
         date_from=_narrowest(max, date, date_from),
         date_to=_narrowest(min, date, date_to),
     )
-    if cursor:
-        after = _decode_cursor(cursor)
-        if not 0 <= after <= BIGINT:
-            raise ApiError(
-                422, "invalid_cursor", "cursor가 맞지 않습니다. 앞 페이지의 next_cursor를 그대로 보내 주세요."
-            )
-        qs = qs.filter(pk__gt=after)
+    if cursor is not None:
+        qs = qs.filter(pk__gt=cursor)
     page = list(qs.order_by("pk")[: limit + 1])
     more = len(page) > limit
     page = page[:limit]
-    next_cursor = base64.urlsafe_b64encode(str(page[-1].pk).encode()).decode() if more else None
+    # Keyset pagination on the id: a page read stays as read while new submissions arrive.
+    next_cursor = page[-1].pk if more else None
     return SubmissionPage(items=[readers.summary(s) for s in page], next_cursor=next_cursor)
 
 
 @api.get("/submissions/{submission_id}", response={200: SubmissionOut, **ERRORS}, tags=["submissions"])
+@strict_query
 def get_submission(request: HttpRequest, submission_id: int = Path(..., ge=1, le=BIGINT)) -> SubmissionOut:
     """One submission's data: personal numbers masked unless the token has `read_personal`.
     Every read is in the office's access log under the token's name."""
@@ -193,9 +204,10 @@ def get_submission(request: HttpRequest, submission_id: int = Path(..., ge=1, le
 
 @api.post(
     "/submissions/{submission_id}/status",
-    response={200: SubmissionSummary, 409: ErrorOut, **ERRORS},
+    response={200: SubmissionSummary, 400: ErrorOut, 409: ErrorOut, **ERRORS},
     tags=["submissions"],
 )
+@strict_query
 def change_status(
     request: HttpRequest, body: StatusIn, submission_id: int = Path(..., ge=1, le=BIGINT)
 ) -> SubmissionSummary:
@@ -205,12 +217,12 @@ def change_status(
     token = require(request, Scope.CHANGE_STATUS)
     submission = access.get_submission_for_token(token, submission_id)
     actor = token.account.user
-    if body.status == "processing":
-        staff.take_for_processing(submission.pk, actor)
-    elif body.status == "completed":
-        staff.complete(submission.pk, actor)
-    else:
+    if isinstance(body, RejectIn):
         staff.reject(submission.pk, actor, body.reason)
+    elif body.status == "processing":
+        staff.take_for_processing(submission.pk, actor)
+    else:
+        staff.complete(submission.pk, actor)
     return readers.summary(access.get_submission_for_token(token, submission_id))
 
 
@@ -224,6 +236,7 @@ def _archive(request: HttpRequest, submission_id: int) -> ArchivedDocument:
 
 
 @api.get("/submissions/{submission_id}/archive", response={200: ArchiveOut, **ERRORS}, tags=["archive"])
+@strict_query
 def get_archive(request: HttpRequest, submission_id: int = Path(..., ge=1, le=BIGINT)) -> ArchiveOut:
     doc = _archive(request, submission_id)
     done = doc.status == ArchivedDocument.Status.DONE and bool(doc.file.name)
@@ -244,6 +257,7 @@ def get_archive(request: HttpRequest, submission_id: int = Path(..., ge=1, le=BI
     url_name="archive_pdf",
     openapi_extra=PDF_RESPONSE,
 )
+@strict_query
 def get_archive_pdf(request: HttpRequest, submission_id: int = Path(..., ge=1, le=BIGINT)) -> HttpResponse:
     """The archived PDF, which prints the 주민등록번호 like the paper it replaces: each download
     is in the access log under the token's name."""
