@@ -383,5 +383,7 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
         # fontTools (WeasyPrint's subsetting fallback without libharfbuzz-subset0) logs every table at INFO.
         "fontTools": {"level": "WARNING"},
+        # httpx logs every webhook delivery at INFO; the delivery log in the admin has them.
+        "httpx": {"level": "WARNING"},
     },
 }
