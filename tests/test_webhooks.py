@@ -1,6 +1,7 @@
 """Webhooks against a real HTTP receiver on this machine: signed per Standard Webhooks, retried
 after a failure, never twice after a success, and never in the way of the counter."""
 
+import datetime
 import threading
 
 import pytest
@@ -166,3 +167,17 @@ def test_the_counter_submits_while_the_receiver_hangs(office, version, endpoint,
     thread.join(10)
     assert outcome == ["delivered"]
     assert WebhookDelivery.objects.filter(submission=second, status="pending").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_delivery_stranded_by_a_dead_worker_is_queued_again_once(office, version, endpoint, receiver):
+    factories.submitted(office, version)
+    DBTaskResult.objects.filter(task_path=TASK).delete()  # its task died with the worker
+    later = timezone.now() + webhooks.STALE_AFTER + datetime.timedelta(minutes=1)
+    assert webhooks.sweep(timezone.now()) == 0  # not overdue yet
+    assert webhooks.sweep(later) == 1
+    assert webhooks.sweep(later) == 0  # queued now, not again
+    assert run_webhook_tasks() == ["delivered"] and len(receiver.requests) == 1
+    from intake import jobs
+
+    assert "webhook_sweep" in jobs.JOBS

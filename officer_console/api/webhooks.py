@@ -189,3 +189,24 @@ def redeliver(deliveries: Any) -> int:
             deliver_webhook.enqueue(delivery.pk)
         count += 1
     return count
+
+
+# A task lost with its worker (killed mid-try) leaves its delivery pending with a next try long past.
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def sweep(now: datetime.datetime) -> int:
+    """Queue again every pending delivery whose try is long overdue; a duplicate task finds the
+    try already claimed and stops, so this never sends twice."""
+    stale = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=now - STALE_AFTER
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            WebhookDelivery.objects.filter(pk=pk).update(next_attempt_at=now)
+            deliver_webhook.enqueue(pk)
+        count += 1
+    if count:
+        logger.warning("webhook sweep: %s overdue deliveries queued again", count)
+    return count
