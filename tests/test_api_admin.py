@@ -73,3 +73,19 @@ def test_the_delivery_log_and_redelivery(admin_client, office, version):
     )
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.submission) == ("pending", 0, submission)
+
+
+def test_the_command_makes_a_token_once_and_refuses_unknown_scopes(office):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command(
+        "create_api_token", office=office.slug, name="새올 본청", scopes="read_queue,change_status", stdout=out
+    )
+    raw = out.getvalue().strip()
+    token = tokens.authenticate(raw)
+    assert token.scopes == ["read_queue", "change_status"] and token.account.office == office
+    with pytest.raises(CommandError, match="알 수 없는 권한"):
+        call_command("create_api_token", office=office.slug, name="x", scopes="read_everything")

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Path, Query
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
 
 from forms_catalog.models import FormTemplate, FormVersion
 from intake.crypto import DecryptionError
@@ -57,6 +58,12 @@ Send the token as `Authorization: Bearer mwk_…`. Errors are JSON `{"code", "me
 stable `code` (docs/API.md). A token is limited to API_RATE_LIMIT requests per window; a 429
 says when to try again in `Retry-After`."""
 
+
+class Utf8Renderer(JSONRenderer):
+    # Korean as Korean, not \uXXXX escapes: the body is UTF-8 (Content-Type says so).
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="종이 없는 민원실 API",
     version="1",
@@ -64,6 +71,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=TokenAuth(),
     docs=Swagger(settings={"persistAuthorization": False}),
+    renderer=Utf8Renderer(),
 )
 errors.install(api)
 
