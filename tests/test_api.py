@@ -189,3 +189,10 @@ def test_an_unknown_query_parameter_is_refused_not_ignored(client, office):
     _, raw = make_token(office)
     response = api_get(client, raw, "/submissions", stauts="called")
     assert response.status_code == 422 and "stauts" in response.json()["message"]
+
+
+def test_a_reason_with_a_nul_byte_is_refused_not_a_server_error(client, office, version):
+    _, raw = make_token(office)
+    s = factories.submitted(office, version)
+    response = api_post(client, raw, f"/submissions/{s.pk}/status", {"status": "rejected", "reason": "서류\u0000미비"})
+    assert response.status_code == 422 and response.json()["errors"][0]["loc"][-1] == "reason"

@@ -124,7 +124,10 @@ class MoveIn(Schema):
 
 class RejectIn(Schema):
     status: Literal["rejected"]
-    reason: str = Field(min_length=1, max_length=1000, pattern=r"\S", description="반려 사유 (shown to the resident)")
+    # Some text, and no NUL (PostgreSQL cannot store it in a text column).
+    reason: str = Field(
+        min_length=1, max_length=1000, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$", description="반려 사유 (shown to the resident)"
+    )
 
 
 # 처리중 or 완료; or 반려 with its reason.
