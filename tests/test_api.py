@@ -196,3 +196,28 @@ def test_a_reason_with_a_nul_byte_is_refused_not_a_server_error(client, office, 
     s = factories.submitted(office, version)
     response = api_post(client, raw, f"/submissions/{s.pk}/status", {"status": "rejected", "reason": "서류\u0000미비"})
     assert response.status_code == 422 and response.json()["errors"][0]["loc"][-1] == "reason"
+
+
+def test_the_archive_pdf_and_its_sha256_downloaded_and_logged(client, office, submission, settings, tmp_path):
+    import hashlib
+    import io
+
+    from pypdf import PdfReader
+
+    from pdfgen import tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    _, raw = make_token(office, ["download_archive"], name="새올 보관")
+    pending = api_get(client, raw, f"/submissions/{submission.pk}/archive").json()
+    assert pending["status"] == "pending" and pending["download_url"] is None
+    assert api_get(client, raw, f"/submissions/{submission.pk}/archive.pdf").json()["code"] == "archive_not_ready"
+    tasks.render_and_store(submission.pk, 1)  # what the worker does
+    archive = api_get(client, raw, f"/submissions/{submission.pk}/archive").json()
+    assert archive["status"] == "done" and len(archive["sha256"]) == 64
+    response = client.get(archive["download_url"], headers={"Authorization": f"Bearer {raw}"})
+    assert response["Content-Type"] == "application/pdf" and response["X-Archive-SHA256"] == archive["sha256"]
+    assert hashlib.sha256(response.content).hexdigest() == archive["sha256"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert submission.reference in text
+    entry = AccessLog.objects.get(action="download")
+    assert (entry.username, entry.subject_reference) == ("api:새올 보관", submission.reference)
