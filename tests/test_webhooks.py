@@ -181,3 +181,11 @@ def test_a_delivery_stranded_by_a_dead_worker_is_queued_again_once(office, versi
     from intake import jobs
 
     assert "webhook_sweep" in jobs.JOBS
+
+
+@pytest.mark.django_db
+def test_an_endpoint_switched_off_after_the_event_gets_nothing(office, version, endpoint, receiver):
+    factories.submitted(office, version)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
+    assert run_webhook_tasks() == ["failed"]
+    assert receiver.requests == [] and "inactive" in WebhookDelivery.objects.get().last_error

@@ -126,7 +126,10 @@ class RejectIn(Schema):
     status: Literal["rejected"]
     # Some text, and no NUL (PostgreSQL cannot store it in a text column).
     reason: str = Field(
-        min_length=1, max_length=1000, pattern=r"^[^\x00]*[^\x00\s][^\x00]*$", description="반려 사유 (shown to the resident)"
+        min_length=1,
+        max_length=1000,
+        pattern=r"^[^\x00]*[^\x00\s][^\x00]*$",
+        description="반려 사유 (shown to the resident)",
     )
 
 

@@ -134,6 +134,9 @@ def deliver(delivery_id: int) -> str:
     endpoint = delivery.endpoint
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
     status_code, error = None, ""
+    if not endpoint.active:
+        error = "웹훅이 꺼져 있어 보내지 않았습니다 (endpoint inactive)."
+        return _record(delivery, attempt, None, error, give_up=True)
     if not url_allowed(endpoint.url):
         error = "HTTPS 주소만 쓸 수 있습니다 (HTTPS only)."
     else:
@@ -156,13 +159,15 @@ def deliver(delivery_id: int) -> str:
     return _record(delivery, attempt, status_code, error)
 
 
-def _record(delivery: WebhookDelivery, attempt: int, status_code: int | None, error: str) -> str:
+def _record(
+    delivery: WebhookDelivery, attempt: int, status_code: int | None, error: str, *, give_up: bool = False
+) -> str:
     now = timezone.now()
     fields: dict[str, Any] = {"last_status_code": status_code, "last_error": error}
     if status_code is not None and 200 <= status_code < 300:
         fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=now, next_attempt_at=None, last_error="")
         outcome = "delivered"
-    elif attempt >= settings.WEBHOOK_MAX_ATTEMPTS:
+    elif give_up or attempt >= settings.WEBHOOK_MAX_ATTEMPTS:
         fields.update(status=WebhookDelivery.Status.FAILED, next_attempt_at=None)
         outcome = "failed"
         logger.warning("webhook %s to %s failed %s times; giving up", delivery.pk, delivery.endpoint.url, attempt)
