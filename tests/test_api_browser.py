@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from standardwebhooks.webhooks import Webhook
 
@@ -86,6 +87,8 @@ def test_back_office_status_change_reaches_the_console_live_and_its_webhook(brow
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == "홍길동\t900101-1******\t서울특별시 서초구 남부순환로 2584, 101호\t2"
     _shot(page, "check-view-copy-panel")
+    panel = Axe().run(page, context="[data-backoffice-copy]", options={"resultTypes": ["violations"]})
+    assert panel.response["violations"] == []
 
     auth = {"Authorization": f"Bearer {raw}"}
     url = f"{api_stack}/api/v1/submissions/{submission.pk}/status"
@@ -101,6 +104,7 @@ def test_back_office_status_change_reaches_the_console_live_and_its_webhook(brow
     page.goto(f"{api_stack}/console/office/{office.pk}/export/")
     expect(page.locator("[data-day-export]")).to_be_visible()
     _shot(page, "day-export")
+    assert steps.accessibility_problems(page) == []
     page.goto(f"{api_stack}/api/v1/docs")
     expect(page.locator(".swagger-ui")).to_be_visible()
     expect(page.get_by_text("/api/v1/submissions/{submission_id}/status").first).to_be_visible()
