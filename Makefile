@@ -26,7 +26,7 @@ TEST_SYSTEM_PACKAGES := chromium gettext nginx systemd
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file \
 	--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=media
 
-.PHONY: run test lint install install-runtime install-test release migrate demo messages fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak bench-report bench-submit
+.PHONY: run test lint install install-runtime install-test release migrate demo messages fuzz api-fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak bench-report bench-submit
 
 # --- installation -----------------------------------------------------------
 # Packages are installed without starting their services: Debian's nginx would
@@ -147,6 +147,11 @@ test: install-test lint
 fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} FUZZ_FRAMES=$${FUZZ_FRAMES:-10000} FUZZ_REQUESTS=$${FUZZ_REQUESTS:-10000} \
 		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_http_fuzz.py tests/test_fuzz.py tests/test_ws_fuzz.py
+
+# The API against its served OpenAPI schema (schemathesis): API_FUZZ_EXAMPLES requests per
+# operation, valid and invalid; the suite runs 12.
+api-fuzz: install
+	API_FUZZ_EXAMPLES=$${API_FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_api_schema.py
 
 bench-form: install
 	$(BIN)/python bench/form_page.py

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from . import terms
+from . import backoffice, terms
 from .schema import FormSchema, parse_version
 
 
@@ -35,6 +35,15 @@ class FormTemplate(models.Model):
     retention_years = models.PositiveSmallIntegerField(
         "보존기간(년) (retention, years)", default=5, help_text="0 = 영구 (permanent)"
     )
+    # The back-office system's field codes in its entry order, each with the form field it takes
+    # (docs/FORM_PACKS.md): the officer's one-click copy and the day's export follow it. Not
+    # frozen with a version: the back office's screens change on their own schedule.
+    backoffice_fields = models.JSONField(
+        "행정시스템 항목 연결 (back-office field mapping)",
+        default=list,
+        blank=True,
+        help_text='예: [{"code": "APPL_NM", "field": "name", "label": "신청인 성명"}] — 새올 입력 화면의 순서대로',
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -44,6 +53,12 @@ class FormTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        problems = backoffice.check(self.backoffice_fields)
+        if problems:
+            raise ValidationError({"backoffice_fields": problems})
 
     def published_version(self) -> "FormVersion | None":
         return self.versions.filter(status=FormVersion.Status.PUBLISHED).order_by("-number").first()

@@ -21,15 +21,21 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as JsonSchemaError
 
-from . import terms
+from . import backoffice, terms
 from .models import FormTemplate, FormVersion
 from .schema import check_schema
 
 PACK_FORMAT = "minwon-form-pack"
 PACK_FORMAT_VERSION = 1
 JSON_SCHEMA_PATH = Path(__file__).resolve().parent / "packs" / "form-pack.schema.json"
-TEMPLATE_FIELDS = ("title", "title_en", "category", "legal_basis", "retention_years")
-TEMPLATE_DEFAULTS: dict[str, Any] = {"title_en": "", "category": "", "legal_basis": "", "retention_years": 5}
+TEMPLATE_FIELDS = ("title", "title_en", "category", "legal_basis", "retention_years", "backoffice_fields")
+TEMPLATE_DEFAULTS: dict[str, Any] = {
+    "title_en": "",
+    "category": "",
+    "legal_basis": "",
+    "retention_years": 5,
+    "backoffice_fields": [],
+}
 
 
 class PackError(Exception):
@@ -141,6 +147,13 @@ def validate_pack(pack: Any) -> list[str]:
             semantic.extend(terms.check(version.get("service_terms"), f"forms[{i}].versions[{j}].service_terms")[1])
         if published > 1:
             semantic.append(f"forms[{i}].versions: 게시(published) 버전은 서식마다 하나만 둘 수 있습니다.")
+        semantic.extend(
+            backoffice.check(
+                form.get("backoffice_fields", []),
+                f"forms[{i}].backoffice_fields",
+                known=backoffice.field_paths(v.get("schema") for v in versions if isinstance(v, dict)),
+            )
+        )
     # The rule checks say more than the shape check about the same spot.
     covered = {_problem_path(p) for p in semantic}
     return semantic + [p for p in structural if _problem_path(p) not in covered]
@@ -259,7 +272,8 @@ def export_pack(templates: Iterable[FormTemplate], *, published_only: bool = Fal
         forms.append(
             {
                 "code": template.code,
-                **{name: getattr(template, name) for name in TEMPLATE_FIELDS},
+                **{name: getattr(template, name) for name in TEMPLATE_FIELDS if name != "backoffice_fields"},
+                **({"backoffice_fields": template.backoffice_fields} if template.backoffice_fields else {}),
                 "versions": exported,
             }
         )

@@ -1,7 +1,7 @@
 from django.dispatch import Signal
 
 # Sent inside the transaction that changed a submission's state, with
-# submission=, old_status= and new_status=. Receivers that enqueue work
+# submission=, old_status=, new_status= and action= (the MOVES key). Receivers that enqueue work
 # (pdfgen) do it in that same transaction, so the work and the change commit
 # together or not at all.
 submission_changed = Signal()

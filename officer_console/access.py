@@ -19,7 +19,7 @@ from intake.models import Counter, Office, Submission
 from pdfgen.models import ArchivedDocument
 from project.types import StaffRequest
 
-from .models import Membership
+from .models import ApiToken, Membership
 
 AnyUser = User | AnonymousUser
 # Least privilege: only an officer membership opens the queue, a submission,
@@ -160,3 +160,25 @@ def get_archive_for_officer(request: StaffRequest, submission_id: int) -> Archiv
     if not works_at(request.user, submission.office_id):
         raise Http404("No such submission for this account.")
     return get_object_or_404(ArchivedDocument, submission=submission)
+
+
+# --- API tokens (officer_console/api) ------------------------------------------
+# A token reads and acts on its service account's office only; another office's
+# objects are 404 for it, as for staff.
+
+
+def get_office_for_token(token: ApiToken, office_id: int) -> Office:
+    if office_id != token.account.office_id:
+        raise Http404("No such office for this token.")
+    return token.account.office
+
+
+def get_submission_for_token(token: ApiToken, pk: int) -> Submission:
+    submission = (
+        Submission.objects.select_related("office", "form_version__template", "called_counter")
+        .filter(pk=pk, office_id=token.account.office_id)
+        .first()
+    )
+    if submission is None:
+        raise Http404("No such submission for this token.")
+    return submission

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from . import form_preview  # noqa: F401  registers FormVersion's admin with its previews
+from .api import admin as api_admin  # noqa: F401  registers service accounts, tokens and webhooks
 from .models import AccessLog, Membership
 from .reports import admin as report_admin  # noqa: F401  registers the report factor sets
 

@@ -11,6 +11,7 @@ class OfficerConsoleConfig(AppConfig):
         from intake.rotation import register_column
 
         from . import one_time, receivers, scheduled  # noqa: F401
+        from .api import webhooks  # noqa: F401  queues webhook deliveries on lifecycle moves
 
         # An officer's change of a personal number keeps the old and new values encrypted.
         register_column("officer_console.FieldEdit", "before", sensitive=True)

@@ -6,6 +6,11 @@ from django.utils import timezone
 
 from intake.models import Counter, Office, Submission
 
+# The API's service accounts, tokens and webhooks live in their own module (officer_console/api).
+from .api.models import ApiToken as ApiToken
+from .api.models import ServiceAccount as ServiceAccount
+from .api.models import WebhookDelivery as WebhookDelivery
+from .api.models import WebhookEndpoint as WebhookEndpoint
 from .reports.models import EquivalenceFactorSet as EquivalenceFactorSet  # report factors live in their own module
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
-STAFF_PREFIXES = ("/console/", "/admin/", "/pdf/")
+STAFF_PREFIXES = ("/console/", "/admin/", "/pdf/", "/api/")
 DOWNLOAD_TYPES = {"application/pdf", "text/csv", "application/zip"}
 
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja: the API's docs page and its static files (officer_console/api).
+    "ninja",
     "forms_catalog",
     "intake",
     "officer_console",
@@ -318,6 +320,17 @@ PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "/usr/share/fonts/truetype/nanum")
 # stranded by a dead worker and queued again (a render takes well under 1 s).
 PDF_STALE_TASK_SECONDS = int(os.environ.get("PDF_STALE_TASK_SECONDS", "600"))
 
+# --- Back-office API and webhooks (officer_console/api, docs/API.md) -------
+# Requests per token per window, "count/seconds"; over it: 429 with Retry-After.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/60")
+# A webhook receiver gets this long to answer one try; a failed try is sent again after
+# WEBHOOK_RETRY_BASE_SECONDS × 2ⁿ, up to WEBHOOK_MAX_ATTEMPTS tries (30 s … 64 min: about 2 h).
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+# Webhooks go to HTTPS addresses only; this lets http://127.0.0.1 through (tests, a demo receiver).
+WEBHOOK_ALLOW_HTTP_LOCALHOST = env_bool("WEBHOOK_ALLOW_HTTP_LOCALHOST", False)
+
 # --- Security -------------------------------------------------------------
 # No inline script or style anywhere (a stored XSS payload cannot run even if
 # it escaped the templates). WebSockets are same-origin ('self').
@@ -379,5 +392,7 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
         # fontTools (WeasyPrint's subsetting fallback without libharfbuzz-subset0) logs every table at INFO.
         "fontTools": {"level": "WARNING"},
+        # httpx logs every webhook delivery at INFO; the delivery log in the admin has them.
+        "httpx": {"level": "WARNING"},
     },
 }

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/setup/", include("officer_console.setup.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.health, name="health"),
+    path("api/v1/", include("officer_console.api.urls")),
     path("console/reports/", include("officer_console.reports.urls")),
     path("console/", include("officer_console.console.urls")),
     path("pdf/", include("officer_console.archive.urls")),

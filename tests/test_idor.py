@@ -7,6 +7,8 @@ covered without anyone remembering to list it here.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from officer_console.api import tokens
+from officer_console.api.models import Scope
 from officer_console.console import services as staff
 
 from . import factories
@@ -45,22 +47,32 @@ def victim(office, version, officer):
 def test_the_resolver_finds_the_protected_views():
     names = {name for name, _ in _patterns()}
     assert {"officer_console:submission", "officer_console:console", "officer_console:submission_pdf"} <= names
+    assert {"api:get_submission", "api:change_status", "api:archive_pdf"} <= names
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_another_offices_officer_and_anonymous_get_nothing(client, victim, other_office, method):
     stranger = factories.officer(other_office, "stranger")
+    # The API answers to a bearer token only: 401 to a browser session, however logged in;
+    # a token of the other office gets 404 (or 405/422 for a method or body it does not take).
+    _, stranger_token = tokens.create_token(tokens.create_account(other_office, "남의 기관"), "stranger", list(Scope))
     checked = 0
     for name, keys in _patterns():
         url = reverse(name, kwargs={k: victim[k] for k in keys})
+        api = name.startswith("api:")
         client.logout()
         anonymous = getattr(client, method)(url)
-        assert anonymous.status_code in (302, 403, 404, 405), (name, anonymous.status_code)
+        assert anonymous.status_code in ((401, 405) if api else (302, 403, 404, 405)), (name, anonymous.status_code)
         if anonymous.status_code == 302:
             assert "/login/" in anonymous["Location"], name
         client.force_login(stranger)
         response = getattr(client, method)(url)
-        assert response.status_code in (403, 404, 405), (name, method, response.status_code)
+        assert response.status_code in ((401, 405) if api else (403, 404, 405)), (name, method, response.status_code)
+        if api:
+            response = getattr(client, method)(
+                url, content_type="application/json", headers={"Authorization": f"Bearer {stranger_token}"}
+            )
+            assert response.status_code in (404, 405, 422), (name, method, response.status_code)
         checked += 1
     assert checked >= 10
     from intake.models import Submission

@@ -24,7 +24,7 @@ from project import parsing
 from project.csvexport import excel_csv
 from project.types import StaffRequest
 
-from .. import access
+from .. import access, backoffice
 from ..models import AccessLog, FieldEdit, Review
 from . import actions, casework, mirror, services
 
@@ -150,6 +150,7 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         "edit_fields": _edit_fields(submission),
         "correction_fields": intake_services.correction_fields(submission),
         "casework": casework.context(submission),
+        "backoffice": backoffice.copy_context(submission, unmasked=unmasked),
     }
     template = "officer_console/submission.html#detail" if request.htmx else "officer_console/submission.html"
     return render(request, template, context, status=status)
