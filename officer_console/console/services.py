@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
+from forms_catalog import terms as service_terms
 from intake import crypto, events, lifecycle
 from intake import services as intake_services
 from intake.errors import ActionRefused
@@ -134,6 +135,22 @@ def set_id_checked(submission_id: int, user: User, checked: bool) -> Review:
             handler=submission.handled_by or user,
         )
     return review
+
+
+def id_check_required(submission: Submission) -> bool:
+    return service_terms.of(submission.form_version).id_check_required
+
+
+def require_id_check(submission: Submission) -> None:
+    """A guard of `complete` (registered in apps.py): a version marked 신분증 확인 필수 needs the tick first."""
+    if (
+        id_check_required(submission)
+        and not Review.objects.filter(submission=submission, id_checked_at__isnull=False).exists()
+    ):
+        raise StaffActionError(
+            "id_check_required",
+            "이 민원은 신분증 확인이 필수입니다. 신분증을 확인하고 '신분증 확인'에 표시한 뒤 완료해 주세요.",
+        )
 
 
 def _stored(value: Any, sensitive: bool) -> str:
