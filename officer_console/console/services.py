@@ -161,6 +161,26 @@ def _stored(value: Any, sensitive: bool) -> str:
     return value if isinstance(value, str) else ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
+def record_resident_fixes(submission: Submission, changes: Iterable[tuple[str, Any, Any]]) -> list[FieldEdit]:
+    """The values a resident's correction changed, kept like an officer's edits so the check view marks them."""
+    fields = submission.form_version.form.fields_by_key
+    return [
+        FieldEdit.objects.create(
+            submission=submission,
+            field_key=key,
+            field_label=fields[key].label or key,
+            sensitive=fields[key].is_sensitive,
+            before=_stored(before, fields[key].is_sensitive),
+            after=_stored(after, fields[key].is_sensitive),
+            user=None,
+            username="민원인",
+            by_resident=True,
+        )
+        for key, before, after in changes
+        if key in fields
+    ]
+
+
 def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -> list[FieldEdit]:
     """Officer corrections at the counter, each recorded with before/after and who."""
     with transaction.atomic():
