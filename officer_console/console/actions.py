@@ -22,6 +22,8 @@ from .services import StaffActionError
 class ActionForm(forms.Form):
     # The counter's resident-facing screen goes idle after these: the visit is over.
     ends_visit = False
+    # Final moves ask once before acting (a dialog, or a page without JavaScript): the question.
+    confirm = ""
 
     def __init__(self, data: Any, *, submission: Submission, user: User, counter: Counter | None) -> None:
         super().__init__(data)
@@ -60,6 +62,7 @@ class NoShowForm(ActionForm):
 
 class CompleteForm(ActionForm):
     ends_visit = True
+    confirm = "처리 완료할까요?"
 
     def perform(self, data: dict[str, Any]) -> str:
         services.complete(self.submission.pk, self.user)
@@ -68,6 +71,7 @@ class CompleteForm(ActionForm):
 
 class RejectForm(ActionForm):
     ends_visit = True
+    confirm = "반려할까요? 민원인에게 반려 사유가 전달됩니다."
     # Required by the lifecycle, which says so in Korean; blank reaches it.
     reason = forms.CharField(required=False, strip=True)
 
