@@ -11,10 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def filed(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    office, version = factories.attachments_form()
-    return factories.submitted_with_uploads(office, version)
+def filed(filed_with_uploads):
+    return filed_with_uploads
 
 
 def _url(submission, key):
