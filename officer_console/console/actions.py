@@ -71,7 +71,7 @@ class CompleteForm(ActionForm):
 
 class RejectForm(ActionForm):
     ends_visit = True
-    confirm = "반려할까요? 민원인에게 반려 사유가 전달됩니다."
+    confirm = "반려할까요?"
     # Required by the lifecycle, which says so in Korean; blank reaches it.
     reason = forms.CharField(required=False, strip=True)
 
