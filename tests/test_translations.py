@@ -19,9 +19,10 @@ PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 
 
-def _messages(catalog: polib._BaseFile) -> dict[tuple[str, str], object]:
+def _messages(catalog: polib._BaseFile) -> dict[tuple[str, str, str], object]:
+    # With its context: "처리 완료" the button (msgctxt "action") is not "처리 완료" the status.
     return {
-        (e.msgid, e.msgid_plural): (e.msgstr_plural if e.msgid_plural else e.msgstr)
+        (e.msgctxt or "", e.msgid, e.msgid_plural): (e.msgstr_plural if e.msgid_plural else e.msgstr)
         for e in catalog
         if not e.obsolete and "fuzzy" not in e.flags
     }
@@ -42,8 +43,8 @@ def test_every_entry_is_translated_and_none_is_fuzzy():
 def test_the_compiled_catalog_matches_the_po_file():
     po = _messages(polib.pofile(str(PO)))
     mo = _messages(polib.mofile(str(MO)))
-    po.pop(("", ""), None)
-    mo.pop(("", ""), None)
+    po.pop(("", "", ""), None)
+    mo.pop(("", "", ""), None)
     assert mo == po, "django.mo is stale: run `make messages`"
 
 
