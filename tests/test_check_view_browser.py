@@ -161,6 +161,8 @@ def test_attachments_open_in_the_view_for_the_officer_and_never_for_another_offi
     submission = factories.submitted_with_uploads(office, version)
     page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     _open_at_counter(page, stack, office, submission)
+    errors: list[str] = []  # on the check view, from here on
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
 
     viewer = page.locator("[data-viewer]")
     expect(viewer).to_be_hidden()  # nothing opened (and logged) until asked
@@ -180,6 +182,7 @@ def test_attachments_open_in_the_view_for_the_officer_and_never_for_another_offi
     steps.wait_until(page, "document.querySelector('[data-viewer-image]').naturalWidth === 1400")
     src = image.get_attribute("src")
     assert src is not None and src.endswith("/attachment/delegation/?page=2")
+    assert errors == [], errors  # zoom and rotate set the style through the DOM, which the CSP allows
     assert steps.accessibility_problems(page) == []
 
     # Another office's officer, with the very address: refused.
