@@ -11,7 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .schema import Field, FormSchema, Section, choice_label, mask, row_path, row_scope, rows_of, text_in, visible
+from .schema import (
+    ATTACHMENT_TYPES,
+    Field,
+    FormSchema,
+    Section,
+    choice_label,
+    mask,
+    row_path,
+    row_scope,
+    rows_of,
+    text_in,
+    visible,
+)
 
 # Values longer than this take the whole width of a line instead of half.
 WIDE_VALUE_CHARS = 16
@@ -62,6 +74,16 @@ class Layout:
     def signatures(self) -> tuple[Row, ...]:
         """The signature rows, for the 서명 boxes a paper form ends with."""
         return tuple(row for section in self.sections for row in section.rows if row.type == "signature")
+
+    @property
+    def attachments(self) -> tuple[Row, ...]:
+        """The rows holding a stored upload (a file or a seal image), in form order."""
+        return tuple(
+            row
+            for section in self.sections
+            for row in section.rows
+            if row.type in ATTACHMENT_TYPES and isinstance(row.stored, dict) and isinstance(row.stored.get("file"), str)
+        )
 
     def without(self, types: frozenset[str]) -> tuple[LaidSection, ...]:
         """The sections without rows of these field types, leaving out any left empty."""

@@ -1,4 +1,4 @@
-"""A form version's service terms: its legal processing period and its fee.
+"""A form version's service terms: its legal processing period, its fee, whether the ID check is required.
 
 Stored as FormVersion.service_terms (JSON, beside the schema, not in it) and
 read through `parse()`, which gives typed values or Korean problems that say
@@ -9,6 +9,7 @@ how to fix them. Packs carry the same object per version (docs/FORM_PACKS.md).
       "fee": {"basis": "per_copy", "amount": 400, "copies_field": "copies", "source": "…",
               "exemptions": [{"code": "basic_livelihood", "label": "…", "evidence": "…"}]},
       "bring": ["신분증"],
+      "id_check": {"required": true, "source": "인감증명법 시행령 제13조"},
       "department": {"name": "민원여권과", "phone": "02-123-4567"}
     }
 """
@@ -68,11 +69,24 @@ class Department:
 
 
 @dataclass(frozen=True)
+class IdCheck:
+    """신분증 확인 필수: the lifecycle refuses `complete` until an officer has ticked the ID check."""
+
+    required: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class ServiceTerms:
     processing: Processing | None = None
     fee: Fee | None = None
     bring: tuple[str, ...] = ()
     department: Department = field(default_factory=Department)
+    id_check: IdCheck = field(default_factory=IdCheck)
+
+    @property
+    def id_check_required(self) -> bool:
+        return self.id_check.required
 
 
 class TermsError(Exception):
@@ -150,6 +164,17 @@ def _fee(raw: Any, path: str, problems: list[str]) -> Fee | None:
     )
 
 
+def _id_check(raw: Any, path: str, problems: list[str]) -> IdCheck:
+    if raw is None:
+        return IdCheck()
+    if not isinstance(raw, dict) or not isinstance(raw.get("required", False), bool):
+        problems.append(
+            f'{path}.required: 신분증 확인이 필수이면 true, 아니면 false로 적어 주세요 ({{"required": true}}).'
+        )
+        return IdCheck()
+    return IdCheck(raw.get("required", False), _text(raw, "source", path, problems))
+
+
 def check(raw: Any, path: str = "service_terms") -> tuple[ServiceTerms, list[str]]:
     """The terms and every problem found, as "path: Korean message"."""
     problems: list[str] = []
@@ -157,7 +182,7 @@ def check(raw: Any, path: str = "service_terms") -> tuple[ServiceTerms, list[str
         return ServiceTerms(), problems
     if not isinstance(raw, dict):
         return ServiceTerms(), [f"{path}: {{...}} 형식으로 적어 주세요."]
-    unknown = sorted(set(raw) - {"processing", "fee", "bring", "department"})
+    unknown = sorted(set(raw) - {"processing", "fee", "bring", "department", "id_check"})
     if unknown:
         problems.append(f"{path}: 알 수 없는 항목 {', '.join(unknown)}입니다. 철자를 확인해 주세요.")
     bring = raw.get("bring", [])
@@ -173,6 +198,7 @@ def check(raw: Any, path: str = "service_terms") -> tuple[ServiceTerms, list[str
             _text(dept, "name", f"{path}.department", problems, 100),
             _text(dept, "phone", f"{path}.department", problems, 40),
         ),
+        id_check=_id_check(raw.get("id_check"), f"{path}.id_check", problems),
     )
     return terms, problems
 

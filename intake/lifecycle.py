@@ -117,6 +117,19 @@ MOVES: dict[str, Move] = {
 }
 
 
+# Rules on the locked row that the apps building on intake add to a move, in
+# their ready() (intake never imports them): officer_console's "신분증 확인
+# 필수" keeps `complete` until the officer's ID check is recorded.
+EXTRA_GUARDS: dict[str, list[Callable[[Submission], None]]] = {}
+
+
+def add_guard(action: str, guard: Callable[[Submission], None]) -> None:
+    """Run `guard` on the locked row before every `action`; it refuses with ActionRefused."""
+    guards = EXTRA_GUARDS.setdefault(action, [])
+    if guard not in guards:
+        guards.append(guard)
+
+
 def check_inputs(action: str, inputs: Mapping[str, Any]) -> None:
     """Refuse a move missing an input it requires (a reason, the fields to fix…)."""
     for name, (code, message) in MOVES[action].requires.items():
@@ -151,8 +164,8 @@ def lock(submission_id: int, action: str, **inputs: Any) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission_id)
     check_state(submission, action)
     guard = MOVES[action].guard
-    if guard is not None:
-        guard(submission)
+    for rule in ([guard] if guard is not None else []) + EXTRA_GUARDS.get(action, []):
+        rule(submission)
     return submission
 
 

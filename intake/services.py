@@ -33,6 +33,7 @@ from .errors import (
     RatingRefused,
 )
 from .models import Counter, Draft, Office, Rating, Submission, TicketSequence
+from .signals import values_corrected
 
 # The errors live in intake.errors (the lifecycle raises them too); views and
 # tests reach them here, beside the operations that raise them.
@@ -470,7 +471,8 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
         submission = lifecycle.lock(submission_id, "resubmit")
         version = submission.form_version
         asked = set(submission.correction_fields or [])
-        values = {**submission_values(submission), **{k: v for k, v in raw_values.items() if k in asked}}
+        before = submission_values(submission)
+        values = {**before, **{k: v for k, v in raw_values.items() if k in asked}}
         result = form_schema.validate(version.form, values)
         if not result.ok:
             raise InvalidSubmission(result.errors)
@@ -482,6 +484,11 @@ def resubmit_correction(submission_id: int, raw_values: Mapping[str, Any]) -> Su
             to=_back_from_correction(submission),
             note="보완 제출 (corrected): " + ", ".join(sorted(asked)),
         )
+        changes = [
+            (k, before.get(k), result.cleaned.get(k)) for k in sorted(asked) if before.get(k) != result.cleaned.get(k)
+        ]
+        if changes:
+            values_corrected.send(sender=Submission, submission=submission, changes=changes)
     return submission
 
 

@@ -10,3 +10,8 @@ submission_changed = Signal()
 # submission_ids=. Apps that keep personal data about a submission (officers'
 # edits, PDF errors) erase theirs in the same transaction.
 personal_data_purged = Signal()
+
+# Sent inside the resubmit transaction when a resident's fixes change values,
+# with submission= and changes= [(field key, value before, value after)]:
+# officer_console keeps them, so the check view marks what changed.
+values_corrected = Signal()

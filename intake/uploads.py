@@ -9,6 +9,7 @@ import io
 import uuid
 from typing import Any
 
+import pypdfium2 as pdfium
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -91,6 +92,26 @@ def pdf_pages(data: bytes) -> int:
         return max(1, len(PdfReader(io.BytesIO(data)).pages))
     except (PdfReadError, ValueError, OSError):
         raise FieldError(_("PDF 파일을 열 수 없습니다. 파일이 손상되지 않았는지 확인하고 다시 올려 주세요.")) from None
+
+
+def pdf_page_png(data: bytes, index: int, width: int = 1400) -> bytes:
+    """Page `index` (from 0) of a stored PDF as a PNG `width` pixels wide, for screens and the archive.
+
+    Rendered with PDFium (Chromium's PDF engine) on the server: the browser
+    gets a plain image, whatever the PDF holds (scripts, forms, links).
+    """
+    document = pdfium.PdfDocument(data)
+    try:
+        page = document[index]
+        try:
+            bitmap = page.render(scale=width / max(1.0, page.get_width()))
+            out = io.BytesIO()
+            bitmap.to_pil().convert("RGB").save(out, "PNG")
+            return out.getvalue()
+        finally:
+            page.close()
+    finally:
+        document.close()
 
 
 def store(field: Field, upload: UploadedFile) -> dict[str, Any]:

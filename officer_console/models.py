@@ -137,9 +137,11 @@ class Review(models.Model):
 
 
 class FieldEdit(models.Model):
-    """One value an officer changed on a filed submission: before, after, who, when.
+    """One value changed on a filed submission: before, after, who, when.
 
-    Values of sensitive fields are stored encrypted like the submission's own.
+    An officer's edit at the counter, or the resident's fix answering a
+    correction request (`by_resident`, no account). Values of sensitive fields
+    are stored encrypted like the submission's own.
     """
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="field_edits")
@@ -151,11 +153,12 @@ class FieldEdit(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     username = models.CharField(max_length=150)
     at = models.DateTimeField(default=timezone.now)
+    by_resident = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name = "직원 수정 기록 (officer edit)"
-        verbose_name_plural = "직원 수정 기록 (officer edits)"
+        verbose_name = "값 수정 기록 (value change)"
+        verbose_name_plural = "값 수정 기록 (value changes)"
 
     def __str__(self) -> str:
         return f"{self.submission_id}.{self.field_key} by {self.username}"

@@ -115,7 +115,13 @@ def _attachment_relationships(reader: PdfReader) -> dict[str, str]:
 
 
 def check_pdf(
-    content: bytes, data: dict[str, Any], texts: Iterable[str | Expected], *, title: str = "", author: str = ""
+    content: bytes,
+    data: dict[str, Any],
+    texts: Iterable[str | Expected],
+    *,
+    title: str = "",
+    author: str = "",
+    files: Iterable[tuple[str, bytes]] = (),
 ) -> list[str]:
     """Every problem found in an archived PDF; an empty list means it passed."""
     problems: list[str] = []
@@ -152,6 +158,12 @@ def check_pdf(
         if _attachment_relationships(reader).get(ATTACHMENT_NAME) != "/Source":
             problems.append(f"attachment {ATTACHMENT_NAME} is not declared with relationship Source")
 
+    for name, expected in files:
+        # The resident's uploads, byte for byte: the record is complete only with them.
+        embedded = reader.attachments.get(name)
+        if not embedded or embedded[0] != expected:
+            problems.append(f"attached file {name} missing or altered")
+
     absent = _missing(texts, _squash(extract_text(content)))
     if absent:
         problems.append(f"text not extractable: {', '.join(absent[:5])}")
@@ -168,9 +180,8 @@ def check_pdf(
     return problems
 
 
-def assert_valid(
-    content: bytes, data: dict[str, Any], texts: Iterable[str | Expected], *, title: str = "", author: str = ""
-) -> None:
-    problems = check_pdf(content, data, texts, title=title, author=author)
+def assert_valid(content: bytes, data: dict[str, Any], texts: Iterable[str | Expected], **options: Any) -> None:
+    """check_pdf (same options), raising ArchiveCheckError with every problem found."""
+    problems = check_pdf(content, data, texts, **options)
     if problems:
         raise ArchiveCheckError(problems)

@@ -33,3 +33,22 @@ def print_image(data: bytes) -> str:
 def data_url_bytes(value: str) -> bytes:
     _, _, payload = value.partition(",")
     return base64.b64decode(payload)
+
+
+# An attachment page printed on A4 at about 150 dpi: sharp enough to read an ID card or a letter.
+APPENDIX_IMAGE_BOX = (1240, 1754)
+
+
+def appendix_image(data: bytes) -> str:
+    """An uploaded photo or a rendered PDF page as a JPEG data URI for the archive's 첨부 서류 pages.
+
+    The original file is embedded in the PDF as well (exact bytes); this is the
+    copy any viewer shows, so it only needs to read well on paper.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        rgb = image.convert("RGB")
+    rgb.thumbnail(APPENDIX_IMAGE_BOX, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    rgb.save(out, "JPEG", quality=80, optimize=True)
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()

@@ -15,6 +15,7 @@ Where the time goes, measured with bench/pdf_bench.py and cProfile:
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,7 +101,14 @@ def _fonts(font_set: str = "korean") -> tuple[FontConfiguration, CSS]:
     return config, css
 
 
-def render_pdf(html: str, data_for_attachment: dict[str, Any], *, font_set: str = "korean") -> bytes:
+def render_pdf(
+    html: str,
+    data_for_attachment: dict[str, Any],
+    *,
+    font_set: str = "korean",
+    files: Sequence[tuple[str, bytes]] = (),
+) -> bytes:
+    """The archive PDF/A-3b: the data as submission.json, and `files` (the resident's uploads) embedded as filed."""
     config, font_css = _fonts(font_set)
     attachment = Attachment(
         string=json.dumps(data_for_attachment, ensure_ascii=False, indent=2, sort_keys=True),
@@ -108,12 +116,17 @@ def render_pdf(html: str, data_for_attachment: dict[str, Any], *, font_set: str 
         description="민원 신청 원본 데이터 (submission data)",
         relationship="Source",
     )
+    uploads = [
+        # PDF/A-3 allows any file embedded; the type comes from the name's extension.
+        Attachment(string=content, name=name, description="민원인 첨부 서류 원본", relationship="Source")
+        for name, content in files
+    ]
     document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=LocalFetcher()).render(
         stylesheets=[font_css], font_config=config
     )
     pdf: bytes = document.write_pdf(
         pdf_variant=PDF_VARIANT,
-        attachments=[attachment],
+        attachments=[attachment, *uploads],
         custom_metadata=True,
         pdf_tags=True,
         optimize_images=True,

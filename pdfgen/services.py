@@ -12,7 +12,7 @@ from django.utils import timezone
 from forms_catalog import layout
 from forms_catalog import schema as form_schema
 from forms_catalog.schema import Field, FormSchema
-from intake import sealed
+from intake import sealed, uploads
 from intake.models import Submission
 from intake.services import submission_values
 
@@ -98,6 +98,53 @@ def _signature_boxes(laid: layout.Layout, form: FormSchema, values: dict[str, An
     return boxes
 
 
+# More pages than this of one uploaded PDF are embedded but not printed page by page.
+APPENDIX_MAX_PAGES = 30
+
+
+def _safe_name(text: str) -> str:
+    # ASCII only: PDF readers disagree on non-ASCII names of embedded files.
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in text)[-80:]
+
+
+def _appendix(laid: layout.Layout) -> list[dict[str, Any]]:
+    """첨부 서류: every uploaded file (위임장, 신분증 사본, photos) printed as pages, and its bytes to embed.
+
+    A seal image is printed in its own row already, so only files are here.
+    """
+    items = []
+    for row in laid.attachments:
+        if row.type != "file":
+            continue
+        stored = row.stored
+        data = sealed.read(stored["file"])
+        is_pdf = stored.get("content_type") == "application/pdf"
+        count = min(uploads.pdf_pages(data), APPENDIX_MAX_PAGES) if is_pdf else 1
+        pages = [
+            images.appendix_image(uploads.pdf_page_png(data, i, width=images.APPENDIX_IMAGE_BOX[0]) if is_pdf else data)
+            for i in range(count)
+        ]
+        extension = "pdf" if is_pdf else "png" if stored.get("content_type") == "image/png" else "jpg"
+        items.append(
+            {
+                "key": row.key,
+                "label": row.label,
+                "name": stored.get("name", ""),
+                "sha256": stored.get("sha256", ""),
+                "pages": pages,
+                # The original bytes, embedded in the PDF/A-3 under this name (render.render_pdf's files).
+                "embed_name": f"attachment-{_safe_name(row.key)}.{extension}",
+                "data": data,
+            }
+        )
+    return items
+
+
+def embedded_files(context: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The uploads to embed in the archive as files of their own: (name, bytes)."""
+    return [(item["embed_name"], item["data"]) for item in context.get("appendix", [])]
+
+
 def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str, Any]:
     """What is embedded in the PDF as submission.json: the record as filed."""
     template = submission.form_version.template
@@ -147,6 +194,7 @@ def build_context(
         "template": template,
         "sections": _printed_sections(laid),
         "signatures": _signature_boxes(laid, version.form, values),
+        "appendix": _appendix(laid),
         "applicant_name": applicant,
         "processing": {
             "status": submission.get_status_display(),

@@ -65,11 +65,17 @@ def render_and_store(submission_id: int, revision: int) -> str:
     _test_delay()
     try:
         context, data = services.build_context(submission)
-        pdf = render.render_pdf(services.render_html(submission, context), data)
+        files = services.embedded_files(context)
+        pdf = render.render_pdf(services.render_html(submission, context), data, files=files)
         # A file that fails the archive checks is never stored: the render
         # counts as failed, is retried, and shows as 실패 if it keeps failing.
         checks.assert_valid(
-            pdf, data, checks.expected_texts(context), title=context["doc"]["title"], author=context["doc"]["office"]
+            pdf,
+            data,
+            checks.expected_texts(context),
+            title=context["doc"]["title"],
+            author=context["doc"]["office"],
+            files=files,
         )
     except Exception as exc:
         failure = failures.scrubbed(exc, submission)

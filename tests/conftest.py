@@ -82,6 +82,14 @@ def submission(db, office, version):
     return factories.submitted(office, version)
 
 
+@pytest.fixture
+def filed_with_uploads(db, settings, tmp_path):
+    """A submission with an ID copy (PNG) and a two-page 위임장 (PDF), of an office of its own."""
+    settings.MEDIA_ROOT = tmp_path
+    office, version = factories.attachments_form()
+    return factories.submitted_with_uploads(office, version)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_stray_postgres_sessions(django_db_setup, django_db_blocker):
     """Channels runs ORM calls in worker threads whose connections outlive the

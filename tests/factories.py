@@ -2,8 +2,10 @@
 
 import copy
 import datetime
+import io
 import uuid
 import zoneinfo
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,6 +14,8 @@ from forms_catalog.models import FormTemplate, FormVersion
 from intake import services as intake_services
 from intake.models import Counter, Office, Submission
 from officer_console.models import Membership
+
+DEMO_PACK = Path(__file__).resolve().parent.parent / "forms_catalog" / "packs" / "demo.json"
 
 SIGNATURE = (
     "data:image/png;base64,"
@@ -195,3 +199,77 @@ KST = zoneinfo.ZoneInfo("Asia/Seoul")
 def at(day: str, hour: int) -> datetime.datetime:
     """A Seoul wall-clock time, e.g. at("2026-01-05", 9)."""
     return datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=KST)
+
+
+# The 인감증명서 of the demo pack, filed by the applicant in person: a one-page form.
+SEAL_VALUES: dict[str, Any] = {
+    "applicant_type": "self",
+    "applicant_name": "홍길동",
+    "applicant_rrn": RRN,
+    "applicant_address": "서울특별시 서초구 남부순환로 2584, 101호",
+    "applicant_phone": "010-1234-5678",
+    "seal_use": "general",
+    "copies": "1",
+    "usage_detail": "은행 제출용",
+    "privacy_consent": "agree",
+    "applicant_signature": SIGNATURE,
+}
+
+
+def demo_form(code: str, slug: str = "seocho-gu") -> tuple[Office, FormVersion]:
+    """A form of the shipped demo pack, published and offered by an office of its own."""
+    from forms_catalog import packs
+
+    if not FormTemplate.objects.filter(code=code).exists():
+        packs.import_pack(packs.load_pack_file(DEMO_PACK))
+    template = FormTemplate.objects.get(code=code)
+    version = template.published_version()
+    assert version is not None
+    return office(slug, forms=[version]), version
+
+
+def png(color: str = "red", size: tuple[int, int] = (60, 40)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def pdf(pages: int = 2) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def attachments_form(slug: str = "seocho-gu") -> tuple[Office, FormVersion]:
+    """The test form with two uploads, an ID copy (image) and a 위임장 (PDF), offered by an office of its own."""
+    schema = copy.deepcopy(SCHEMA)
+    schema["sections"][0]["fields"] += [
+        {"key": "id_copy", "type": "file", "label": "신분증 사본"},
+        {"key": "delegation", "type": "file", "label": "위임장"},
+    ]
+    version = form_version("with-attachments", schema=schema)
+    return office(slug, forms=[version]), version
+
+
+def submitted_with_uploads(o: Office, version: FormVersion) -> Submission:
+    """A submission carrying an ID copy (PNG) and a two-page 위임장 (PDF), stored sealed as uploads are."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forms_catalog import schema as form_schema
+    from intake import uploads
+
+    fields = version.form.fields_by_key
+    values = {
+        **VALID_VALUES,
+        "id_copy": uploads.store(fields["id_copy"], SimpleUploadedFile("신분증.png", png())),
+        "delegation": uploads.store(fields["delegation"], SimpleUploadedFile("위임장.pdf", pdf(2))),
+    }
+    assert form_schema.validate(version.form, values).ok
+    return submitted(o, version, values)

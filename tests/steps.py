@@ -1,6 +1,9 @@
 """What residents and officers do in their browsers, as steps for browser tests."""
 
+import io
+import os
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -111,3 +114,17 @@ def choose_display(page: Page, *, language: str = "", contrast: bool = False, te
             page.locator("[data-preferences] summary").click()
         page.locator(f'[data-preferences] button[name="text_size"][value="{text_size}"]').click()
         expect(page.locator("html")).to_have_class(re.compile(f"text-{text_size}"))
+
+
+def docs_screenshot(page: Page, path: Path, *, full_page: bool = True) -> None:
+    """With UPDATE_DOCS_SCREENSHOTS=1, save the page for the docs as a 64-colour PNG (small in git)."""
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS") != "1":
+        return
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = page.screenshot(full_page=full_page)
+    with Image.open(io.BytesIO(raw)) as image:
+        # 64 colours are plenty for a form on a white page and keep the docs small.
+        small = image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+        small.save(path, optimize=True)

@@ -37,7 +37,7 @@ def test_the_fee_is_fixed_at_submission_per_copy(called):
 
 def test_completing_waits_for_the_fee_then_records_it_paid(client, called, officer):
     client.force_login(officer)
-    page = _act(client, called, "complete").content.decode()
+    page = _act(client, called, "complete", confirmed="1").content.decode()
     assert "수수료 800원의 수납 또는 감면을 먼저 기록해 주세요" in page
     assert Submission.objects.get(pk=called.pk).status == "called"
     assert "data-fee-form" in page and 'data-fee-due="800"' in page
@@ -47,7 +47,7 @@ def test_completing_waits_for_the_fee_then_records_it_paid(client, called, offic
     _act(client, called, "fee", outcome="paid", method="card")
     record = FeeRecord.objects.get(submission=called)
     assert (record.outcome, record.method, record.amount, record.recorded_by) == ("paid", "card", 800, officer)
-    _act(client, called, "complete")
+    _act(client, called, "complete", confirmed="1")
     assert Submission.objects.get(pk=called.pk).status == "completed"
 
 
@@ -86,7 +86,7 @@ def test_processing_keeps_a_minwon_open_across_days_in_the_open_view(client, clo
     # The officer completes it from the check view once the fee is settled.
     client.force_login(officer)
     _act(client, called, "fee", outcome="paid", method="cash")
-    _act(client, called, "complete")
+    _act(client, called, "complete", confirmed="1")
     assert Submission.objects.get(pk=called.pk).status == "completed"
     assert f'data-id="{called.pk}"' not in client.get(open_url).content.decode()
 

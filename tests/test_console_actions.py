@@ -56,7 +56,7 @@ def test_a_transfer_to_a_colleague_moves_the_handler(client, officer, office, su
 
 def test_reject_without_a_reason_keeps_the_submission_open(client, officer, submission):
     client.force_login(officer)
-    response = _post(client, submission, "reject", {"reason": "   "})
+    response = _post(client, submission, "reject", {"reason": "   ", "confirmed": "1"})
     assert "반려 사유를 입력해 주세요" in response.text
     submission.refresh_from_db()
     assert submission.status == "submitted"

@@ -146,8 +146,10 @@ def test_call_correction_and_completion_across_phone_console_mirror_and_lobby(br
     expect(mirror.locator("[data-prompt]")).to_contain_text("서명해 주세요")
 
     # Correction round trip: the phone shows what to fix; the console sees it come back.
+    # The field to fix is ticked on its row of the form.
+    console.locator('tr[data-row="address"] th').click()
+    expect(console.locator('input[data-pick="address"]')).to_be_checked()
     form = console.locator("[data-correction-form]")
-    form.locator("input[value=address]").check()
     form.locator("#correction-message").fill("호수까지 적어 주세요")
     form.locator("[data-action=correction]").click()
     expect(console.locator("[data-status]")).to_have_attribute("data-status", "correction")
@@ -172,6 +174,7 @@ def test_call_correction_and_completion_across_phone_console_mirror_and_lobby(br
     console.locator("[data-id-check]").check()
     expect(console.locator("[data-id-checked-by]")).to_be_visible()
     console.locator("[data-action=complete]").click()
+    console.locator("#confirm-complete [data-confirm-yes]").click()
     expect(console.locator("[data-status]")).to_have_attribute("data-status", "completed")
     expect(phone.locator("[data-status]")).to_have_attribute("data-status", "completed")
     expect(mirror.locator("#mirror-screen")).to_have_attribute("data-state", "idle")
@@ -204,6 +207,7 @@ def test_two_officers_on_one_submission_the_loser_sees_it_without_reload(browser
     assert _kept(lee)
 
     kim.locator("[data-action=complete]").click()
+    kim.locator("#confirm-complete [data-confirm-yes]").click()
     expect(lee.locator("[data-status]")).to_have_attribute("data-status", "completed")
     assert _kept(lee)
 

@@ -46,7 +46,8 @@ def test_detail_masks_rrn_and_logs_the_view(client, officer, submission):
 def test_officer_calls_and_completes_through_the_page(client, officer, submission):
     client.force_login(officer)
     for action in ("call", "complete"):
-        response = client.post(reverse("officer_console:submission_action", args=[submission.pk, action]))
+        url = reverse("officer_console:submission_action", args=[submission.pk, action])
+        response = client.post(url, {"confirmed": "1"})
         assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == "completed" and submission.paper_sheets_saved == 2
@@ -54,7 +55,8 @@ def test_officer_calls_and_completes_through_the_page(client, officer, submissio
 
 def test_conflicting_action_shows_a_korean_message(client, officer, submission):
     client.force_login(officer)
-    response = client.post(reverse("officer_console:submission_action", args=[submission.pk, "complete"]), follow=True)
+    url = reverse("officer_console:submission_action", args=[submission.pk, "complete"])
+    response = client.post(url, {"confirmed": "1"}, follow=True)
     assert "처리할 수 없습니다" in response.text
 
 

@@ -58,6 +58,7 @@ def test_qr_to_phone_to_live_console_to_archived_pdf(browser, stack):
     expect(console.locator("[data-field=rrn]")).to_have_text("900101-1******")
     console.get_by_role("button", name=re.compile("호출")).click()
     console.get_by_role("button", name=re.compile("처리 완료")).click()
+    console.get_by_role("dialog").get_by_role("button", name=re.compile("처리 완료")).click()  # confirmed
     expect(console.locator("[data-status]")).to_have_attribute("data-status", "completed")
     submission.refresh_from_db()
     assert submission.paper_sheets_saved == version.paper_sheets

@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from forms_catalog.schema import field_of
 from intake import uploads
@@ -124,15 +123,6 @@ def test_manager_scope(db, office, other_office):
     assert set(access.manager_offices(manager)) == {office, other_office}
 
 
-def _pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_paper_sheets_for_counts_attachment_pages(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     schema = {
@@ -149,7 +139,7 @@ def test_paper_sheets_for_counts_attachment_pages(db, settings, tmp_path):
         ]
     }
     version = factories.form_version("with-files", paper_sheets=3, schema=schema)
-    pdf_meta = uploads.store(field_of({"type": "file"}), SimpleUploadedFile("a.pdf", _pdf(4)))
+    pdf_meta = uploads.store(field_of({"type": "file"}), SimpleUploadedFile("a.pdf", factories.pdf(4)))
     assert pdf_meta["pages"] == 4
     photo = io.BytesIO()
     from PIL import Image

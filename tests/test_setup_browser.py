@@ -7,7 +7,6 @@ UPDATE_DOCS_SCREENSHOTS=1 the test also refreshes the guide's screenshots.
 
 import io
 import json
-import os
 import re
 from pathlib import Path
 
@@ -32,16 +31,7 @@ SMALL_FORM = "간편 증명 발급 신청서"
 
 
 def _screenshot(page: Page, name: str) -> None:
-    if os.environ.get("UPDATE_DOCS_SCREENSHOTS") != "1":
-        return
-    from PIL import Image
-
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    raw = page.screenshot(full_page=True)
-    with Image.open(io.BytesIO(raw)) as image:
-        # 64 colours are plenty for a form on a white page and keep the guide small.
-        small = image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
-        small.save(DOCS_IMG / f"{name}.png", optimize=True)
+    steps.docs_screenshot(page, DOCS_IMG / f"{name}.png")
 
 
 def _files(tmp_path: Path) -> dict[str, Path]:

@@ -19,8 +19,9 @@ PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 
 
-def _messages(catalog: polib._BaseFile) -> dict[tuple[str, str], object]:
-    # With the context: "보통" the text size and "보통" the rating are two entries.
+def _messages(catalog: polib._BaseFile) -> dict[tuple[str, str, str], object]:
+    # With its context: "처리 완료" the button (msgctxt "action") is not "처리 완료" the status,
+    # and "보통" the text size is not "보통" the rating.
     return {
         (e.msgctxt or "", e.msgid, e.msgid_plural): (e.msgstr_plural if e.msgid_plural else e.msgstr)
         for e in catalog

@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from forms_catalog import schema as form_schema
 from intake import services as intake_services
@@ -23,6 +25,8 @@ from .services import StaffActionError
 class ActionForm(forms.Form):
     # The counter's resident-facing screen goes idle after these: the visit is over.
     ends_visit = False
+    # Final moves ask once before acting (a dialog, or a page without JavaScript): the question.
+    confirm: "str | Promise" = ""
 
     def __init__(self, data: Any, *, submission: Submission, user: User, counter: Counter | None) -> None:
         super().__init__(data)
@@ -61,6 +65,7 @@ class NoShowForm(ActionForm):
 
 class CompleteForm(ActionForm):
     ends_visit = True
+    confirm = gettext_lazy("처리 완료할까요?")
 
     def perform(self, data: dict[str, Any]) -> str:
         services.complete(self.submission.pk, self.user)
@@ -69,6 +74,7 @@ class CompleteForm(ActionForm):
 
 class RejectForm(ActionForm):
     ends_visit = True
+    confirm = gettext_lazy("반려할까요?")
     # Required by the lifecycle, which says so in Korean; blank reaches it.
     reason = forms.CharField(required=False, strip=True)
 

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
+from forms_catalog import terms as service_terms
 from intake import crypto, events, lifecycle
 from intake import services as intake_services
 from intake.errors import ActionRefused
@@ -136,12 +137,48 @@ def set_id_checked(submission_id: int, user: User, checked: bool) -> Review:
     return review
 
 
+def id_check_required(submission: Submission) -> bool:
+    return service_terms.of(submission.form_version).id_check_required
+
+
+def require_id_check(submission: Submission) -> None:
+    """A guard of `complete` (registered in apps.py): a version marked 신분증 확인 필수 needs the tick first."""
+    if (
+        id_check_required(submission)
+        and not Review.objects.filter(submission=submission, id_checked_at__isnull=False).exists()
+    ):
+        raise StaffActionError(
+            "id_check_required",
+            "이 민원은 신분증 확인이 필수입니다. 신분증을 확인하고 '신분증 확인'에 표시한 뒤 완료해 주세요.",
+        )
+
+
 def _stored(value: Any, sensitive: bool) -> str:
     if value is None:
         return ""
     if sensitive:
         return crypto.encrypt_json({"v": value})
     return value if isinstance(value, str) else ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def record_resident_fixes(submission: Submission, changes: Iterable[tuple[str, Any, Any]]) -> list[FieldEdit]:
+    """The values a resident's correction changed, kept like an officer's edits so the check view marks them."""
+    fields = submission.form_version.form.fields_by_key
+    return [
+        FieldEdit.objects.create(
+            submission=submission,
+            field_key=key,
+            field_label=fields[key].label or key,
+            sensitive=fields[key].is_sensitive,
+            before=_stored(before, fields[key].is_sensitive),
+            after=_stored(after, fields[key].is_sensitive),
+            user=None,
+            username="민원인",
+            by_resident=True,
+        )
+        for key, before, after in changes
+        if key in fields
+    ]
 
 
 def edit_fields(submission_id: int, user: User, raw_values: Mapping[str, Any]) -> list[FieldEdit]:

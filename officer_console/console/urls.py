@@ -34,5 +34,6 @@ urlpatterns = [
     path("submission/<int:pk>/unmask/", views.unmask, name="unmask"),
     path("submission/<int:pk>/mirror/", views.mirror_control, name="mirror_control"),
     path("submission/<int:pk>/pdf/", views.submission_pdf, name="submission_pdf"),
+    path("submission/<int:pk>/attachment/<str:key>/", views.attachment, name="attachment"),
     path("submission/<int:pk>/<str:action>/", views.submission_action, name="submission_action"),
 ]

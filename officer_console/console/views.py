@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
@@ -26,7 +27,7 @@ from project.types import StaffRequest
 
 from .. import access, backoffice
 from ..models import AccessLog, FieldEdit, Review
-from . import actions, casework, mirror, services
+from . import actions, casework, checkview, mirror, services
 
 
 def _client_ip(request: StaffRequest) -> str | None:
@@ -133,9 +134,13 @@ def submission_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool, status: int = 200) -> HttpResponse:
     office = submission.office
     review = Review.objects.filter(submission=submission).select_related("id_checked_by").first()
+    shown = _shown_fields(submission)
+    correction_fields = intake_services.correction_fields(submission)
+    sections = mirror.display_sections(submission, unmasked=unmasked)
+    on_rows = {row.key for section in sections for row in section.rows}
     context = {
         "submission": submission,
-        "sections": mirror.display_sections(submission, unmasked=unmasked),
+        "sections": sections,
         "unmasked": unmasked,
         "archive": ArchivedDocument.objects.filter(submission=submission).first(),
         "office": office,
@@ -143,12 +148,19 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
         "counters": office.counters.all(),
         "colleagues": access.colleagues(office).exclude(pk=request.user.pk).order_by("username"),
         "review": review,
-        "edits": FieldEdit.objects.filter(submission=submission),
+        "edits": FieldEdit.objects.filter(submission=submission, by_resident=False),
         "history": submission.events.select_related("actor").all(),
         "prompts": mirror.PROMPTS,
-        "input_fields": _shown_fields(submission),
+        "input_fields": shown,
+        # The fields a correction may ask for: ticked on the form's own rows, the rest (a row of a list) in the panel.
+        "pickable": {f.key for f in shown},
+        "listed_fields": [f for f in shown if f.key not in on_rows],
         "edit_fields": _edit_fields(submission),
-        "correction_fields": intake_services.correction_fields(submission),
+        "correction_fields": correction_fields,
+        "asked": {f.key for f in correction_fields},
+        "fixes": checkview.resident_fixes(submission, unmasked=unmasked),
+        "attachments": checkview.attachments(submission),
+        "id_check_required": services.id_check_required(submission),
         "casework": casework.context(submission),
         "backoffice": backoffice.copy_context(submission, unmasked=unmasked),
     }
@@ -201,6 +213,18 @@ def submission_action(request: StaffRequest, pk: int, action: str) -> HttpRespon
     if form_class is None:
         raise Http404("Unknown action.")
     counter = _selected_counter(request, submission.office)
+    if form_class.confirm and request.POST.get("confirmed") != "1":
+        # Without JavaScript (no dialog): ask once on a page of its own, the reason kept.
+        return render(
+            request,
+            "officer_console/check/confirm.html",
+            {
+                "submission": submission,
+                "action": action,
+                "question": form_class.confirm,
+                "reason": request.POST.get("reason", ""),
+            },
+        )
     form = form_class(request.POST, submission=submission, user=request.user, counter=counter)
     try:
         done_message = form.run()
@@ -212,6 +236,36 @@ def submission_action(request: StaffRequest, pk: int, action: str) -> HttpRespon
         if counter is not None and form.ends_visit:
             services.update_mirror(counter, show=True, submission=None)
     return redirect("officer_console:submission", pk=submission.pk)
+
+
+@login_required
+@require_GET
+@never_cache
+def attachment(request: StaffRequest, pk: int, key: str) -> HttpResponse:
+    """An uploaded 위임장, ID copy or photo, shown inline; a PDF page as an image (`?page=n`). Each view is logged."""
+    submission = access.get_submission_for_officer(request, pk)
+    item = checkview.find_attachment(submission, key)
+    page = None
+    if item.is_pdf and request.GET.get("page"):
+        page = parsing.integer(request.GET["page"], minimum=1, maximum=item.pages)
+        if page is None:
+            raise Http404("No such page.")
+    try:
+        body, content_type = checkview.attachment_content(item, page)
+    except DecryptionError:
+        return HttpResponse("첨부 파일을 열 수 없습니다(변조 또는 키 없음). 관리자에게 알려 주세요.", status=500)
+    where = f" {page}쪽" if page else ""
+    services.log_access(
+        user=request.user,
+        ip=_client_ip(request),
+        action=AccessLog.Action.VIEW,
+        submission=submission,
+        reason=f"첨부 열람 (attachment): {item.label}{where}",
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -59,4 +59,8 @@ def clean_attachment(field: Field, raw: Any) -> Cleaned:
         raise FieldError(_("파일이 너무 큽니다. %(mb)sMB 이하로 다시 올려 주세요.") % {"mb": f"{max_mb:g}"})
     cleaned = {k: raw[k] for k in ("file", "name", "content_type", "size", "sha256") if k in raw}
     cleaned["name"] = plain_text(cleaned.get("name", ""))[-100:]
+    # A PDF's pages, counted at upload: the paper saved and the check view's page viewer read them.
+    pages = raw.get("pages")
+    if isinstance(pages, int) and not isinstance(pages, bool) and 1 <= pages <= 10_000:
+        cleaned["pages"] = pages
     return Cleaned(cleaned)

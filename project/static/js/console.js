@@ -42,13 +42,15 @@
   document.addEventListener("keydown", (e) => {
     // A held key must not fire an action twice (complete, call next...).
     if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+    // A confirmation dialog is open: its keys are Enter and Esc only.
+    if (document.querySelector("dialog[open]")) return;
     const t = e.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     const key = e.key.toLowerCase();
     const target = document.querySelector(`[data-shortcut="${CSS.escape(key)}"]`);
     if (target) {
       e.preventDefault();
-      if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) target.focus(); else target.click();
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && target.type !== "checkbox") target.focus(); else target.click();
       return;
     }
     if (/^[1-9]$/.test(key)) {
