@@ -92,7 +92,12 @@ def send_alert(submission_id: int, stage: str) -> str:
     with transaction.atomic():
         # No select_related: PostgreSQL refuses FOR UPDATE across a nullable join.
         submission = Submission.objects.select_for_update().get(pk=submission_id)
-        if not submission.alert_phone or stage in submission.alerts_sent or len(submission.alerts_sent) >= MAX_ALERTS:
+        if (
+            not submission.alert_phone
+            or submission.ticket_number is None
+            or stage in submission.alerts_sent
+            or len(submission.alerts_sent) >= MAX_ALERTS
+        ):
             return "skipped"
         submission.alerts_sent = [*submission.alerts_sent, stage]
         submission.save(update_fields=["alerts_sent"])

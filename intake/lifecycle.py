@@ -51,7 +51,13 @@ class Move:
 
 
 MOVES: dict[str, Move] = {
-    "submit": Move(RESIDENT, frozenset({NEW}), (S.SUBMITTED,), label="제출 (submit)"),
+    # A 대리인's filing waits for the 위임자's signature before it takes a ticket.
+    "submit": Move(RESIDENT, frozenset({NEW}), (S.SUBMITTED, S.AWAITING_COSIGN), label="제출 (submit)"),
+    # The 위임자, on their own phone (intake/delegations.py); the ticket is taken now.
+    "cosign": Move(RESIDENT, frozenset({S.AWAITING_COSIGN}), (S.SUBMITTED,), label="위임자 서명 (principal co-signs)"),
+    "refuse": Move(RESIDENT, frozenset({S.AWAITING_COSIGN}), (S.REVOKED,), label="위임 거절 (principal refuses)"),
+    # Until the officer finishes, like 취하.
+    "revoke": Move(RESIDENT, WITHDRAWABLE, (S.REVOKED,), label="위임 철회 (principal revokes)"),
     # Calling one already called is a recall, and only by choice: two officers
     # pressing "call" on the same ticket must not both think it is theirs.
     "call": Move(STAFF, frozenset({S.SUBMITTED, S.CORRECTION, S.NO_SHOW}), (S.CALLED,), label="호출 (call)"),
@@ -105,8 +111,14 @@ MOVES: dict[str, Move] = {
         label="수수료 수납·감면 (fee paid or waived)",
     ),
     "withdraw": Move(RESIDENT, WITHDRAWABLE, (S.WITHDRAWN,), label="취하 (withdraw)"),
-    # The day-close job: a ticket never called by the office's closing ends that day.
-    "expire": Move(SYSTEM, frozenset({S.SUBMITTED}), (S.EXPIRED,), label="미호출 마감 (day close)"),
+    # The day-close job: a ticket never called by the office's closing ends that day;
+    # the delegation job: a 위임 the 위임자 did not sign in time (intake/delegations.py).
+    "expire": Move(
+        SYSTEM,
+        frozenset({S.SUBMITTED, S.AWAITING_COSIGN}),
+        (S.EXPIRED,),
+        label="미호출·미서명 마감 (day close, unsigned 위임)",
+    ),
 }
 
 

@@ -172,7 +172,10 @@ class Submission(models.Model):
         NO_SHOW = "no_show", "부재 (no-show)"
         WITHDRAWN = "withdrawn", "취하 (withdrawn)"
         PROCESSING = "processing", "처리중 (processing)"
-        EXPIRED = "expired", "미호출 마감 (closed uncalled)"
+        EXPIRED = "expired", "미호출·미서명 마감 (closed uncalled or unsigned)"
+        # Filed by a 대리인: joins the queue once the 위임자 co-signs (intake/delegations.py).
+        AWAITING_COSIGN = "awaiting_cosign", "위임자 서명 대기 (awaiting the principal's signature)"
+        REVOKED = "revoked", "위임 거절·철회 (delegation refused or revoked)"
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION, Status.PROCESSING)
     # What the counter's live queue, the lobby and "n ahead" show, on the ticket's own service day.
@@ -194,7 +197,8 @@ class Submission(models.Model):
     # Bumped on every change; consoles drop any event older than what they hold.
     revision = models.PositiveIntegerField(default=1)
     service_date = models.DateField(db_index=True)
-    ticket_number = models.PositiveIntegerField("번호표 (ticket)")
+    # None while the 위임자's signature is awaited: the ticket is taken when they sign.
+    ticket_number = models.PositiveIntegerField("번호표 (ticket)", null=True, blank=True)
 
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     called_at = models.DateTimeField(null=True, blank=True)
@@ -313,3 +317,4 @@ class TicketSequence(models.Model):
 from .day_models import ClockPause as ClockPause  # noqa: E402
 from .day_models import FeeRecord as FeeRecord  # noqa: E402
 from .day_models import JobRun as JobRun  # noqa: E402
+from .delegation_models import Delegation as Delegation  # noqa: E402

@@ -10,7 +10,11 @@ from .models import Counter
 
 
 def counter_url(request: HttpRequest | None, counter: Counter) -> str:
-    path = reverse("intake:counter_entry", args=[counter.qr_token])
+    return absolute_url(request, reverse("intake:counter_entry", args=[counter.qr_token]))
+
+
+def absolute_url(request: HttpRequest | None, path: str) -> str:
+    """A path as the full address a phone's camera opens (PUBLIC_BASE_URL behind a proxy)."""
     if settings.PUBLIC_BASE_URL:
         return settings.PUBLIC_BASE_URL + path
     if request is None:

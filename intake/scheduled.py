@@ -1,9 +1,9 @@
-"""intake's periodic jobs: the day close of each office, and the retention purge."""
+"""intake's periodic jobs: the day close of each office, the retention purge, lapsed 위임."""
 
 import datetime
 from collections.abc import Callable, Iterator
 
-from . import dayclose, jobs, retention
+from . import dayclose, delegations, jobs, retention
 from .models import Office
 
 
@@ -25,8 +25,15 @@ def _retention(now: datetime.datetime) -> Iterator[jobs.DueRun]:
     yield jobs.DueRun("retention_purge", jobs.daily_at("retention_purge", now), run)
 
 
+def _delegations(now: datetime.datetime) -> Iterator[jobs.DueRun]:
+    # Hourly: a 위임 lapses within the hour after its expiry.
+    due = now.replace(minute=0, second=0, microsecond=0)
+    yield jobs.DueRun("delegation_expiry", due, lambda: {"expired": delegations.expire_due(now)})
+
+
 def register() -> None:
     jobs.register(
         jobs.Job("day_close", _day_closes, "미호출 번호표 마감, 기관의 닫는 시각마다 (each office's closing)")
     )
+    jobs.register(jobs.Job("delegation_expiry", _delegations, "서명 기한 지난 위임 마감 (unsigned 위임 lapse), hourly"))
     jobs.register(jobs.Job("retention_purge", _retention, "보존기간 지난 개인정보 삭제 (retention purge), daily"))

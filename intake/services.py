@@ -30,7 +30,7 @@ from .errors import (
     NotAwaitingCorrection,
     PageKeyTaken,
 )
-from .models import Counter, Draft, Office, Submission, TicketSequence
+from .models import Counter, Delegation, Draft, Office, Submission, TicketSequence
 
 # The errors live in intake.errors (the lifecycle raises them too); views and
 # tests reach them here, beside the operations that raise them.
@@ -360,6 +360,8 @@ def submit(
     plain, secret = split_sensitive(version, result.cleaned)
     now = timezone.now()
     fresh_draft = draft is not None and draft.pk is None
+    # A 대리인's filing waits for the 위임자's signature; its ticket is taken then.
+    cosign = form_schema.delegation_method(version.form, result.cleaned) == "cosign"
     try:
         with transaction.atomic():
             day = service_date(now)
@@ -371,10 +373,12 @@ def submit(
                 data=plain,
                 sensitive_data=secret,
                 service_date=day,
-                ticket_number=allocate_ticket(form.office, day),
+                ticket_number=None if cosign else allocate_ticket(form.office, day),
                 submitted_at=now,
             )
-            lifecycle.transition(submission, "submit", at=now)
+            lifecycle.transition(submission, "submit", at=now, to=Submission.Status.AWAITING_COSIGN if cosign else None)
+            if cosign:
+                Delegation.objects.create(submission=submission, created_at=now)
             if draft is not None:
                 _close_draft(draft, submission)
     except IntegrityError:

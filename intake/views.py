@@ -14,7 +14,7 @@ from project import parsing
 from project.types import HtmxHttpRequest
 
 from . import alerts, preferences, qr, resident, services
-from .models import Counter, Office, Submission
+from .models import Counter, Delegation, Office, Submission
 
 
 @require_GET
@@ -54,6 +54,8 @@ STATUS_LABELS: dict[str, str | Promise] = {
     Submission.Status.WITHDRAWN: gettext_lazy("취하"),
     Submission.Status.PROCESSING: gettext_lazy("처리중"),
     Submission.Status.EXPIRED: gettext_lazy("미호출 마감"),
+    Submission.Status.AWAITING_COSIGN: gettext_lazy("위임자 서명 대기"),
+    Submission.Status.REVOKED: gettext_lazy("위임 거절·철회"),
 }
 
 
@@ -67,6 +69,7 @@ def _ticket_context(submission: Submission) -> dict[str, Any]:
         "office": submission.office,
         "correction_fields": services.correction_fields(submission),
         "can_withdraw": services.can_withdraw(submission),
+        "delegation": Delegation.objects.filter(submission=submission).first(),
     }
 
 

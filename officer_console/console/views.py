@@ -135,6 +135,7 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
     context = {
         "submission": submission,
         "sections": mirror.display_sections(submission, unmasked=unmasked),
+        "signers": mirror.signature_boxes(submission),
         "unmasked": unmasked,
         "archive": ArchivedDocument.objects.filter(submission=submission).first(),
         "office": office,

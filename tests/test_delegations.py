@@ -1,0 +1,230 @@
+"""The 위임자's co-signature (intake/delegations.py): the wait, the code, the signature, and every way it ends."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from intake import delegations, signers
+from intake.errors import ActionRefused
+from intake.models import Delegation, Submission
+from officer_console.console import services as staff
+
+from . import factories, sms
+
+pytestmark = pytest.mark.django_db
+S = Submission.Status
+PRINCIPAL_PHONE = "010-1234-5678"
+
+
+@pytest.fixture(autouse=True)
+def outbox(settings):
+    settings.NOTIFY_BACKEND = "tests.sms.RecordingBackend"
+    sms.SENT.clear()
+    return sms.SENT
+
+
+@pytest.fixture
+def cosign_version():
+    return factories.form_version("cosign-form", schema=factories.COSIGN_SCHEMA)
+
+
+@pytest.fixture
+def cosign_office(cosign_version):
+    return factories.office(forms=[cosign_version])
+
+
+@pytest.fixture
+def filed(cosign_office, cosign_version):
+    return factories.submitted(cosign_office, cosign_version, factories.PROXY_VALUES)
+
+
+def _stored_letter() -> dict:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from forms_catalog.schema import field_of
+    from intake import uploads
+
+    raw = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(raw, "PNG")
+    field = field_of({"key": "delegation_letter", "type": "file", "label": "종이 위임장"})
+    return uploads.store(field, SimpleUploadedFile("letter.png", raw.getvalue(), content_type="image/png"))
+
+
+def _code(outbox) -> str:
+    return sms.code_in(outbox[-1][1])
+
+
+def _refused(call, *args, **kwargs) -> str:
+    with pytest.raises(ActionRefused) as exc:
+        call(*args, **kwargs)
+    return exc.value.code
+
+
+def _confirmed(submission, outbox) -> str:
+    token = submission.delegation.token
+    delegations.send_code(token, PRINCIPAL_PHONE)
+    return delegations.confirm_code(token, _code(outbox))
+
+
+def test_a_proxys_filing_waits_for_the_principal_without_a_ticket(filed, cosign_office, cosign_version):
+    assert (filed.status, filed.ticket_number) == (S.AWAITING_COSIGN, None)
+    delegation = filed.delegation
+    assert delegation.status == "requested"
+    assert abs(delegation.expires_at - (timezone.now() + datetime.timedelta(days=2))) < datetime.timedelta(minutes=1)
+    # A resident filing for themselves is queued at once, as before.
+    own = factories.submitted(cosign_office, cosign_version, factories.VALID_VALUES)
+    assert own.status == S.SUBMITTED and own.ticket_number == 1
+    assert not Delegation.objects.filter(submission=own).exists()
+
+
+def test_a_scanned_paper_letter_skips_the_wait_and_is_marked_as_such(cosign_office, cosign_version):
+    letter = _stored_letter()
+    submission = factories.submitted(
+        cosign_office, cosign_version, {**factories.PROXY_VALUES, "delegation_letter": letter}
+    )
+    assert submission.status == S.SUBMITTED and submission.ticket_number
+    boxes = signers.signers(submission, factories.PROXY_VALUES | {"delegation_letter": letter})
+    assert [(s.role, s.method) for s in boxes] == [("신청인", "drawn"), ("위임자", "paper"), ("대리인", "drawn")]
+
+
+def test_the_principal_confirms_the_code_and_signs_then_the_filing_is_queued(filed, outbox):
+    token = filed.delegation.token
+    delegations.send_code(token, PRINCIPAL_PHONE)
+    assert outbox[-1][0] == "01012345678" and "위임 확인 인증번호" in outbox[-1][1]
+    stored = Delegation.objects.get(pk=filed.delegation.pk)
+    assert _code(outbox) not in stored.code_hash  # only a hash is kept
+
+    proof = delegations.confirm_code(token, _code(outbox))
+    delegations.sign(token, proof, {"name": "홍길순"}, factories.SIGNATURE)
+
+    filed.refresh_from_db()
+    assert (filed.status, filed.ticket_number) == (S.SUBMITTED, 1)
+    delegation = Delegation.objects.get(submission=filed)
+    assert (delegation.status, delegation.signer_name) == ("signed", "홍길순")
+    assert delegations.confirmed_phone(delegation) == "01012345678"
+    boxes = signers.signers(filed, delegations.services.submission_values(filed))
+    assert [(s.role, s.name, s.method) for s in boxes] == [
+        ("신청인", "김대리", "drawn"),
+        ("위임자", "홍길순", "co-signed"),
+        ("대리인", "김대리", "drawn"),
+    ]
+    assert boxes[1].phone == "0101234****" and boxes[1].image == factories.SIGNATURE
+    # The link is spent: signing again, or with the same code, is refused.
+    assert _refused(delegations.sign, token, proof, {}, factories.SIGNATURE) == "delegation_closed"
+    assert _refused(delegations.confirm_code, token, _code(outbox)) == "delegation_closed"
+
+
+def test_a_code_cannot_be_guessed(filed, outbox):
+    token = filed.delegation.token
+    delegations.send_code(token, PRINCIPAL_PHONE)
+    right = _code(outbox)
+    wrong = "000000" if right != "000000" else "111111"
+    codes = [_refused(delegations.confirm_code, token, wrong) for _ in range(delegations.MAX_ATTEMPTS)]
+    assert codes == ["code_wrong"] * (delegations.MAX_ATTEMPTS - 1) + ["code_locked"]
+    # Locked: even the right code no longer confirms; a new code must be sent.
+    assert _refused(delegations.confirm_code, token, right) == "code_locked"
+    assert Delegation.objects.get(submission=filed).phone_confirmed_at is None
+
+
+def test_codes_expire_and_cannot_be_requested_without_end(filed, outbox):
+    token = filed.delegation.token
+    delegations.send_code(token, PRINCIPAL_PHONE)
+    later = timezone.now() + datetime.timedelta(minutes=delegations.CODE_MINUTES + 1)
+    assert _refused(delegations.confirm_code, token, _code(outbox), now=later) == "code_expired"
+    for _ in range(delegations.MAX_CODES - 1):
+        delegations.send_code(token, PRINCIPAL_PHONE)
+    assert _refused(delegations.send_code, token, PRINCIPAL_PHONE) == "too_many_codes"
+
+
+def test_the_code_goes_only_to_a_mobile_that_is_not_the_proxys(filed):
+    token = filed.delegation.token
+    assert _refused(delegations.send_code, token, "010-5555-6666") == "phone_is_proxys"
+    assert _refused(delegations.send_code, token, "02-123-4567") == "phone_invalid"
+    assert _refused(delegations.sign, token, "", {}, factories.SIGNATURE) == "phone_unconfirmed"
+
+
+def test_a_link_cannot_sign_another_submission(filed, cosign_office, cosign_version, outbox):
+    other = factories.submitted(cosign_office, cosign_version, factories.PROXY_VALUES)
+    delegations.send_code(other.delegation.token, PRINCIPAL_PHONE)
+    others_code = _code(outbox)
+    proof = _confirmed(filed, outbox)
+    # The proof of one 위임 does not sign another, nor does its code confirm another.
+    assert _refused(delegations.sign, other.delegation.token, proof, {}, factories.SIGNATURE) == "phone_unconfirmed"
+    third = factories.submitted(cosign_office, cosign_version, factories.PROXY_VALUES)
+    delegations.send_code(third.delegation.token, PRINCIPAL_PHONE)
+    if others_code != _code(outbox):  # one chance in a million that both got the same code
+        assert _refused(delegations.confirm_code, third.delegation.token, others_code) == "code_wrong"
+    assert _refused(delegations.sign, "no-such-token", proof, {}, factories.SIGNATURE) == "delegation_unknown"
+    other.refresh_from_db()
+    assert other.status == S.AWAITING_COSIGN
+
+
+def test_a_signature_is_required(filed, outbox):
+    proof = _confirmed(filed, outbox)
+    assert _refused(delegations.sign, filed.delegation.token, proof, {}, "") == "signature_required"
+
+
+def test_refusal_ends_the_filing_before_it_takes_a_ticket(filed, outbox):
+    token = filed.delegation.token
+    delegations.refuse(token)
+    filed.refresh_from_db()
+    assert (filed.status, filed.ticket_number) == (S.REVOKED, None)
+    assert Delegation.objects.get(submission=filed).status == "refused"
+    assert _refused(delegations.refuse, token) == "delegation_closed"
+    assert _refused(delegations.send_code, token, PRINCIPAL_PHONE) == "delegation_closed"
+
+
+def test_revocation_until_the_officer_completes(filed, cosign_office, cosign_version, outbox):
+    officer = factories.officer(cosign_office)
+    proof = _confirmed(filed, outbox)
+    delegations.sign(filed.delegation.token, proof, {}, factories.SIGNATURE)
+    staff.call(filed.pk, officer, None)
+    delegations.revoke(filed.delegation.token)
+    filed.refresh_from_db()
+    assert filed.status == S.REVOKED and Delegation.objects.get(submission=filed).status == "revoked"
+
+    # Once the officer has completed, the 위임 can no longer be taken back.
+    done = factories.submitted(cosign_office, cosign_version, factories.PROXY_VALUES)
+    proof = _confirmed(done, outbox)
+    delegations.sign(done.delegation.token, proof, {}, factories.SIGNATURE)
+    staff.call(done.pk, officer, None)
+    staff.complete(done.pk, officer)
+    assert _refused(delegations.revoke, done.delegation.token) == "conflict"
+    assert _refused(delegations.refuse, done.delegation.token) == "delegation_closed"
+    done.refresh_from_db()
+    assert done.status == S.COMPLETED
+
+
+def test_an_unsigned_delegation_expires(filed, outbox):
+    token = filed.delegation.token
+    delegations.send_code(token, PRINCIPAL_PHONE)
+    proof = delegations.confirm_code(token, _code(outbox))
+    after = filed.delegation.expires_at + datetime.timedelta(minutes=1)
+    # Past its expiry and not yet swept: signing is refused all the same.
+    assert _refused(delegations.sign, token, proof, {}, factories.SIGNATURE, now=after) == "delegation_expired"
+    assert delegations.expire_due(filed.delegation.expires_at - datetime.timedelta(minutes=1)) == 0
+    assert delegations.expire_due(after) == 1
+    filed.refresh_from_db()
+    assert filed.status == S.EXPIRED and Delegation.objects.get(submission=filed).status == "expired"
+    assert _refused(delegations.sign, token, proof, {}, factories.SIGNATURE) == "delegation_closed"
+    assert delegations.expire_due(after) == 0
+
+
+def test_the_link_can_be_sent_by_sms_to_the_principal(filed, outbox):
+    masked = delegations.send_link(filed, "https://example.test/d/x/")
+    assert masked == "0101234****"
+    assert outbox[-1][0] == "01012345678" and "https://example.test/d/x/" in outbox[-1][1]
+
+
+def test_each_signature_says_how_it_was_made(cosign_office, cosign_version):
+    from intake import signatures
+
+    typed = signatures.typed_signature("김대리")
+    submission = factories.submitted(cosign_office, cosign_version, {**factories.PROXY_VALUES, "signature": typed})
+    boxes = signers.signers(submission, delegations.services.submission_values(submission))
+    assert [(s.role, s.method) for s in boxes] == [("신청인", "typed"), ("위임자", ""), ("대리인", "typed")]
+    assert boxes[1].method_label.startswith("서명 대기")
