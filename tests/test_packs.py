@@ -22,11 +22,11 @@ def _stored_fields(stored: dict):
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_pack_is_valid_and_ships_the_ten_forms():
+def test_demo_pack_is_valid_and_ships_the_eleven_forms():
     pack = packs.load_pack_file(DEMO_PACK)
     assert packs.validate_pack(pack) == []
     titles = {form["title"] for form in pack["forms"]}
-    assert len(titles) == 10
+    assert len(titles) == 11
     for form in pack["forms"]:
         version = form["versions"][0]
         assert version["paper_sheets"] >= 1
@@ -43,8 +43,8 @@ def test_demo_pack_is_valid_and_ships_the_ten_forms():
 def test_load_demo_is_idempotent_and_gives_every_office_an_officer():
     call_command("load_demo")
     call_command("load_demo")
-    assert FormTemplate.objects.count() == 10
-    assert FormVersion.objects.count() == 10
+    assert FormTemplate.objects.count() == 11
+    assert FormVersion.objects.count() == 11
     ward = Office.objects.get(slug="seocho-gu")
     assert Counter.objects.filter(office=ward).count() == 3
     assert Office.objects.filter(kind="health").count() == 1
@@ -157,7 +157,7 @@ def test_export_import_round_trip_is_equal(db):
     FormVersion.objects.all().delete()
     FormTemplate.objects.all().delete()
     report = packs.import_pack(json.loads(packs.dump_pack(exported)))
-    assert len(report.created_forms) == 10 and len(report.created_versions) == 11
+    assert len(report.created_forms) == 11 and len(report.created_versions) == 12
     again = packs.export_pack(FormTemplate.objects.order_by("code"))
     assert _strip_time(again) == _strip_time(exported)
     statuses = list(FormVersion.objects.filter(template__code="move-in-report").values_list("number", "status"))
@@ -168,7 +168,7 @@ def test_import_is_idempotent():
     pack = packs.load_pack_file(DEMO_PACK)
     assert packs.import_pack(pack).changed
     second = packs.import_pack(pack)
-    assert not second.changed and len(second.unchanged_versions) == 10
+    assert not second.changed and len(second.unchanged_versions) == 11
 
 
 def test_published_only_export_carries_one_version_per_form(db):
