@@ -20,7 +20,9 @@ from .models import Delegation, Submission
 # token -> proof of the confirmed phone, kept in this browser's session only:
 # the link alone (which the proxy holds too) never signs.
 PROOFS = "cosign_proofs"
-SIGNATURE = Field("principal_signature", "signature", label="위임자 서명", required=True)
+SIGNATURE = Field(
+    "principal_signature", "signature", label="위임자 서명", label_en="Principal's signature", required=True
+)
 
 
 def _delegation_or_404(token: str) -> Delegation:
@@ -47,7 +49,8 @@ def _page(request: HtmxHttpRequest, delegation: Delegation, **extra: Any) -> Htt
         "fields": details.fields,
         "values": {**details.values, **extra.pop("values", {})},
         "errors": extra.pop("errors", {}),
-        "warnings": {},
+        # A personal number is never shown back on a link: say it is there and kept when left empty.
+        "warnings": {key: _("대리인이 적은 번호가 있습니다. 비워 두면 그대로 둡니다.") for key in details.filed_secret},
         "signature_field": SIGNATURE,
         "confirmed": bool(_proof(request, delegation.token)) and delegation.phone_confirmed_at is not None,
         "code_sent": bool(delegation.code_expires_at and delegation.code_expires_at > now),

@@ -85,6 +85,7 @@ class Details:
     expires_at: datetime.datetime
     fields: tuple[Field, ...]
     values: dict[str, Any]  # their own fields as filed (personal numbers left out)
+    filed_secret: tuple[str, ...] = ()  # their personal-number fields the proxy filled
 
 
 def details(delegation: Delegation) -> Details:
@@ -101,6 +102,7 @@ def details(delegation: Delegation) -> Details:
         fields=fields,
         # A personal number is typed again, never shown back on a link.
         values={f.key: values.get(f.key) for f in fields if not f.is_sensitive},
+        filed_secret=tuple(f.key for f in fields if f.is_sensitive and not form_schema.is_blank(values.get(f.key))),
     )
 
 

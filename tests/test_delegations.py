@@ -12,16 +12,9 @@ from officer_console.console import services as staff
 
 from . import factories, sms
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms_outbox")]
 S = Submission.Status
 PRINCIPAL_PHONE = "010-1234-5678"
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings):
-    settings.NOTIFY_BACKEND = "tests.sms.RecordingBackend"
-    sms.SENT.clear()
-    return sms.SENT
 
 
 @pytest.fixture
@@ -54,8 +47,8 @@ def _stored_letter() -> dict:
     return uploads.store(field, SimpleUploadedFile("letter.png", raw.getvalue(), content_type="image/png"))
 
 
-def _code(outbox) -> str:
-    return sms.code_in(outbox[-1][1])
+def _code(sms_outbox) -> str:
+    return sms.code_in(sms_outbox[-1][1])
 
 
 def _refused(call, *args, **kwargs) -> str:
@@ -64,10 +57,10 @@ def _refused(call, *args, **kwargs) -> str:
     return exc.value.code
 
 
-def _confirmed(submission, outbox) -> str:
+def _confirmed(submission, sms_outbox) -> str:
     token = submission.delegation.token
     delegations.send_code(token, PRINCIPAL_PHONE)
-    return delegations.confirm_code(token, _code(outbox))
+    return delegations.confirm_code(token, _code(sms_outbox))
 
 
 def test_a_proxys_filing_waits_for_the_principal_without_a_ticket(filed, cosign_office, cosign_version):
@@ -91,14 +84,14 @@ def test_a_scanned_paper_letter_skips_the_wait_and_is_marked_as_such(cosign_offi
     assert [(s.role, s.method) for s in boxes] == [("신청인", "drawn"), ("위임자", "paper"), ("대리인", "drawn")]
 
 
-def test_the_principal_confirms_the_code_and_signs_then_the_filing_is_queued(filed, outbox):
+def test_the_principal_confirms_the_code_and_signs_then_the_filing_is_queued(filed, sms_outbox):
     token = filed.delegation.token
     delegations.send_code(token, PRINCIPAL_PHONE)
-    assert outbox[-1][0] == "01012345678" and "위임 확인 인증번호" in outbox[-1][1]
+    assert sms_outbox[-1][0] == "01012345678" and "위임 확인 인증번호" in sms_outbox[-1][1]
     stored = Delegation.objects.get(pk=filed.delegation.pk)
-    assert _code(outbox) not in stored.code_hash  # only a hash is kept
+    assert _code(sms_outbox) not in stored.code_hash  # only a hash is kept
 
-    proof = delegations.confirm_code(token, _code(outbox))
+    proof = delegations.confirm_code(token, _code(sms_outbox))
     delegations.sign(token, proof, {"name": "홍길순"}, factories.SIGNATURE)
 
     filed.refresh_from_db()
@@ -115,13 +108,13 @@ def test_the_principal_confirms_the_code_and_signs_then_the_filing_is_queued(fil
     assert boxes[1].phone == "0101234****" and boxes[1].image == factories.SIGNATURE
     # The link is spent: signing again, or with the same code, is refused.
     assert _refused(delegations.sign, token, proof, {}, factories.SIGNATURE) == "delegation_closed"
-    assert _refused(delegations.confirm_code, token, _code(outbox)) == "delegation_closed"
+    assert _refused(delegations.confirm_code, token, _code(sms_outbox)) == "delegation_closed"
 
 
-def test_a_code_cannot_be_guessed(filed, outbox):
+def test_a_code_cannot_be_guessed(filed, sms_outbox):
     token = filed.delegation.token
     delegations.send_code(token, PRINCIPAL_PHONE)
-    right = _code(outbox)
+    right = _code(sms_outbox)
     wrong = "000000" if right != "000000" else "111111"
     codes = [_refused(delegations.confirm_code, token, wrong) for _ in range(delegations.MAX_ATTEMPTS)]
     assert codes == ["code_wrong"] * (delegations.MAX_ATTEMPTS - 1) + ["code_locked"]
@@ -130,11 +123,11 @@ def test_a_code_cannot_be_guessed(filed, outbox):
     assert Delegation.objects.get(submission=filed).phone_confirmed_at is None
 
 
-def test_codes_expire_and_cannot_be_requested_without_end(filed, outbox):
+def test_codes_expire_and_cannot_be_requested_without_end(filed, sms_outbox):
     token = filed.delegation.token
     delegations.send_code(token, PRINCIPAL_PHONE)
     later = timezone.now() + datetime.timedelta(minutes=delegations.CODE_MINUTES + 1)
-    assert _refused(delegations.confirm_code, token, _code(outbox), now=later) == "code_expired"
+    assert _refused(delegations.confirm_code, token, _code(sms_outbox), now=later) == "code_expired"
     for _ in range(delegations.MAX_CODES - 1):
         delegations.send_code(token, PRINCIPAL_PHONE)
     assert _refused(delegations.send_code, token, PRINCIPAL_PHONE) == "too_many_codes"
@@ -147,28 +140,28 @@ def test_the_code_goes_only_to_a_mobile_that_is_not_the_proxys(filed):
     assert _refused(delegations.sign, token, "", {}, factories.SIGNATURE) == "phone_unconfirmed"
 
 
-def test_a_link_cannot_sign_another_submission(filed, cosign_office, cosign_version, outbox):
+def test_a_link_cannot_sign_another_submission(filed, cosign_office, cosign_version, sms_outbox):
     other = factories.submitted(cosign_office, cosign_version, factories.PROXY_VALUES)
     delegations.send_code(other.delegation.token, PRINCIPAL_PHONE)
-    others_code = _code(outbox)
-    proof = _confirmed(filed, outbox)
+    others_code = _code(sms_outbox)
+    proof = _confirmed(filed, sms_outbox)
     # The proof of one 위임 does not sign another, nor does its code confirm another.
     assert _refused(delegations.sign, other.delegation.token, proof, {}, factories.SIGNATURE) == "phone_unconfirmed"
     third = factories.submitted(cosign_office, cosign_version, factories.PROXY_VALUES)
     delegations.send_code(third.delegation.token, PRINCIPAL_PHONE)
-    if others_code != _code(outbox):  # one chance in a million that both got the same code
+    if others_code != _code(sms_outbox):  # one chance in a million that both got the same code
         assert _refused(delegations.confirm_code, third.delegation.token, others_code) == "code_wrong"
     assert _refused(delegations.sign, "no-such-token", proof, {}, factories.SIGNATURE) == "delegation_unknown"
     other.refresh_from_db()
     assert other.status == S.AWAITING_COSIGN
 
 
-def test_a_signature_is_required(filed, outbox):
-    proof = _confirmed(filed, outbox)
+def test_a_signature_is_required(filed, sms_outbox):
+    proof = _confirmed(filed, sms_outbox)
     assert _refused(delegations.sign, filed.delegation.token, proof, {}, "") == "signature_required"
 
 
-def test_refusal_ends_the_filing_before_it_takes_a_ticket(filed, outbox):
+def test_refusal_ends_the_filing_before_it_takes_a_ticket(filed, sms_outbox):
     token = filed.delegation.token
     delegations.refuse(token)
     filed.refresh_from_db()
@@ -178,9 +171,9 @@ def test_refusal_ends_the_filing_before_it_takes_a_ticket(filed, outbox):
     assert _refused(delegations.send_code, token, PRINCIPAL_PHONE) == "delegation_closed"
 
 
-def test_revocation_until_the_officer_completes(filed, cosign_office, cosign_version, outbox):
+def test_revocation_until_the_officer_completes(filed, cosign_office, cosign_version, sms_outbox):
     officer = factories.officer(cosign_office)
-    proof = _confirmed(filed, outbox)
+    proof = _confirmed(filed, sms_outbox)
     delegations.sign(filed.delegation.token, proof, {}, factories.SIGNATURE)
     staff.call(filed.pk, officer, None)
     delegations.revoke(filed.delegation.token)
@@ -189,7 +182,7 @@ def test_revocation_until_the_officer_completes(filed, cosign_office, cosign_ver
 
     # Once the officer has completed, the 위임 can no longer be taken back.
     done = factories.submitted(cosign_office, cosign_version, factories.PROXY_VALUES)
-    proof = _confirmed(done, outbox)
+    proof = _confirmed(done, sms_outbox)
     delegations.sign(done.delegation.token, proof, {}, factories.SIGNATURE)
     staff.call(done.pk, officer, None)
     staff.complete(done.pk, officer)
@@ -199,10 +192,10 @@ def test_revocation_until_the_officer_completes(filed, cosign_office, cosign_ver
     assert done.status == S.COMPLETED
 
 
-def test_an_unsigned_delegation_expires(filed, outbox):
+def test_an_unsigned_delegation_expires(filed, sms_outbox):
     token = filed.delegation.token
     delegations.send_code(token, PRINCIPAL_PHONE)
-    proof = delegations.confirm_code(token, _code(outbox))
+    proof = delegations.confirm_code(token, _code(sms_outbox))
     after = filed.delegation.expires_at + datetime.timedelta(minutes=1)
     # Past its expiry and not yet swept: signing is refused all the same.
     assert _refused(delegations.sign, token, proof, {}, factories.SIGNATURE, now=after) == "delegation_expired"
@@ -214,10 +207,10 @@ def test_an_unsigned_delegation_expires(filed, outbox):
     assert delegations.expire_due(after) == 0
 
 
-def test_the_link_can_be_sent_by_sms_to_the_principal(filed, outbox):
+def test_the_link_can_be_sent_by_sms_to_the_principal(filed, sms_outbox):
     masked = delegations.send_link(filed, "https://example.test/d/x/")
     assert masked == "0101234****"
-    assert outbox[-1][0] == "01012345678" and "https://example.test/d/x/" in outbox[-1][1]
+    assert sms_outbox[-1][0] == "01012345678" and "https://example.test/d/x/" in sms_outbox[-1][1]
 
 
 def test_each_signature_says_how_it_was_made(cosign_office, cosign_version):
@@ -228,3 +221,26 @@ def test_each_signature_says_how_it_was_made(cosign_office, cosign_version):
     boxes = signers.signers(submission, delegations.services.submission_values(submission))
     assert [(s.role, s.method) for s in boxes] == [("신청인", "typed"), ("위임자", ""), ("대리인", "typed")]
     assert boxes[1].method_label.startswith("서명 대기")
+
+
+def _demo_form(code: str):
+    from forms_catalog import packs
+    from forms_catalog.schema import parse
+    from officer_console.management.commands.load_demo import DEMO_PACK
+
+    pack = packs.load_pack_file(DEMO_PACK)
+    return parse(next(form for form in pack["forms"] if form["code"] == code)["versions"][-1]["schema"])
+
+
+def test_the_pack_says_per_form_whether_a_signature_suffices():
+    from forms_catalog.schema import delegation_method, validate
+
+    copy_form, seal_form = _demo_form("resident-registration-copy"), _demo_form("seal-certificate")
+    assert delegation_method(copy_form, {"applicant_type": "proxy"}) == "cosign"
+    assert delegation_method(copy_form, {"applicant_type": "self"}) == ""
+    # 인감증명 발급 위임장: the law asks for the 위임자's 인감, so a co-signature never stands in.
+    assert delegation_method(seal_form, {"applicant_type": "proxy"}) == "seal"
+    errors = validate(seal_form, {"applicant_type": "proxy"}).errors
+    assert "principal_seal" in errors
+    # The 위임자 is the 신청인: one set of fields, the 위임장 section asks them no second time.
+    assert not [f for f in seal_form.input_fields if f.semantic.startswith("principal.")]
