@@ -205,8 +205,9 @@ def test_the_principal_cosigns_on_a_second_phone_and_only_then_the_console_sees_
         queued = [c for c in _changes(ws, submission.pk, 10) if c["queue"]]
         assert queued and queued[-1]["status"] == "submitted"
     expect(console.locator(f'#queue tbody tr[data-id="{submission.pk}"]')).to_have_count(1)
-    proxy_phone.reload()
+    # The proxy's phone follows live: its ticket number appears.
     expect(proxy_phone.locator("[data-ticket]")).to_have_text("1")
+    _shot(proxy_phone, "proxy-ticket-after-cosign")
 
     # The officer's check view: who signed, when, and the phone it was confirmed with (masked).
     console.goto(f"{stack}/console/submission/{submission.pk}/")
