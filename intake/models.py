@@ -277,7 +277,7 @@ class Submission(models.Model):
         verbose_name_plural = "민원 신청 (submissions)"
 
     def __str__(self) -> str:
-        return f"{self.reference} ({self.ticket_number}번)"
+        return f"{self.reference} ({self.ticket_number}번)" if self.ticket_number else self.reference
 
     @property
     def is_open(self) -> bool:

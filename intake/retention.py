@@ -30,7 +30,7 @@ from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.schema import ATTACHMENT_TYPES
 
 from . import crypto, sealed
-from .models import Draft, Submission, SubmissionEvent
+from .models import Delegation, Draft, Submission, SubmissionEvent
 from .signals import personal_data_purged
 
 UPLOAD_FOLDER = "uploads"
@@ -91,6 +91,10 @@ def _purge_submission(submission: Submission, now: datetime.datetime) -> None:
         if purged:
             # Reject reasons, correction requests and transfer notes are free text about the resident.
             SubmissionEvent.objects.filter(submission_id=submission.pk).update(note="")
+            # The 위임자's name, confirmed phone and signature go with the form they signed.
+            Delegation.objects.filter(submission_id=submission.pk).update(
+                signer_name="", phone="", signature="", code_hash=""
+            )
             personal_data_purged.send(sender=Submission, submission_ids=[submission.pk])
 
 

@@ -244,3 +244,33 @@ def test_the_pack_says_per_form_whether_a_signature_suffices():
     assert "principal_seal" in errors
     # The 위임자 is the 신청인: one set of fields, the 위임장 section asks them no second time.
     assert not [f for f in seal_form.input_fields if f.semantic.startswith("principal.")]
+
+
+def test_the_retention_purge_takes_the_principals_name_phone_and_signature_too(filed, sms_outbox):
+    from intake import retention
+
+    proof = _confirmed(filed, sms_outbox)
+    delegations.sign(filed.delegation.token, proof, {}, factories.SIGNATURE)
+    retention.purge(timezone.now() + datetime.timedelta(days=366 * 6))
+    purged = Delegation.objects.get(submission=filed)
+    assert (purged.signer_name, purged.phone, purged.signature, purged.code_hash) == ("", "", "", "")
+    assert purged.status == "signed" and purged.signed_at  # the fact and time of the signature stay
+
+
+def test_key_rotation_reencrypts_the_confirmed_phone_and_the_signature(filed, sms_outbox, settings, tmp_path):
+    import base64
+    import os
+
+    from intake import rotation
+
+    settings.MEDIA_ROOT = tmp_path  # rotation also walks the stored files: only this test's
+    old = settings.FIELD_ENCRYPTION_KEYS[0]
+    proof = _confirmed(filed, sms_outbox)
+    delegations.sign(filed.delegation.token, proof, {}, factories.SIGNATURE)
+    new = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    rotation.rotate()
+    settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key retired
+    signed = Delegation.objects.get(submission=filed)
+    assert delegations.confirmed_phone(signed) == "01012345678"
+    assert delegations.signature_image(signed) == factories.SIGNATURE
