@@ -246,8 +246,10 @@ def test_the_pack_says_per_form_whether_a_signature_suffices():
     assert not [f for f in seal_form.input_fields if f.semantic.startswith("principal.")]
 
 
-def test_the_retention_purge_takes_the_principals_name_phone_and_signature_too(filed, sms_outbox):
+def test_the_retention_purge_takes_the_principals_name_phone_and_signature_too(filed, sms_outbox, settings, tmp_path):
     from intake import retention
+
+    settings.MEDIA_ROOT = tmp_path  # the purge sweeps stored uploads: only this test's
 
     proof = _confirmed(filed, sms_outbox)
     delegations.sign(filed.delegation.token, proof, {}, factories.SIGNATURE)
