@@ -48,9 +48,11 @@ def cosign_stack(outbox, transactional_db, tmp_path, settings):
         yield url
 
 
-def _shot(page: Page, name: str) -> None:
+def _shot(page: Page, name: str, *, axe: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if axe:  # the resident's pages: no accessibility violation either
+        assert steps.accessibility_problems(page) == []
 
 
 def _png(tmp_path, name: str) -> str:
@@ -215,7 +217,7 @@ def test_the_principal_cosigns_on_a_second_phone_and_only_then_the_console_sees_
     expect(principal_row.locator("[data-signer-name]")).to_have_text("홍길동")
     expect(principal_row.locator("[data-signer-phone]")).to_have_text("0101234****")
     expect(console.locator('[data-signatures] tr[data-signer="신청인"] [data-signer-name]')).to_have_text("김대리")
-    _shot(console, "officer-check-view-signatures")
+    _shot(console, "officer-check-view-signatures", axe=False)
 
     # The archive: three signature images, each beside its signer's name, and the JSON saying how.
     submission.refresh_from_db()
