@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from forms_catalog.schema import Field
@@ -68,6 +69,7 @@ def _refused(request: HtmxHttpRequest, token: str, exc: ActionRefused) -> HttpRe
 
 
 @require_GET
+@never_cache  # the 위임자's details behind a bearer link: no copy in any cache
 def cosign(request: HtmxHttpRequest, token: str) -> HttpResponse:
     return _page(request, _delegation_or_404(token))
 

@@ -55,6 +55,17 @@ def _shot(page: Page, name: str, *, axe: bool = True) -> None:
         assert steps.accessibility_problems(page) == []
 
 
+def _shot_pdf(content: bytes) -> None:
+    """The archive's pages as images beside the screenshots, to look at."""
+    import pypdfium2
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    document = pypdfium2.PdfDocument(content)
+    for number, page in enumerate(document, start=1):
+        page.render(scale=1.5).to_pil().save(SHOTS / f"archive-page-{number}.png")
+    document.close()
+
+
 def _png(tmp_path, name: str) -> str:
     path = tmp_path / name
     out = io.BytesIO()
@@ -124,7 +135,9 @@ def _archived_pdf(submission, timeout=60.0):
         submission.refresh_from_db()
         doc = ArchivedDocument.objects.filter(submission=submission).first()
         if doc and doc.status == "done" and doc.rendered_revision == submission.revision:
-            return PdfReader(io.BytesIO(storage.read_pdf(doc)))
+            content = storage.read_pdf(doc)
+            _shot_pdf(content)
+            return PdfReader(io.BytesIO(content))
         time.sleep(0.3)
     raise AssertionError("the co-signed filing was not archived")
 

@@ -29,7 +29,7 @@ def _confirm(client: Client, filed: Submission, sms_outbox) -> None:
 
 def test_the_page_shows_what_is_delegated_and_no_personal_number(client, filed):
     page = client.get(_url("cosign", filed))
-    assert page.status_code == 200
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     assert "김대리" in page.text and "주민등록표 등본 교부 신청서" in page.text
     assert factories.RRN not in page.text and "900101" not in page.text
     assert client.get(reverse("intake:cosign", args=["not-a-token"])).status_code == 404
