@@ -60,7 +60,8 @@ def _page(request: HtmxHttpRequest, delegation: Delegation, **extra: Any) -> Htt
         and submission.status in delegations.lifecycle.MOVES["revoke"].sources,
         **extra,
     }
-    return render(request, "intake/cosign.html", context, status=422 if context["errors"] else 200)
+    failed = context["errors"] or context.get("phone_error")
+    return render(request, "intake/cosign.html", context, status=422 if failed else 200)
 
 
 def _refused(request: HtmxHttpRequest, token: str, exc: ActionRefused) -> HttpResponse:
@@ -76,10 +77,14 @@ def cosign(request: HtmxHttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def send_code(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    _delegation_or_404(token)
+    delegation = _delegation_or_404(token)
+    phone = request.POST.get("phone", "")
     try:
-        delegations.send_code(token, request.POST.get("phone", ""))
+        delegations.send_code(token, phone)
     except ActionRefused as exc:
+        if exc.code in ("phone_invalid", "phone_is_proxys"):
+            # Said beside the number, which stays as typed.
+            return _page(request, delegation, phone_error=exc.message, phone_input=phone)
         return _refused(request, token, exc)
     messages.success(request, _("인증번호를 보냈습니다. 문자로 받은 6자리 숫자를 입력해 주세요."))
     return redirect("intake:cosign", token=token)

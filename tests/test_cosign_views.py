@@ -79,3 +79,11 @@ def test_the_proxys_ticket_page_shows_the_qr_code_and_sends_the_link(client, fil
     response = client.post(reverse("intake:cosign_sms", args=[filed.public_token]), follow=True)
     assert "0101234****" in response.text
     assert sms_outbox[-1][0] == "01012345678" and f"/d/{filed.delegation.token}/" in sms_outbox[-1][1]
+
+
+def test_a_bad_number_is_said_beside_it_and_kept_as_typed(client, filed):
+    response = client.post(_url("cosign_code", filed), {"phone": "010-5555-6666"})
+    assert response.status_code == 422
+    assert "대리인의 전화번호입니다" in response.text and 'value="010-5555-6666"' in response.text
+    response = client.post(_url("cosign_code", filed), {"phone": "02-12"})
+    assert response.status_code == 422 and 'value="02-12"' in response.text
