@@ -225,12 +225,21 @@ def test_the_principal_cosigns_on_a_second_phone_and_only_then_the_console_sees_
     _shot(proxy_phone, "proxy-ticket-after-cosign")
 
     # The officer's check view: who signed, when, and the phone it was confirmed with (masked).
+    counter = office.counters.order_by("number").first()
+    console.select_option("#counter-select", str(counter.pk))
+    expect(console.locator(".counter-badge")).to_have_attribute("data-counter", str(counter.number))
     console.goto(f"{stack}/console/submission/{submission.pk}/")
     principal_row = console.locator('[data-signatures] tr[data-signer="위임자"]')
     expect(principal_row.locator("[data-signer-name]")).to_have_text("홍길동")
     expect(principal_row.locator("[data-signer-phone]")).to_have_text("0101234****")
     expect(console.locator('[data-signatures] tr[data-signer="신청인"] [data-signer-name]')).to_have_text("김대리")
     _shot(console, "officer-check-view-signatures", axe=False)
+    # The counter's mirror (the resident's side): the same boxes, without the confirmed number.
+    mirror = console_context.new_page()
+    mirror.goto(f"{stack}/console/counter/{counter.pk}/mirror/")
+    expect(mirror.locator('[data-signatures] tr[data-signer="위임자"] [data-signer-name]')).to_have_text("홍길동")
+    expect(mirror.locator("[data-signer-phone]")).to_have_count(0)
+    mirror.screenshot(path=str(SHOTS / "mirror-signatures.png"), full_page=True)
 
     # The archive: three signature images, each beside its signer's name, and the JSON saying how.
     submission.refresh_from_db()
