@@ -120,6 +120,22 @@ PROXY_VALUES: dict[str, Any] = {
 }
 
 
+def stored_letter() -> dict[str, Any]:
+    """A scanned paper 위임장, stored as an upload is (the co-signature's fallback)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from forms_catalog.schema import field_of
+    from intake import uploads
+
+    raw = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(raw, "PNG")
+    field = field_of({"key": "delegation_letter", "type": "file", "label": "종이 위임장"})
+    return uploads.store(field, SimpleUploadedFile("letter.png", raw.getvalue(), content_type="image/png"))
+
+
 def form_version(
     code: str = "test-form",
     *,

@@ -32,21 +32,6 @@ def filed(cosign_office, cosign_version):
     return factories.submitted(cosign_office, cosign_version, factories.PROXY_VALUES)
 
 
-def _stored_letter() -> dict:
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    from forms_catalog.schema import field_of
-    from intake import uploads
-
-    raw = io.BytesIO()
-    Image.new("RGB", (40, 40), "white").save(raw, "PNG")
-    field = field_of({"key": "delegation_letter", "type": "file", "label": "종이 위임장"})
-    return uploads.store(field, SimpleUploadedFile("letter.png", raw.getvalue(), content_type="image/png"))
-
-
 def _code(sms_outbox) -> str:
     return sms.code_in(sms_outbox[-1][1])
 
@@ -75,7 +60,7 @@ def test_a_proxys_filing_waits_for_the_principal_without_a_ticket(filed, cosign_
 
 
 def test_a_scanned_paper_letter_skips_the_wait_and_is_marked_as_such(cosign_office, cosign_version):
-    letter = _stored_letter()
+    letter = factories.stored_letter()
     submission = factories.submitted(
         cosign_office, cosign_version, {**factories.PROXY_VALUES, "delegation_letter": letter}
     )
@@ -276,3 +261,12 @@ def test_key_rotation_reencrypts_the_confirmed_phone_and_the_signature(filed, sm
     signed = Delegation.objects.get(submission=filed)
     assert delegations.confirmed_phone(signed) == "01012345678"
     assert delegations.signature_image(signed) == factories.SIGNATURE
+
+
+def test_the_hourly_job_lapses_an_unsigned_delegation(filed):
+    from intake import jobs
+
+    runs = jobs.run_due(filed.delegation.expires_at + datetime.timedelta(hours=1))
+    assert [r.counts for r in runs if r.job == "delegation_expiry"] == [{"expired": 1}]
+    filed.refresh_from_db()
+    assert filed.status == S.EXPIRED
