@@ -382,7 +382,11 @@ def compile_rows(version: FormVersion) -> tuple[dict[str, Any], list[str]]:
         else:
             f.update({k: v for k, v in row.options.items() if k not in _NOT_OPTIONS})
         section["fields"].append(f)
-    schema = {"sections": list(sections.values())}
+    # What the rows do not edit (the 위임장 rule) is kept as the schema had it.
+    schema = {
+        "sections": list(sections.values()),
+        **{k: v for k, v in (version.schema or {}).items() if k != "sections"},
+    }
     for problem in form_schema.check_schema(schema):
         path, _, message = problem.partition(": ")
         problems.append(f"{_readable_path(schema, path)}: {message}")

@@ -122,6 +122,8 @@ def _claim(submission: Submission, event: str) -> AlertMessage | None:
     """The event's one message, claimed by its log row; None when consent, the stage cap or a repeat says no."""
     if not submission.alert_phone:
         return None  # no consent (or withdrawn, or purged): nothing is sent
+    if submission.ticket_number is None:
+        return None  # no ticket yet (방문 전, or the 위임자's signature awaited): nothing to tell
     if event in STAGES:
         if event in submission.alerts_sent or len(submission.alerts_sent) >= MAX_ALERTS:
             return None

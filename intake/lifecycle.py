@@ -54,10 +54,18 @@ class Move:
 
 
 MOVES: dict[str, Move] = {
-    # From the office-wide link (filled at home) the form waits, with no ticket, for its resident.
-    "submit": Move(RESIDENT, frozenset({NEW}), (S.SUBMITTED, S.PRE_ARRIVAL), label="제출 (submit)"),
+    # From the office-wide link (filled at home) the form waits, with no ticket, for its resident;
+    # a 대리인's filing waits for the 위임자's signature before it takes a ticket.
+    "submit": Move(RESIDENT, frozenset({NEW}), (S.SUBMITTED, S.PRE_ARRIVAL, S.AWAITING_COSIGN), label="제출 (submit)"),
     # The resident is at the office: the ticket is taken now, after everyone already waiting.
     "check_in": Move(RESIDENT_OR_STAFF, frozenset({S.PRE_ARRIVAL}), (S.SUBMITTED,), label="도착 확인 (check in)"),
+    # The 위임자, on their own phone (intake/delegations.py); the ticket is taken now.
+    "cosign": Move(
+        RESIDENT, frozenset({S.AWAITING_COSIGN}), (S.SUBMITTED, S.PRE_ARRIVAL), label="위임자 서명 (principal co-signs)"
+    ),
+    "refuse": Move(RESIDENT, frozenset({S.AWAITING_COSIGN}), (S.REVOKED,), label="위임 거절 (principal refuses)"),
+    # Until the officer finishes, like 취하.
+    "revoke": Move(RESIDENT, WITHDRAWABLE, (S.REVOKED,), label="위임 철회 (principal revokes)"),
     # Calling one already called is a recall, and only by choice: two officers
     # pressing "call" on the same ticket must not both think it is theirs.
     "call": Move(STAFF, frozenset({S.SUBMITTED, S.CORRECTION, S.NO_SHOW}), (S.CALLED,), label="호출 (call)"),
@@ -112,8 +120,14 @@ MOVES: dict[str, Move] = {
     ),
     "withdraw": Move(RESIDENT, WITHDRAWABLE, (S.WITHDRAWN,), label="취하 (withdraw)"),
     # The day-close job: a ticket never called by the office's closing ends that day;
-    # the visits job: a form filled at home whose resident never came ends after the office's period.
-    "expire": Move(SYSTEM, frozenset({S.SUBMITTED, S.PRE_ARRIVAL}), (S.EXPIRED,), label="미호출 마감 (day close)"),
+    # the visits job: a form filled at home whose resident never came ends after the office's period;
+    # the delegation job: a 위임 the 위임자 did not sign in time (intake/delegations.py).
+    "expire": Move(
+        SYSTEM,
+        frozenset({S.SUBMITTED, S.PRE_ARRIVAL, S.AWAITING_COSIGN}),
+        (S.EXPIRED,),
+        label="마감 (day close, no arrival, unsigned 위임)",
+    ),
 }
 
 

@@ -179,9 +179,12 @@ class Submission(models.Model):
         NO_SHOW = "no_show", "부재 (no-show)"
         WITHDRAWN = "withdrawn", "취하 (withdrawn)"
         PROCESSING = "processing", "처리중 (processing)"
-        EXPIRED = "expired", "미호출 마감 (closed uncalled)"
+        EXPIRED = "expired", "미호출·미서명 마감 (closed uncalled or unsigned)"
         # Filled at home from the office-wide link: checked, but no ticket until the resident arrives.
         PRE_ARRIVAL = "pre_arrival", "방문 전 (before the visit)"
+        # Filed by a 대리인: joins the queue once the 위임자 co-signs (intake/delegations.py).
+        AWAITING_COSIGN = "awaiting_cosign", "위임자 서명 대기 (awaiting the principal's signature)"
+        REVOKED = "revoked", "위임 거절·철회 (delegation refused or revoked)"
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION, Status.PROCESSING)
     # What the counter's live queue, the lobby and "n ahead" show, on the ticket's own service day.
@@ -203,7 +206,8 @@ class Submission(models.Model):
     # Bumped on every change; consoles drop any event older than what they hold.
     revision = models.PositiveIntegerField(default=1)
     service_date = models.DateField(db_index=True)
-    # None until the resident is at the office: a form filled at home takes its ticket at check-in.
+    # None until the ticket is taken: a form filled at home takes it at check-in, a 대리인's
+    # filing when the 위임자 signs.
     ticket_number = models.PositiveIntegerField("번호표 (ticket)", null=True, blank=True)
     # When a form filled at home was sent (its submitted_at is the check-in, where the wait starts).
     prepared_at = models.DateTimeField("집에서 작성 (prepared at home)", null=True, blank=True)
@@ -287,7 +291,7 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         if self.ticket_number is None:
-            return f"{self.reference} (방문 전)"
+            return f"{self.reference} (방문 전)" if self.status == self.Status.PRE_ARRIVAL else self.reference
         return f"{self.reference} ({self.ticket_number}번)"
 
     @property
@@ -328,6 +332,7 @@ class TicketSequence(models.Model):
 from .day_models import ClockPause as ClockPause  # noqa: E402
 from .day_models import FeeRecord as FeeRecord  # noqa: E402
 from .day_models import JobRun as JobRun  # noqa: E402
+from .delegation_models import Delegation as Delegation  # noqa: E402
 
 # After the visit: the alerts sent and the resident's rating.
 from .visit_models import AlertMessage as AlertMessage  # noqa: E402

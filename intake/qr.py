@@ -12,12 +12,12 @@ from .models import Counter, Office
 
 
 def counter_url(request: HttpRequest | None, counter: Counter) -> str:
-    return _absolute(request, reverse("intake:counter_entry", args=[counter.qr_token]))
+    return absolute_url(request, reverse("intake:counter_entry", args=[counter.qr_token]))
 
 
 def home_url(request: HttpRequest | None, office: Office) -> str:
     """The office-wide link for filling a form before the visit (posters, the office page)."""
-    return _absolute(request, reverse("intake:office_home", args=[office.slug]))
+    return absolute_url(request, reverse("intake:office_home", args=[office.slug]))
 
 
 def lobby_token(office: Office) -> str:
@@ -32,10 +32,11 @@ def lobby_token_matches(office: Office, token: str) -> bool:
 
 def lobby_url(request: HttpRequest | None, office: Office) -> str:
     """The lobby's arrival code: checks in what the phone filled at home, no counter chosen."""
-    return _absolute(request, reverse("intake:lobby_entry", args=[office.slug, lobby_token(office)]))
+    return absolute_url(request, reverse("intake:lobby_entry", args=[office.slug, lobby_token(office)]))
 
 
-def _absolute(request: HttpRequest | None, path: str) -> str:
+def absolute_url(request: HttpRequest | None, path: str) -> str:
+    """A path as the full address a phone's camera opens (PUBLIC_BASE_URL behind a proxy)."""
     if settings.PUBLIC_BASE_URL:
         return settings.PUBLIC_BASE_URL + path
     if request is None:

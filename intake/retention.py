@@ -31,7 +31,7 @@ from forms_catalog.models import FormTemplate, FormVersion
 from forms_catalog.schema import ATTACHMENT_TYPES
 
 from . import crypto, sealed
-from .models import AlertMessage, Draft, Rating, Submission, SubmissionEvent
+from .models import AlertMessage, Delegation, Draft, Rating, Submission, SubmissionEvent
 from .signals import personal_data_purged
 
 UPLOAD_FOLDER = "uploads"
@@ -96,6 +96,10 @@ def purge_submission(submission: Submission, now: datetime.datetime) -> None:
             # So may a rating's comment be; the alert log's masked number is theirs too.
             Rating.objects.filter(submission_id=submission.pk).update(comment="")
             AlertMessage.objects.filter(submission_id=submission.pk).update(phone_masked="")
+            # The 위임자's name, confirmed phone and signature go with the form they signed.
+            Delegation.objects.filter(submission_id=submission.pk).update(
+                signer_name="", phone="", signature="", code_hash=""
+            )
             personal_data_purged.send(sender=Submission, submission_ids=[submission.pk])
 
 

@@ -25,6 +25,9 @@ COLUMNS: list[Column] = [
     Column("intake.Submission", "sensitive_data"),
     Column("intake.Submission", "alert_phone"),
     Column("intake.Draft", "sensitive_data"),
+    # The 위임자's confirmed phone and signature (intake/delegations.py).
+    Column("intake.Delegation", "phone"),
+    Column("intake.Delegation", "signature"),
 ]
 
 

@@ -32,7 +32,7 @@ from .errors import (
     PageKeyTaken,
     RatingRefused,
 )
-from .models import Counter, Draft, Office, Rating, Submission, TicketSequence
+from .models import Counter, Delegation, Draft, Office, Rating, Submission, TicketSequence
 from .signals import values_corrected
 
 # The errors live in intake.errors (the lifecycle raises them too); views and
@@ -370,6 +370,8 @@ def submit(
     plain, secret = split_sensitive(version, result.cleaned)
     now = timezone.now()
     fresh_draft = draft is not None and draft.pk is None
+    # A 대리인's filing waits for the 위임자's signature; its ticket is taken then.
+    cosign = form_schema.delegation_method(version.form, result.cleaned) == "cosign"
     try:
         with transaction.atomic():
             day = service_date(now)
@@ -381,12 +383,18 @@ def submit(
                 data=plain,
                 sensitive_data=secret,
                 service_date=day,
-                ticket_number=None if before_visit else allocate_ticket(form.office, day),
+                ticket_number=None if before_visit or cosign else allocate_ticket(form.office, day),
                 submitted_at=now,
                 prepared_at=now if before_visit else None,
             )
-            to = Submission.Status.PRE_ARRIVAL if before_visit else Submission.Status.SUBMITTED
+            if cosign:
+                # The 위임자 signs first; a form filled at home then still waits for its resident.
+                to = Submission.Status.AWAITING_COSIGN
+            else:
+                to = Submission.Status.PRE_ARRIVAL if before_visit else Submission.Status.SUBMITTED
             lifecycle.transition(submission, "submit", at=now, to=to)
+            if cosign:
+                Delegation.objects.create(submission=submission, created_at=now)
             if draft is not None:
                 _close_draft(draft, submission)
     except IntegrityError:

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.conf import settings
 
 TYPED_SIGNATURE_MAX = 30
+# A PNG text chunk marks a typed signature, so the archive can say how each was made.
+METHOD_KEY = "signature-method"
 
 
 def typed_signature(name: str) -> str:
@@ -19,6 +21,7 @@ def typed_signature(name: str) -> str:
     for a drawn one.
     """
     from PIL import Image, ImageDraw, ImageFont
+    from PIL.PngImagePlugin import PngInfo
 
     text = " ".join(name.split())[:TYPED_SIGNATURE_MAX]
     font_dir = Path(settings.PDF_FONT_DIR)
@@ -32,5 +35,19 @@ def typed_signature(name: str) -> str:
         fill=(80, 255),
     )
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    info = PngInfo()
+    info.add_text(METHOD_KEY, "typed")
+    image.save(buffer, format="PNG", optimize=True, pnginfo=info)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def method_of(data_url: str) -> str:
+    """ "typed" for a signature drawn by typed_signature, else "drawn" (the finger pad's)."""
+    from PIL import Image, UnidentifiedImageError
+
+    _, _, payload = str(data_url).partition(",")
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(payload))) as image:
+            return "typed" if getattr(image, "text", {}).get(METHOD_KEY) == "typed" else "drawn"
+    except (ValueError, UnidentifiedImageError):
+        return "drawn"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import form_views, views
+from . import cosign_views, form_views, views
 
 app_name = "intake"
 
@@ -23,4 +23,13 @@ urlpatterns = [
     path("t/<str:token>/withdraw/", views.withdraw, name="withdraw"),
     path("t/<str:token>/rate/", views.rate, name="rate"),
     path("t/<str:token>/handoff.svg", views.handoff_qr, name="handoff_qr"),
+    path("t/<str:token>/cosign.svg", cosign_views.cosign_qr, name="cosign_qr"),
+    path("t/<str:token>/cosign-sms/", cosign_views.cosign_sms, name="cosign_sms"),
+    # The 위임자's pages: the token is the 위임's own, never the submission's.
+    path("d/<str:token>/", cosign_views.cosign, name="cosign"),
+    path("d/<str:token>/code/", cosign_views.send_code, name="cosign_code"),
+    path("d/<str:token>/confirm/", cosign_views.confirm_code, name="cosign_confirm"),
+    path("d/<str:token>/sign/", cosign_views.sign, name="cosign_sign"),
+    path("d/<str:token>/refuse/", cosign_views.refuse, name="cosign_refuse"),
+    path("d/<str:token>/revoke/", cosign_views.revoke, name="cosign_revoke"),
 ]

@@ -14,7 +14,7 @@ from project import parsing
 from project.types import HtmxHttpRequest
 
 from . import alerts, preferences, qr, resident, services, visits
-from .models import Counter, Office, Submission
+from .models import Counter, Delegation, Office, Submission
 
 
 @require_GET
@@ -88,6 +88,8 @@ STATUS_LABELS: dict[str, str | Promise] = {
     Submission.Status.PROCESSING: gettext_lazy("처리중"),
     Submission.Status.EXPIRED: gettext_lazy("미호출 마감"),
     Submission.Status.PRE_ARRIVAL: gettext_lazy("방문 전"),
+    Submission.Status.AWAITING_COSIGN: gettext_lazy("위임자 서명 대기"),
+    Submission.Status.REVOKED: gettext_lazy("위임 거절·철회"),
 }
 
 
@@ -113,6 +115,7 @@ def _ticket_context(submission: Submission) -> dict[str, Any]:
         "can_withdraw": services.can_withdraw(submission),
         "rating": services.rating_state(submission),
         "rating_choices": RATING_CHOICES,
+        "delegation": Delegation.objects.filter(submission=submission).first(),
     }
 
 
@@ -126,9 +129,10 @@ def _submission_by_token(token: str) -> Submission:
 @require_GET
 def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
     submission = _submission_by_token(token)
-    if submission.ticket_number is None:
-        # Filled at home and not checked in (yet, or ever: withdrawn or expired before the visit).
-        return _pre_arrival(request, submission)
+    if submission.ticket_number is None and submission.prepared_at is not None:
+        if submission.status != Submission.Status.AWAITING_COSIGN:
+            # Filled at home and not checked in (yet, or ever: withdrawn or expired before the visit).
+            return _pre_arrival(request, submission)
     template = "intake/ticket.html#status" if request.htmx else "intake/ticket.html"
     return render(request, template, _ticket_context(submission))
 

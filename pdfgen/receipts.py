@@ -20,7 +20,7 @@ from intake.models import Submission
 @dataclass(frozen=True)
 class Receipt:
     reference: str
-    ticket: int
+    ticket: int | None  # None until a 대리인's filing is co-signed
     form_title: str
     submitted_at: str  # Korea time, ISO
     office: str

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from forms_catalog import layout
 from forms_catalog import schema as form_schema
-from forms_catalog.schema import Field, FormSchema
-from intake import sealed, uploads
+from forms_catalog.schema import Field
+from intake import sealed, signers, uploads
 from intake.models import Submission
 from intake.services import submission_values
 
@@ -82,17 +82,20 @@ def _printed_sections(laid: layout.Layout) -> list[dict[str, Any]]:
     return sections
 
 
-def _signature_boxes(laid: layout.Layout, form: FormSchema, values: dict[str, Any]) -> list[dict[str, Any]]:
-    """The 서명 boxes: each signature with its role and the signer's name from the form."""
+def _signature_boxes(submission: Submission, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The 서명 boxes: each signer (신청인, 위임자, 대리인) with their name, image and method."""
     boxes = []
-    for sig in laid.signatures:
-        is_proxy = "대리" in sig.label or "proxy" in sig.key
+    for signer in signers.signers(submission, values):
         boxes.append(
             {
-                "label": sig.label,
-                "role": "대리인" if is_proxy else "신청인",
-                "name": form_schema.value_by_semantic(form, values, "proxy.name" if is_proxy else "applicant.name"),
-                "src": images.print_image(images.data_url_bytes(sig.stored)) if sig.stored else "",
+                "label": f"{signer.role} 서명",
+                "role": signer.role,
+                "name": signer.name,
+                "method": signer.method_label,
+                "at": signer.at,
+                "seal": bool(signer.field) and signer.method == "seal",
+                "paper": signer.method == "paper",
+                "src": images.print_image(images.data_url_bytes(signer.image)) if signer.image else "",
             }
         )
     return boxes
@@ -149,6 +152,8 @@ def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str,
     """What is embedded in the PDF as submission.json: the record as filed."""
     template = submission.form_version.template
     return {
+        # Who signed in which box, how and when (the images are printed in the boxes).
+        "signatures": [signer.as_record() for signer in signers.signers(submission, values)],
         "reference": submission.reference,
         "form": {"code": template.code, "title": template.title, "version": submission.form_version.number},
         "office": submission.office.name,
@@ -193,7 +198,7 @@ def build_context(
         "submission": submission,
         "template": template,
         "sections": _printed_sections(laid),
-        "signatures": _signature_boxes(laid, version.form, values),
+        "signatures": _signature_boxes(submission, values),
         "appendix": _appendix(laid),
         "applicant_name": applicant,
         "processing": {

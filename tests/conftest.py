@@ -235,3 +235,13 @@ def korea_clock() -> Iterator[KoreaClock]:
     start = datetime.datetime(2026, 3, 4, 10, tzinfo=factories.KST)
     with time_machine.travel(start.astimezone(datetime.UTC), tick=False) as traveller:
         yield KoreaClock(traveller)
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """The SMS back-end's test double (tests/sms.py): the messages this process sent."""
+    from . import sms
+
+    settings.NOTIFY_BACKEND = "tests.sms.RecordingBackend"
+    sms.SENT.clear()
+    return sms.SENT

@@ -95,6 +95,51 @@ VALID_VALUES: dict[str, Any] = {
 }
 
 
+def _cosign_schema() -> dict[str, Any]:
+    """The test form filed by a 대리인: the 위임자 (the 신청인) co-signs, or a paper 위임장 stands in."""
+    schema = copy.deepcopy(SCHEMA)
+    for f in schema["sections"][0]["fields"]:
+        if f["key"] == "phone":
+            f["semantic"] = "applicant.phone"
+    schema["sections"][1]["fields"] = [
+        {"key": "proxy_name", "type": "text", "label": "대리인 성명", "required": True, "semantic": "proxy.name"},
+        {"key": "proxy_phone", "type": "phone", "label": "대리인 전화번호", "semantic": "proxy.phone"},
+        {"key": "delegation_letter", "type": "file", "label": "종이 위임장"},
+    ]
+    schema["delegation"] = {
+        "signature": "cosign",
+        "when": {"field": "applicant_type", "equals": "proxy"},
+        "paper_letter": "delegation_letter",
+    }
+    return schema
+
+
+COSIGN_SCHEMA = _cosign_schema()
+PROXY_VALUES: dict[str, Any] = {
+    **VALID_VALUES,
+    "applicant_type": "proxy",
+    "proxy_name": "김대리",
+    "proxy_phone": "01055556666",
+    "signature": SIGNATURE,
+}
+
+
+def stored_letter() -> dict[str, Any]:
+    """A scanned paper 위임장, stored as an upload is (the co-signature's fallback)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from forms_catalog.schema import field_of
+    from intake import uploads
+
+    raw = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(raw, "PNG")
+    field = field_of({"key": "delegation_letter", "type": "file", "label": "종이 위임장"})
+    return uploads.store(field, SimpleUploadedFile("letter.png", raw.getvalue(), content_type="image/png"))
+
+
 def form_version(
     code: str = "test-form",
     *,

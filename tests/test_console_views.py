@@ -243,3 +243,26 @@ def test_opening_a_submission_puts_it_on_the_counters_mirror(client, officer, of
     assert 'data-state="open"' in mirror and "data-pointed" in mirror and "1234568" not in mirror
     client.get(reverse("officer_console:console", args=[office.pk]))
     assert 'data-state="idle"' in client.get(reverse("officer_console:mirror", args=[counter.pk])).text
+
+
+def test_a_proxys_filing_awaiting_the_principal_shows_its_signature_boxes_and_no_ticket(client, officer, office):
+    version = factories.form_version("cosign-form", schema=factories.COSIGN_SCHEMA)
+    office.forms.add(version.template)
+    filed = factories.submitted(office, version, factories.PROXY_VALUES)
+    client.force_login(officer)
+    page = client.get(reverse("officer_console:submission", args=[filed.pk]))
+    assert page.status_code == 200
+    assert "None" not in page.text and "번호표 없음" in page.text and "위임자 서명 대기" in page.text
+    assert 'data-signer="신청인"' in page.text and 'data-signer="위임자"' in page.text
+    assert "서명 없음" in page.text  # the 위임자's box stays empty until they sign
+
+
+def test_a_scanned_paper_delegation_is_marked_as_such_in_the_check_view(client, officer, office):
+    version = factories.form_version("cosign-form", schema=factories.COSIGN_SCHEMA)
+    office.forms.add(version.template)
+    filed = factories.submitted(
+        office, version, {**factories.PROXY_VALUES, "delegation_letter": factories.stored_letter()}
+    )
+    client.force_login(officer)
+    page = client.get(reverse("officer_console:submission", args=[filed.pk]))
+    assert "종이 위임장 사본 (원본 확인 필요)" in page.text and "종이 위임장 사본 (scanned paper)" in page.text

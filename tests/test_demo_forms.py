@@ -20,7 +20,7 @@ def demo(db):
 
 def test_every_demo_form_step_renders_with_its_section(client, demo):
     templates = FormTemplate.objects.all()
-    assert templates.count() == 10
+    assert templates.count() == 11
     for template in templates:
         office = Office.objects.filter(forms=template).first()
         url = reverse("intake:form", args=[office.slug, template.code])

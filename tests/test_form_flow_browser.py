@@ -237,9 +237,8 @@ def test_a_proxy_files_with_the_delegation_and_the_principal(browser, seal_path,
     phone.fill("#field-proxy_relation-input", "배우자")
     steps.next_step(phone)
     expect(phone.locator("#section-delegation")).to_be_visible()
-    phone.fill("#field-principal_name-input", "홍길동")
-    phone.fill("#field-principal_rrn-input", RRN)
-    phone.fill("#field-principal_address-input", "서울특별시 서초구 남부순환로 2584")
+    # The 위임자 is the 신청인 already entered: not asked again.
+    expect(phone.locator("#field-principal_name-input")).to_have_count(0)
     # The field takes no future date: a week before Korea's today (the server's real clock).
     phone.fill("#field-delegation_date-input", (timezone.localdate() - datetime.timedelta(days=7)).isoformat())
     phone.set_input_files("#field-principal_seal-input", _png(tmp_path, "seal.png"))
@@ -251,7 +250,7 @@ def test_a_proxy_files_with_the_delegation_and_the_principal(browser, seal_path,
     assert all(kind == URLENCODED for path, kind in posts if path.endswith("/autosave/"))
 
     expect(phone.locator("[data-review=proxy_rrn] dd").first).to_have_text("850505-1******")
-    expect(phone.locator("[data-review=principal_rrn] dd").first).to_have_text("900101-1******")
+    expect(phone.locator("[data-review=applicant_rrn] dd").first).to_have_text("900101-1******")
     expect(phone.locator("[data-review=delegation_letter] dd").first).to_have_text("letter.png")
     phone.get_by_label("동의합니다").check()
     steps.sign(phone)
@@ -259,7 +258,7 @@ def test_a_proxy_files_with_the_delegation_and_the_principal(browser, seal_path,
     expect(phone.locator("[data-ticket]")).to_have_text("1")
     stored = services.submission_values(Submission.objects.get())
     assert stored["applicant_type"] == "proxy" and stored["proxy_name"] == "김대리"
-    assert stored["principal_rrn"] == RRN and stored["delegation_letter"]["name"] == "letter.png"
+    assert stored["applicant_rrn"] == RRN and stored["delegation_letter"]["name"] == "letter.png"
 
 
 def _tab_to(page: Page, selector: str) -> None:

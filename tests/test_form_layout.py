@@ -65,9 +65,11 @@ def test_the_check_view_the_mirror_and_the_archive_lay_out_the_same_rows():
     screen = [row for section in mirror.display_sections(submission, unmasked=True) for row in section.rows]
     context, _ = pdf_services.build_context(submission)
     printed = [row for section in context["sections"] for row in section["rows"]]
-    signatures = [box["label"] for box in context["signatures"]]
-    assert [row.label for row in screen if row.type != "signature"] == [row["label"] for row in printed]
-    assert [row.label for row in screen if row.type == "signature"] == signatures == ["신청인 서명"]
+    assert [row.label for row in screen] == [row["label"] for row in printed]
+    # The signatures are in their own boxes, with their signer, on screen as on paper.
+    assert not any(row.type == "signature" for row in screen)
+    boxes = [(s.role, s.name) for s in mirror.signature_boxes(submission)]
+    assert boxes == [(box["role"], box["name"]) for box in context["signatures"]] == [("신청인", "홍길동")]
     by_label = {row.label: row.value for row in screen}
     assert (
         by_label["세대원 1 · 관계"] == "배우자" == next(r["value"] for r in printed if r["label"] == "세대원 1 · 관계")

@@ -226,7 +226,7 @@ def test_rows_round_trip_every_demo_form_without_loss(db):
     from forms_catalog import packs
 
     packs.import_pack(packs.load_pack_file(packs.JSON_SCHEMA_PATH.parent / "demo.json"))
-    for published in FormVersion.objects.all():
+    for published in FormVersion.objects.filter(status="published"):
         draft = services.new_draft_from(published)
         services.rows_from_schema(draft)
         schema, problems = services.compile_rows(draft)

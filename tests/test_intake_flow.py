@@ -132,11 +132,10 @@ def test_the_proxy_path_adds_the_delegation_steps_and_the_principal(korea_clock,
     }
     response = _next(client, seal_url, "proxy", proxy)
     assert response["Location"] == f"{seal_url}?step=delegation"
+    # The 위임자 is the 신청인 above: their name, number and address are not asked again.
+    page = client.get(seal_url, {"step": "delegation"})
+    assert 'name="principal_name"' not in page.text and 'name="principal_rrn"' not in page.text
     delegation = {
-        "principal_name": "홍길동",
-        "principal_rrn": RRN,
-        "principal_address__road": "서울특별시 서초구 남부순환로 2584",
-        "principal_address__detail": "101호",
         "delegation_date": today.isoformat(),
         "principal_seal": _png(),
         "delegation_letter": _png(),
@@ -145,7 +144,7 @@ def test_the_proxy_path_adds_the_delegation_steps_and_the_principal(korea_clock,
     assert response.status_code == 302, response.content.decode()[:2000]
     review = client.get(response["Location"])
     assert "김대리" in review.text and "850505-1******" in review.text and "scan.png" in review.text
-    assert f"{seal_url}?step=delegation&amp;from=review#field-principal_rrn-input" in review.text
+    assert f"{seal_url}?step=delegation&amp;from=review#field-delegation_date-input" in review.text
 
     # Back to 본인: the 대리인 steps go, and what they held is not filed.
     _next(client, seal_url, "request", REQUEST)
@@ -153,7 +152,7 @@ def test_the_proxy_path_adds_the_delegation_steps_and_the_principal(korea_clock,
     key = str(Draft.objects.get().idempotency_key)
     client.post(seal_url, {"privacy_consent": "agree", "applicant_signature": SIGNATURE, "idempotency_key": key})
     stored = services.submission_values(Submission.objects.get())
-    assert "proxy_name" not in stored and "principal_rrn" not in stored
+    assert "proxy_name" not in stored and "principal_seal" not in stored
 
 
 def test_a_short_form_stays_on_one_page_before_review(client, office, version):

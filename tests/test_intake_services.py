@@ -3,9 +3,11 @@ import uuid
 import pytest
 from django.db import connection
 
+from forms_catalog import packs
 from intake import crypto
 from intake import services as intake_services
 from intake.models import Draft, Submission
+from officer_console.management.commands.load_demo import DEMO_PACK
 
 from . import factories
 
@@ -178,26 +180,13 @@ def test_draft_drops_control_characters_postgres_cannot_store(office, version):
     assert intake_services.draft_values(draft) == {"name": "홍길동", "address": "줄1\n줄2", "copies": ["1"]}
 
 
-POWER_OF_ATTORNEY = {
-    "sections": [
-        {
-            "key": "principal",
-            "title": "위임하는 사람",
-            "fields": [
-                {
-                    "key": "principal_name",
-                    "type": "text",
-                    "label": "성명",
-                    "required": True,
-                    "semantic": "applicant.name",
-                },
-                {"key": "principal_rrn", "type": "rrn", "label": "주민등록번호", "semantic": "applicant.rrn"},
-                {"key": "principal_address", "type": "address", "label": "주소", "semantic": "applicant.address"},
-                {"key": "principal_phone", "type": "phone", "label": "전화", "semantic": "applicant.phone"},
-            ],
-        }
-    ]
-}
+def _demo_schema(code: str) -> dict:
+    pack = packs.load_pack_file(DEMO_PACK)
+    return next(form for form in pack["forms"] if form["code"] == code)["versions"][-1]["schema"]
+
+
+# The demo pack's own 위임장: the 위임자 shares the applicant.* keys, the 대리인 the proxy.* keys.
+POWER_OF_ATTORNEY = _demo_schema("power-of-attorney")
 
 
 def _shared_schema():

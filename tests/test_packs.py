@@ -22,11 +22,11 @@ def _stored_fields(stored: dict):
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_pack_is_valid_and_ships_the_ten_forms():
+def test_demo_pack_is_valid_and_ships_the_eleven_forms():
     pack = packs.load_pack_file(DEMO_PACK)
     assert packs.validate_pack(pack) == []
     titles = {form["title"] for form in pack["forms"]}
-    assert len(titles) == 10
+    assert len(titles) == 11
     for form in pack["forms"]:
         version = form["versions"][0]
         assert version["paper_sheets"] >= 1
@@ -43,8 +43,9 @@ def test_demo_pack_is_valid_and_ships_the_ten_forms():
 def test_load_demo_is_idempotent_and_gives_every_office_an_officer():
     call_command("load_demo")
     call_command("load_demo")
-    assert FormTemplate.objects.count() == 10
-    assert FormVersion.objects.count() == 10
+    assert FormTemplate.objects.count() == 11
+    # 등본 and 인감 have a second version (the 위임장 rule, issue 22), their first retired.
+    assert FormVersion.objects.count() == 13
     ward = Office.objects.get(slug="seocho-gu")
     assert Counter.objects.filter(office=ward).count() == 3
     assert Office.objects.filter(kind="health").count() == 1
@@ -77,11 +78,13 @@ def _form(pack, code):
 def test_a_write_failing_midway_leaves_nothing_of_the_import():
     demo = packs.load_pack_file(DEMO_PACK)
     first, second, third = (f["code"] for f in demo["forms"][:3])
-    packs.import_pack({**demo, "forms": [_form(demo, first)]})
-    # The pack changes the form already here (its title, a v2 that retires v1), then adds two.
+    here = _form(demo, first)
+    packs.import_pack({**demo, "forms": [here]})
+    last = here["versions"][-1]["number"]
+    # The pack changes the form already here (its title, a new version that retires the last), then adds two.
     changed = _form(demo, first)
     changed["title"] = "바뀐 제목"
-    v2 = {**copy.deepcopy(changed["versions"][0]), "number": 2, "published_at": None}
+    v2 = {**copy.deepcopy(changed["versions"][-1]), "number": last + 1, "published_at": None}
     v2["schema"]["sections"][0]["title"] = "개정"
     changed["versions"] = [v2]
     pack = {**demo, "forms": [changed, _form(demo, second), _form(demo, third)]}
@@ -98,10 +101,12 @@ def test_a_write_failing_midway_leaves_nothing_of_the_import():
         packs.import_pack(pack)
     assert len(inserts) == 3  # the failure came late: two versions were written before it
     assert list(FormTemplate.objects.values_list("code", "title")) == [(first, _form(demo, first)["title"])]
-    assert list(FormVersion.objects.values_list("template__code", "number", "status")) == [(first, 1, "published")]
+    assert sorted(FormVersion.objects.values_list("template__code", "number", "status")) == [
+        (first, v["number"], v.get("status", "published")) for v in here["versions"]
+    ]
     # The same pack imports whole once the database takes it.
     report = packs.import_pack(pack)
-    assert report.created_forms == [second, third] and report.retired_versions == [f"{first} v1"]
+    assert report.created_forms == [second, third] and report.retired_versions == [f"{first} v{last}"]
 
 
 def test_pack_problems_are_reported_with_their_path():
@@ -157,7 +162,7 @@ def test_export_import_round_trip_is_equal(db):
     FormVersion.objects.all().delete()
     FormTemplate.objects.all().delete()
     report = packs.import_pack(json.loads(packs.dump_pack(exported)))
-    assert len(report.created_forms) == 10 and len(report.created_versions) == 11
+    assert len(report.created_forms) == 11 and len(report.created_versions) == 14
     again = packs.export_pack(FormTemplate.objects.order_by("code"))
     assert _strip_time(again) == _strip_time(exported)
     statuses = list(FormVersion.objects.filter(template__code="move-in-report").values_list("number", "status"))
@@ -168,7 +173,7 @@ def test_import_is_idempotent():
     pack = packs.load_pack_file(DEMO_PACK)
     assert packs.import_pack(pack).changed
     second = packs.import_pack(pack)
-    assert not second.changed and len(second.unchanged_versions) == 10
+    assert not second.changed and len(second.unchanged_versions) == 13
 
 
 def test_published_only_export_carries_one_version_per_form(db):

@@ -31,13 +31,12 @@ def test_service_terms_survive_export_and_import():
     exported = packs.export_pack(FormTemplate.objects.filter(code="resident-registration-copy"))
     assert exported["forms"][0]["versions"][0]["service_terms"]["fee"]["amount"] == 400
     changed = copy.deepcopy(exported)
-    changed["forms"][0]["versions"][0]["service_terms"]["fee"]["amount"] = 500
+    # The published version (v2 since the 위임장 rule, issue 22).
+    changed["forms"][0]["versions"][-1]["service_terms"]["fee"]["amount"] = 500
     report = packs.import_pack(changed)
-    assert report.updated_versions == ["resident-registration-copy v1"]
-    assert (
-        terms.parse(FormVersion.objects.get(template__code="resident-registration-copy").service_terms).fee.amount
-        == 500
-    )
+    assert report.updated_versions == ["resident-registration-copy v2"]
+    published = FormVersion.objects.get(template__code="resident-registration-copy", status="published")
+    assert terms.parse(published.service_terms).fee.amount == 500
 
 
 def test_a_pack_with_bad_terms_is_refused_with_the_path():

@@ -130,7 +130,7 @@ def test_new_office_goes_live_through_the_setup_guide_alone(browser, stack, tmp_
     expect(admin.page.locator("[data-step=pack]")).to_have_attribute("data-done", "1")
     admin.click("[data-step-form=forms] button[name=all]")
     expect(admin.page.locator("[data-step=forms]")).to_have_attribute("data-done", "1")
-    assert office.forms.count() == 11
+    assert office.forms.count() == 12  # the demo pack (11 with the 위임장) and a short form
 
     # 5. The posters: one page per counter, each QR decoding to that counter's URL.
     with admin.page.expect_download() as download:

@@ -26,7 +26,7 @@ def test_one_command_brings_an_office_to_the_end_of_the_checklist(tmp_path, sett
     )  # fmt: skip
     out = capsys.readouterr().out
     office = Office.objects.get(slug="hanbit-gu")
-    assert office.counters.count() == 2 and office.forms.count() == 10
+    assert office.counters.count() == 2 and office.forms.count() == 11
     user = Membership.objects.get(office=office).user
     assert PasswordChangeRequired.objects.filter(user=user).exists()
     assert "kim.minwon" in out and out.count("✔") == 5

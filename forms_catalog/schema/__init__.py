@@ -29,7 +29,7 @@ from .display import choice_label, mask
 from .page import PageRow, PageSection, add_row, page_section, page_sections, page_values, remove_row
 from .post import MAX_ROWS_READ, raw_values_from_post
 from .reading import ROW_PATH, get_field, is_blank, label_for, rows_of, text_in, value_at
-from .shared import prefill, semantic_values, value_by_semantic
+from .shared import delegation_method, prefill, principal_fields, semantic_values, value_by_semantic
 from .types import (
     ATTACHMENT_TYPES,
     CHOICE_VALUES,
@@ -39,6 +39,7 @@ from .types import (
     Choice,
     Condition,
     Consent,
+    Delegation,
     Field,
     FormSchema,
     Repeat,
@@ -67,6 +68,7 @@ __all__ = [
     "Choice",
     "Condition",
     "Consent",
+    "Delegation",
     "Field",
     "FormSchema",
     "PageRow",
@@ -78,6 +80,7 @@ __all__ = [
     "add_row",
     "check_schema",
     "choice_label",
+    "delegation_method",
     "field_of",
     "get_field",
     "is_blank",
@@ -89,6 +92,7 @@ __all__ = [
     "parse",
     "parse_version",
     "prefill",
+    "principal_fields",
     "raw_values_from_post",
     "remove_row",
     "row_path",

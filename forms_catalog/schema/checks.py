@@ -252,6 +252,22 @@ class _Checker:
             for key in own:
                 self.depends.setdefault(str(key), set()).add(target)
 
+    def delegation(self, dpath: str, raw: Any) -> None:
+        """How a 위임장 is signed: co-signed on the 위임자's phone, or their 인감 (the law's word)."""
+        if raw is None:
+            return
+        if not isinstance(raw, dict) or raw.get("signature") not in ("cosign", "seal"):
+            self.problems.append(
+                f'{dpath}.signature: "cosign"(위임자 휴대전화 서명) 또는 "seal"(인감 날인)로 적어 주세요.'
+            )
+            return
+        _check_condition(raw.get("when"), f"{dpath}.when", self.problems, self.top, None)
+        letter = raw.get("paper_letter")
+        if letter and (self.top.get(letter) or {}).get("type") != "file":
+            self.problems.append(
+                f"{dpath}.paper_letter: '{letter}'는 파일 항목이 아닙니다. 종이 위임장을 올리는 파일 항목의 키로 고쳐 주세요."
+            )
+
     def semantic_clashes(self) -> None:
         seen: dict[str, str] = {}
         for key, f in self.top.items():
@@ -275,6 +291,7 @@ def check_schema(schema: Any, path: str = "schema") -> list[str]:
         checker.section_condition(f"{path}.sections[{i}]", section)
     checker.problems.extend(_cycles(checker.depends, path))
     checker.semantic_clashes()
+    checker.delegation(f"{path}.delegation", schema.get("delegation"))
     return checker.problems
 
 

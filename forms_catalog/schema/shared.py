@@ -3,9 +3,9 @@
 from collections.abc import Mapping
 from typing import Any
 
-from .conditions import visible
+from .conditions import Scope, visible
 from .reading import is_blank
-from .types import FormSchema
+from .types import Field, FormSchema
 from .validation import validate_value
 
 
@@ -40,3 +40,28 @@ def value_by_semantic(form: FormSchema, values: Mapping[str, Any], semantic: str
         if f.semantic == semantic and values.get(f.key):
             return str(values[f.key])
     return ""
+
+
+# The 위임자's own fields, as the forms name them: the 신청인 (the person the
+# 민원 is for) is the one who gives the 위임 when a 대리인 files it.
+PRINCIPAL_PREFIX = "applicant."
+
+
+def delegation_method(form: FormSchema, values: Mapping[str, Any]) -> str:
+    """How this filing's 위임 is given: "cosign", "paper", "seal", or "" (no 대리인).
+
+    "paper": the form takes a scanned paper 위임장 as the fallback and one was given.
+    """
+    rule = form.delegation
+    if rule is None or rule.when is None or not Scope(values, form.fields_by_key).met(rule.when):
+        return ""
+    if not rule.cosign:
+        return "seal"
+    if rule.paper_letter and not is_blank(values.get(rule.paper_letter)):
+        return "paper"
+    return "cosign"
+
+
+def principal_fields(form: FormSchema) -> tuple[Field, ...]:
+    """The fields the 위임자 fills (or checks) on their own phone: their shared 신청인 fields."""
+    return tuple(f for f in form.input_fields if f.semantic.startswith(PRINCIPAL_PREFIX))

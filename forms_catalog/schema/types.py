@@ -138,9 +138,32 @@ class Section:
         return next((f for f in self.input_fields if f.key == key), None)
 
 
+# How a 위임장 is signed (the form's "delegation"): the 위임자 co-signs on their
+# own phone, or the law asks for their registered seal (인감증명 발급 위임장).
+DELEGATION_SIGNATURES = ("cosign", "seal")
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """When a 대리인 files the form (`when`) and how the 위임자 signs for it.
+
+    `paper_letter`: the file field holding a scanned paper 위임장; given, it
+    stands in for the co-signature (the fallback, marked as such).
+    """
+
+    signature: str  # one of DELEGATION_SIGNATURES
+    when: Condition | None = None
+    paper_letter: str = ""
+
+    @property
+    def cosign(self) -> bool:
+        return self.signature == "cosign"
+
+
 @dataclass(frozen=True)
 class FormSchema:
     sections: tuple[Section, ...] = ()
+    delegation: Delegation | None = None
 
     def iter_fields(self) -> Iterator[tuple[Section, Field]]:
         for section in self.sections:
@@ -285,7 +308,15 @@ def parse(data: Any) -> FormSchema:
     sections = data.get("sections") if isinstance(data, Mapping) else None
     if not isinstance(sections, list):
         return FormSchema()
-    return FormSchema(tuple(_section(s) for s in sections if isinstance(s, Mapping)))
+    return FormSchema(
+        tuple(_section(s) for s in sections if isinstance(s, Mapping)), delegation=_delegation(data.get("delegation"))
+    )
+
+
+def _delegation(raw: Any) -> Delegation | None:
+    if not isinstance(raw, Mapping) or raw.get("signature") not in DELEGATION_SIGNATURES:
+        return None
+    return Delegation(str(raw["signature"]), _condition(raw.get("when")), _text(raw, "paper_letter"))
 
 
 # version pk -> (a copy of the JSON parsed, the parse). Compared by content, so

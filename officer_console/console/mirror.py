@@ -11,6 +11,7 @@ from django.utils import timezone
 from forms_catalog import layout
 from forms_catalog.layout import LaidSection
 from intake import services as intake_services
+from intake import signers
 from intake.models import Counter, Submission
 
 from ..models import MirrorState
@@ -28,9 +29,17 @@ PROMPTS = [
 
 
 def display_sections(submission: Submission, unmasked: bool = False) -> tuple[LaidSection, ...]:
-    """The form's sections as the paper has them, sensitive values masked unless asked."""
+    """The form's sections as the paper has them, sensitive values masked unless asked.
+
+    The signatures are not rows: each is in its own box with its signer (signature_boxes).
+    """
     values = intake_services.submission_values(submission)
-    return layout.build(submission.form_version.form, values, masked=not unmasked).sections
+    return layout.build(submission.form_version.form, values, masked=not unmasked).without(frozenset({"signature"}))
+
+
+def signature_boxes(submission: Submission) -> list[signers.Signer]:
+    """Who signed in which box (신청인, 위임자, 대리인), how and when."""
+    return signers.signers(submission, intake_services.submission_values(submission))
 
 
 def call_of(summary: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +86,7 @@ def mirror_context(counter_id: int) -> dict[str, Any]:
         "state": state,
         "submission": submission,
         "sections": display_sections(submission) if submission else [],
+        "signers": signature_boxes(submission) if submission else [],
         "pointed": state.field_key if state and submission else "",
         "prompt": state.prompt if state else "",
     }

@@ -141,6 +141,7 @@ def _render_detail(request: StaffRequest, submission: Submission, unmasked: bool
     context = {
         "submission": submission,
         "sections": sections,
+        "signers": mirror.signature_boxes(submission),
         "unmasked": unmasked,
         "archive": ArchivedDocument.objects.filter(submission=submission).first(),
         "office": office,

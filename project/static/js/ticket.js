@@ -18,6 +18,8 @@
   document.body.addEventListener("htmx:afterSwap", () => {
     const el = document.querySelector("[data-status]");
     const status = el && el.dataset.status;
+    // The 위임자 has signed (or refused): the whole page changes, the ticket number appears.
+    if (lastStatus === "awaiting_cosign" && status && status !== lastStatus) { location.reload(); return; }
     if (status && status !== lastStatus && (status === "called" || status === "correction")) {
       if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
       const title = document.title.replace(/^\(!\) /, "");
