@@ -129,10 +129,11 @@ def _submission_by_token(token: str) -> Submission:
 @require_GET
 def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
     submission = _submission_by_token(token)
-    if submission.ticket_number is None and submission.prepared_at is not None:
-        if submission.status != Submission.Status.AWAITING_COSIGN:
-            # Filled at home and not checked in (yet, or ever: withdrawn or expired before the visit).
-            return _pre_arrival(request, submission)
+    # Filled at home and not checked in (yet, or ever: withdrawn or expired before the visit);
+    # a 대리인's filing made at home shows its 위임 request first, on the ticket page.
+    at_home = submission.ticket_number is None and submission.prepared_at is not None
+    if at_home and submission.status != Submission.Status.AWAITING_COSIGN:
+        return _pre_arrival(request, submission)
     template = "intake/ticket.html#status" if request.htmx else "intake/ticket.html"
     return render(request, template, _ticket_context(submission))
 
