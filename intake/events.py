@@ -47,6 +47,8 @@ def submission_summary(submission: Submission) -> dict[str, Any]:
         # 민원 in processing across days.
         "queue": in_queue(submission),
         "due_at": submission.due_at.isoformat() if submission.due_at else None,
+        # The resident's page language ("" or "ko": Korean): the queue's badge.
+        "language": submission.language,
     }
 
 

@@ -346,6 +346,7 @@ def submit(
     idempotency_key: uuid.UUID,
     counter: Counter | None,
     draft: Draft | None = None,
+    language: str = "",
 ) -> tuple[Submission, bool]:
     """Turn validated values into a Submission. Returns (submission, created).
 
@@ -373,6 +374,7 @@ def submit(
                 service_date=day,
                 ticket_number=allocate_ticket(form.office, day),
                 submitted_at=now,
+                language=language,
             )
             lifecycle.transition(submission, "submit", at=now)
             if draft is not None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from project import parsing
 from project.types import HtmxHttpRequest
 
-from . import alerts, preferences, qr, resident, services
+from . import alerts, notify, preferences, qr, resident, services, ticket_phases
 from .models import Counter, Office, Submission
 
 
@@ -58,12 +58,17 @@ STATUS_LABELS: dict[str, str | Promise] = {
 
 
 def _ticket_context(submission: Submission) -> dict[str, Any]:
+    ahead = services.people_ahead(submission)
+    form_phone = alerts.form_phone(submission) if submission.is_open and not submission.alert_phone else ""
     return {
         "submission": submission,
+        "phase": ticket_phases.phase_of(submission, ahead),
         "status_label": STATUS_LABELS.get(submission.status, submission.status),
+        "form_phone": form_phone,
+        "form_phone_masked": notify.mask_phone(form_phone) if form_phone else "",
         # The language switch comes back to the ticket, also from the alerts POST.
         "preferences_next": reverse("intake:ticket", args=[submission.public_token]),
-        "people_ahead": services.people_ahead(submission),
+        "people_ahead": ahead,
         "office": submission.office,
         "correction_fields": services.correction_fields(submission),
         "can_withdraw": services.can_withdraw(submission),
@@ -189,7 +194,8 @@ def ticket_alerts(request: HtmxHttpRequest, token: str) -> HttpResponse:
     submission = get_object_or_404(
         Submission.objects.select_related("office", "form_version__template", "called_counter"), public_token=token
     )
-    raw = request.POST.get("phone", "")
+    # 이 번호로 받기: the number from the form itself, never sent back by the page.
+    raw = alerts.form_phone(submission) if request.POST.get("use_form_phone") else request.POST.get("phone", "")
     try:
         alerts.register_phone(submission, raw)
     except alerts.AlertPhoneInvalid as exc:

@@ -27,10 +27,10 @@ PROMPTS = [
 ]
 
 
-def display_sections(submission: Submission, unmasked: bool = False) -> tuple[LaidSection, ...]:
+def display_sections(submission: Submission, unmasked: bool = False, english: bool = False) -> tuple[LaidSection, ...]:
     """The form's sections as the paper has them, sensitive values masked unless asked."""
     values = intake_services.submission_values(submission)
-    return layout.build(submission.form_version.form, values, masked=not unmasked).sections
+    return layout.build(submission.form_version.form, values, masked=not unmasked, english=english).sections
 
 
 def call_of(summary: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +76,8 @@ def mirror_context(counter_id: int) -> dict[str, Any]:
         "office": counter.office,
         "state": state,
         "submission": submission,
-        "sections": display_sections(submission) if submission else [],
+        # In the language the resident filled the form in (the check view's badge says which).
+        "sections": display_sections(submission, english=submission.language == "en") if submission else [],
         "pointed": state.field_key if state and submission else "",
         "prompt": state.prompt if state else "",
     }
