@@ -290,19 +290,20 @@
   }
 
   // Nothing typed is lost, even in the second after typing: every keystroke
-  // is written to this tab's sessionStorage (gone when the tab is closed, so
-  // a shared phone keeps nothing) with the page's clock, and sent to the
-  // server on a short pause and when the page is hidden or left (keepalive).
-  // A reload served before the last save reached the server finds the newer
-  // local copy and puts it back. Sensitive fields (주민등록번호) are never
-  // written to the device: the page waits for the server to have them.
+  // is written to localStorage with the page's clock, and sent to the server
+  // on a short pause and when the page is hidden or left (keepalive). A page
+  // served before the last save reached the server (a reload, a killed or
+  // crashed tab) finds the newer local copy and puts it back. The copy holds
+  // nothing the server's draft would not show this browser anyway, and goes
+  // at submit or after a day. Sensitive fields (주민등록번호) are never written
+  // to the device: the page waits for the leaving page's save to land instead.
   const localKey = "draft:" + (form.elements.idempotency_key || {}).value;
   const savedSeq = Number(form.dataset.savedSeq || 0);
-  const SKIP = new Set(["csrfmiddlewaretoken", "idempotency_key", "_step", "_steps", "_return"]);
   function snapshot() {
     const values = {}, sensitive = [];
     for (const el of form.elements) {
-      if (!el.name || SKIP.has(el.name) || el.type === "file" || el.type === "submit" || el.type === "button") continue;
+      // Not the page's own fields, files, nor a drawn signature (a hidden input): typed answers only.
+      if (!el.name || ["file", "submit", "button", "hidden"].includes(el.type)) continue;
       if ("sensitive" in el.dataset) { sensitive.push(el.name); continue; }
       const list = values[el.name] || (values[el.name] = []);
       if (el.type === "radio" || el.type === "checkbox") { if (el.checked) list.push(el.value); }
@@ -311,19 +312,27 @@
     return { values, sensitive };
   }
   let keepTimer = 0;
+  const DAY = 24 * 3600 * 1000;
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith("draft:")) continue;
+      const kept = JSON.parse(localStorage.getItem(key) || "null");
+      if (!kept || !(kept.seq > Date.now() - DAY)) localStorage.removeItem(key);
+    }
+  } catch (e) { /* storage disabled */ }
   function keepLocally(touchedSensitive) {
     try {
-      const previous = JSON.parse(sessionStorage.getItem(localKey) || "null");
+      const previous = JSON.parse(localStorage.getItem(localKey) || "null");
       const pendingSensitive = new Set(previous && previous.seq > savedSeq ? previous.pendingSensitive || [] : []);
       if (touchedSensitive) pendingSensitive.add(touchedSensitive);
       const { values } = snapshot();
-      sessionStorage.setItem(localKey, JSON.stringify({ seq: Date.now(), values, pendingSensitive: [...pendingSensitive] }));
+      localStorage.setItem(localKey, JSON.stringify({ seq: Date.now(), values, pendingSensitive: [...pendingSensitive] }));
     } catch (e) { /* storage full or disabled: the server saves still run */ }
   }
-  function forgetLocally() { try { sessionStorage.removeItem(localKey); } catch (e) { /* disabled */ } }
+  function forgetLocally() { try { localStorage.removeItem(localKey); } catch (e) { /* disabled */ } }
   function restore() {
     let local;
-    try { local = JSON.parse(sessionStorage.getItem(localKey) || "null"); } catch (e) { local = null; }
+    try { local = JSON.parse(localStorage.getItem(localKey) || "null"); } catch (e) { local = null; }
     if (!local || !(local.seq > savedSeq)) return;
     for (const [name, list] of Object.entries(local.values || {})) {
       const inputs = form.querySelectorAll(`[name="${CSS.escape(name)}"]`);
@@ -350,7 +359,8 @@
         for (const name of [...withheld]) {
           const from = fresh.querySelector(`[name="${CSS.escape(name)}"]`);
           const to = form.querySelector(`[name="${CSS.escape(name)}"]`);
-          if (from && to && to.value === "") { to.value = from.value; to.dispatchEvent(new Event("input", { bubbles: true })); }
+          // Still withheld: not typed in since this page loaded, so the server's copy is the newest.
+          if (from && to && to.value !== from.value) { to.value = from.value; to.dispatchEvent(new Event("input", { bubbles: true })); }
           withheld.delete(name);
         }
         save();
