@@ -151,7 +151,9 @@
   form.querySelectorAll("[data-attachment]").forEach((box) => {
     const input = box.querySelector("input[type=file]");
     if (!input || !window.DataTransfer) return;
+    // The buttons below stand in for the bare input (its label still opens it).
     input.classList.add("enhanced");
+    input.tabIndex = -1;
     const preview = document.createElement("div");
     preview.className = "attachment-preview";
     preview.setAttribute("aria-live", "polite");
@@ -211,7 +213,7 @@
   // 도로명주소 검색 (when the office has a provider): Enter searches, a pick fills the boxes.
   form.querySelectorAll("[data-address-search]").forEach((box) => {
     box.hidden = false;
-    const query = box.querySelector("input");
+    const query = box.querySelector("input[type=search]");
     query.addEventListener("keydown", (e) => {
       if (e.key === "Enter") { e.preventDefault(); box.querySelector("[data-address-find]").click(); }
     });
