@@ -5,9 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from project import parsing
@@ -43,27 +41,14 @@ def office_forms(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-# The statuses as a resident reads them (the model's labels are the console's).
-STATUS_LABELS: dict[str, str | Promise] = {
-    Submission.Status.SUBMITTED: gettext_lazy("접수"),
-    Submission.Status.CALLED: gettext_lazy("호출"),
-    Submission.Status.CORRECTION: gettext_lazy("보완 요청"),
-    Submission.Status.COMPLETED: gettext_lazy("처리 완료"),
-    Submission.Status.REJECTED: gettext_lazy("반려"),
-    Submission.Status.NO_SHOW: gettext_lazy("부재"),
-    Submission.Status.WITHDRAWN: gettext_lazy("취하"),
-    Submission.Status.PROCESSING: gettext_lazy("처리중"),
-    Submission.Status.EXPIRED: gettext_lazy("미호출 마감"),
-}
-
-
-def _ticket_context(submission: Submission) -> dict[str, Any]:
+def _ticket_context(submission: Submission, *, whole_page: bool = True) -> dict[str, Any]:
     ahead = services.people_ahead(submission)
-    form_phone = alerts.form_phone(submission) if submission.is_open and not submission.alert_phone else ""
+    # Only the whole page has the alerts box: the live status part needs no decryption.
+    offer = whole_page and submission.is_open and not submission.alert_phone
+    form_phone = alerts.form_phone(submission) if offer else ""
     return {
         "submission": submission,
         "phase": ticket_phases.phase_of(submission, ahead),
-        "status_label": STATUS_LABELS.get(submission.status, submission.status),
         "form_phone": form_phone,
         "form_phone_masked": notify.mask_phone(form_phone) if form_phone else "",
         # The language switch comes back to the ticket, also from the alerts POST.
@@ -86,7 +71,7 @@ def _submission_by_token(token: str) -> Submission:
 def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
     submission = _submission_by_token(token)
     template = "intake/ticket.html#status" if request.htmx else "intake/ticket.html"
-    return render(request, template, _ticket_context(submission))
+    return render(request, template, _ticket_context(submission, whole_page=not request.htmx))
 
 
 @require_http_methods(["GET", "POST"])

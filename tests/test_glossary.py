@@ -33,7 +33,7 @@ def test_every_key_action_reads_as_reviewed():
 def test_the_glossary_covers_the_submit_button_and_the_ticket_states():
     reviewed = _reviewed()
     assert reviewed["제출하기"] == "Submit"
-    assert {"접수", "호출", "보완 요청", "처리 완료", "반려", "인계 코드"} <= reviewed.keys()
+    assert {"접수되었습니다", "곧 차례입니다", "차례입니다", "보완이 필요합니다", "인계 코드"} <= reviewed.keys()
 
 
 def test_a_changed_meaning_is_caught():

@@ -309,7 +309,7 @@ def test_masked_number_attachments_and_long_labels(browser, demo_office, stack, 
     box.locator("input[name=delegation_letter]").set_input_files(_pdf(tmp_path / "letter.pdf", 3))
     expect(info).to_contain_text("3")
     expect(box.locator("[data-choose]")).to_have_text(
-        "다른 파일로 바꾸기" if language == "ko" else "Replace with another file"
+        "Replace with another file" if language == "en" else "다른 파일로 바꾸기"
     )
     assert steps.accessibility_problems(phone) == []
 
