@@ -12,14 +12,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from forms_catalog.schema import Field
 from forms_catalog.schema.validators import FieldError, clean_phone
 
-from . import crypto, i18n, notify
+from . import crypto, i18n, notify, services
 from .models import AlertMessage, Submission
 from .signals import submission_changed
 
@@ -36,11 +36,30 @@ class AlertPhoneInvalid(Exception):
         self.message = message
 
 
+def form_phone(submission: Submission) -> str:
+    """The mobile number the resident gave in the form itself ("" if none): offered with one tap."""
+    values = services.submission_values(submission)
+    for field in submission.form_version.form.input_fields:
+        if field.type != "phone" or not values.get(field.key):
+            continue
+        try:
+            phone = clean_phone(field, values[field.key]).value
+        except FieldError:
+            continue
+        if phone.startswith("01"):
+            return str(phone)
+    return ""
+
+
 def register_phone(submission: Submission, raw: str) -> None:
-    """Opt in to alerts with a mobile number (or opt out with an empty one)."""
+    """Opt in to alerts with a mobile number (or opt out with an empty one).
+
+    Opting in is the consent: the number is kept for these alerts only, and
+    when the resident agreed is recorded with it.
+    """
     raw = (raw or "").strip()
     if not raw:
-        Submission.objects.filter(pk=submission.pk).update(alert_phone="")
+        Submission.objects.filter(pk=submission.pk).update(alert_phone="", alert_consent_at=None)
         return
     try:
         phone = clean_phone(Field("alert_phone", "phone"), raw).value
@@ -50,7 +69,9 @@ def register_phone(submission: Submission, raw: str) -> None:
         raise AlertPhoneInvalid(_("알림은 휴대전화로만 보낼 수 있습니다. 010으로 시작하는 번호를 입력해 주세요."))
     # The alerts go out later from the worker, in the language of this page.
     stored = {"phone": phone, "language": translation.get_language() or settings.LANGUAGE_CODE}
-    Submission.objects.filter(pk=submission.pk).update(alert_phone=crypto.encrypt_json(stored))
+    Submission.objects.filter(pk=submission.pk).update(
+        alert_phone=crypto.encrypt_json(stored), alert_consent_at=timezone.now()
+    )
 
 
 # The queue stages: each at most once per ticket, MAX_ALERTS in all (Submission.alerts_sent).

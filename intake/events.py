@@ -49,6 +49,8 @@ def submission_summary(submission: Submission) -> dict[str, Any]:
         "due_at": submission.due_at.isoformat() if submission.due_at else None,
         # Filled at home before the visit: the console marks it.
         "prepared": submission.prepared_at is not None,
+        # The resident's page language ("" or "ko": Korean): the queue's badge.
+        "language": submission.language,
     }
 
 

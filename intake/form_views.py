@@ -12,12 +12,14 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import translation
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forms_catalog import schema as form_schema
 from project import parsing
 from project.types import HtmxHttpRequest
 
+from . import address_search as address_search_provider
 from . import fees, flow, i18n, ratelimit, resident, services
 from .models import Counter, Draft, Submission
 from .resilience import keep_post_when_database_down
@@ -131,17 +133,18 @@ def _to_step(page: PostedPage, values: dict[str, Any], upload_errors: dict[str, 
     result = form_schema.validate(schema, values)
     key = all_steps[index].key if index < len(all_steps) else flow.REVIEW
     errors = {**flow.errors_in(schema, all_steps, key, result.errors), **upload_errors}
+    total = len(all_steps) + 1
     if nav == "prev":
         if upload_errors:
             return page.render(values, upload_errors, warnings=result.warnings, step=key)
-        return _step_redirect(page, all_steps[max(index - 1, 0)].key if all_steps else flow.REVIEW)
+        return _step_redirect(page, all_steps[max(index - 1, 0)].key if all_steps else flow.REVIEW, total)
     if errors:
         status = 422 if page.request.htmx else 200
         return page.render(values, errors, warnings=result.warnings, status=status, step=key)
     if page.request.POST.get("_return") == flow.REVIEW:
         # Steps this change added (대리인 chosen) are still checked: submit sends the resident there.
-        return _step_redirect(page, flow.REVIEW)
-    return _step_redirect(page, all_steps[index + 1].key if index + 1 < len(all_steps) else flow.REVIEW)
+        return _step_redirect(page, flow.REVIEW, total)
+    return _step_redirect(page, all_steps[index + 1].key if index + 1 < len(all_steps) else flow.REVIEW, total)
 
 
 def _submit(page: PostedPage) -> HttpResponse:
@@ -164,6 +167,7 @@ def _submit(page: PostedPage) -> HttpResponse:
             counter=page.counter,
             draft=page.draft,
             before_visit=resident.filling_at_home(page.request, page.form.office),
+            language=translation.get_language() or "",
         )
     except ratelimit.RateLimited as exc:
         page.save()
@@ -208,10 +212,13 @@ def _show_problems(page: PostedPage, values: dict[str, Any], errors: dict[str, s
     return page.render(values, errors, warnings=warnings, status=422 if page.request.htmx else 200, step=step)
 
 
-def _step_redirect(page: PostedPage, step: str) -> HttpResponse:
+def _step_redirect(page: PostedPage, step: str, total: int) -> HttpResponse:
     services.set_step(page.draft, step)
     url = reverse("intake:form", args=[page.form.office.slug, page.form.template.code])
-    return redirect(f"{url}?step={step}")
+    # An answer added or removed steps (대리인 chosen): the next page says so, from how many.
+    shown = parsing.integer(page.request.POST.get("_steps"), minimum=1, maximum=100)
+    changed = f"&was={shown}" if shown is not None and shown != total else ""
+    return redirect(f"{url}?step={step}{changed}")
 
 
 def _render(
@@ -254,6 +261,7 @@ def _render(
         "counter": resident.counter_for(request, form.office),
         # The review page says what the 민원 will cost (None: the form sets no fee).
         "fee_due": fees.amount_due(draft.form_version, values) if current is None else None,
+        "address_search": address_search_provider.provider() is not None,
     }
     return render(request, "intake/form.html", context, status=status)
 
@@ -275,6 +283,9 @@ def _step_context(
         "returning": flow.REVIEW in (request.GET.get("from"), request.POST.get("_return")),
         "step_number": index + 1,
         "step_count": len(all_steps) + 1,
+        # The count before an answer changed it (?was=, from _step_redirect), and whether one can.
+        "steps_were": parsing.integer(request.GET.get("was"), minimum=1, maximum=100),
+        "steps_may_change": any(s.show_if is not None for s in schema.sections),
         "steps": all_steps,
         "sections": sections,
         # Multipart only where a file can go up: it costs the server
@@ -346,3 +357,14 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
             "template": form.template,
         },
     )
+
+
+@require_GET
+def address_search(request: HtmxHttpRequest) -> HttpResponse:
+    """htmx: 도로명주소 검색 for an address field's boxes; a pick fills them (form.js)."""
+    field = request.GET.get("field", "")
+    try:
+        found, problem = address_search_provider.search(request.GET.get("q", "")), ""
+    except address_search_provider.AddressSearchError as exc:
+        found, problem = [], exc.message
+    return render(request, "intake/_address_results.html", {"results": found, "problem": problem, "key": field})

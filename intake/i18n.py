@@ -46,5 +46,24 @@ def marked(text: str) -> SafeString:
     return conditional_escape(text)
 
 
+# A Korean run inside English text (an address example): from a Hangul letter to the
+# last Hangul letter or digit, spaces and the usual address punctuation between.
+KOREAN_RUN = re.compile(r"[\uac00-\ud7a3][\uac00-\ud7a3\d\s·()-]*[\uac00-\ud7a3\d]|[\uac00-\ud7a3]")
+
+
+def marked_runs(text: str) -> SafeString:
+    """Escaped text with each Korean run in it marked lang="ko" on a page that is not Korean
+    (an English message quoting a Korean example), so it is read out as Korean."""
+    if is_korean_page() or not HANGUL.search(text):
+        return conditional_escape(text)
+    out, last = [], 0
+    for match in KOREAN_RUN.finditer(text):
+        out.append(conditional_escape(text[last : match.start()]))
+        out.append(format_html('<span lang="ko">{}</span>', match.group()))
+        last = match.end()
+    out.append(conditional_escape(text[last:]))
+    return SafeString("".join(out))
+
+
 def html_in_language(obj: Any, attr: str) -> SafeString:
     return marked(text_in_language(obj, attr))

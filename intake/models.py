@@ -238,6 +238,11 @@ class Submission(models.Model):
     # and the alert stages already sent (each at most once).
     alert_phone = models.TextField(blank=True)
     alerts_sent = models.JSONField(default=list, blank=True)
+    # When the resident agreed to alerts (the consent the 개인정보 보호법 asks to be able to show).
+    alert_consent_at = models.DateTimeField(null=True, blank=True)
+    # The language the resident filled the form in: the officer's queue shows it,
+    # so the counter can switch the resident's screen (the mirror) to it.
+    language = models.CharField("언어 (language)", max_length=8, blank=True, default="")
 
     # What the manager report groups and ranks, kept by the database on every
     # write: wait (submit → last call) and handling (call → completion) in

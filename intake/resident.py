@@ -43,6 +43,9 @@ def raw_values(request: HtmxHttpRequest, schema: form_schema.FormSchema) -> dict
         typed = request.POST.get(f"{f.key}__typed", "").strip()
         if f.type == "signature" and typed and not raw.get(f.key):
             raw[f.key] = signatures.typed_signature(typed)
+        # 올린 파일 빼기: the attachment stored on the draft is dropped (a new one chosen with it wins).
+        if f.type in form_schema.ATTACHMENT_TYPES and request.POST.get(f"{f.key}__remove") == "1":
+            raw[f.key] = None
     return raw
 
 

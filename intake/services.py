@@ -354,6 +354,7 @@ def submit(
     counter: Counter | None,
     draft: Draft | None = None,
     before_visit: bool = False,
+    language: str = "",
 ) -> tuple[Submission, bool]:
     """Turn validated values into a Submission. Returns (submission, created).
 
@@ -386,6 +387,7 @@ def submit(
                 ticket_number=None if before_visit or cosign else allocate_ticket(form.office, day),
                 submitted_at=now,
                 prepared_at=now if before_visit else None,
+                language=language,
             )
             if cosign:
                 # The 위임자 signs first; a form filled at home then still waits for its resident.

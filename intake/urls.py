@@ -15,6 +15,7 @@ urlpatterns = [
     path("o/<slug:slug>/f/<slug:code>/", form_views.form_page, name="form"),
     path("o/<slug:slug>/f/<slug:code>/autosave/", form_views.autosave, name="autosave"),
     path("o/<slug:slug>/f/<slug:code>/check/<str:key>/", form_views.field_check, name="field_check"),
+    path("address-search/", form_views.address_search, name="address_search"),
     path("o/<slug:slug>/counter/<int:number>/qr.svg", views.counter_qr, {"fmt": "svg"}, name="counter_qr_svg"),
     path("o/<slug:slug>/counter/<int:number>/qr.png", views.counter_qr, {"fmt": "png"}, name="counter_qr_png"),
     path("t/<str:token>/", views.ticket, name="ticket"),

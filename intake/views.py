@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from project import parsing
 from project.types import HtmxHttpRequest
 
-from . import alerts, preferences, qr, resident, services, visits
+from . import alerts, notify, preferences, qr, resident, services, ticket_phases, visits
 from .models import Counter, Delegation, Office, Submission
 
 
@@ -76,23 +75,6 @@ def office_forms(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "intake/office.html", context)
 
 
-# The statuses as a resident reads them (the model's labels are the console's).
-STATUS_LABELS: dict[str, str | Promise] = {
-    Submission.Status.SUBMITTED: gettext_lazy("접수"),
-    Submission.Status.CALLED: gettext_lazy("호출"),
-    Submission.Status.CORRECTION: gettext_lazy("보완 요청"),
-    Submission.Status.COMPLETED: gettext_lazy("처리 완료"),
-    Submission.Status.REJECTED: gettext_lazy("반려"),
-    Submission.Status.NO_SHOW: gettext_lazy("부재"),
-    Submission.Status.WITHDRAWN: gettext_lazy("취하"),
-    Submission.Status.PROCESSING: gettext_lazy("처리중"),
-    Submission.Status.EXPIRED: gettext_lazy("미호출 마감"),
-    Submission.Status.PRE_ARRIVAL: gettext_lazy("방문 전"),
-    Submission.Status.AWAITING_COSIGN: gettext_lazy("위임자 서명 대기"),
-    Submission.Status.REVOKED: gettext_lazy("위임 거절·철회"),
-}
-
-
 # The one-tap rating, best first, as the resident reads it.
 RATING_CHOICES = [
     (5, gettext_lazy("매우 만족")),
@@ -103,13 +85,19 @@ RATING_CHOICES = [
 ]
 
 
-def _ticket_context(submission: Submission) -> dict[str, Any]:
+def _ticket_context(submission: Submission, *, whole_page: bool = True) -> dict[str, Any]:
+    ahead = services.people_ahead(submission)
+    # Only the whole page has the alerts box: the live status part needs no decryption.
+    offer = whole_page and submission.is_open and not submission.alert_phone
+    form_phone = alerts.form_phone(submission) if offer else ""
     return {
         "submission": submission,
-        "status_label": STATUS_LABELS.get(submission.status, submission.status),
+        "phase": ticket_phases.phase_of(submission, ahead),
+        "form_phone": form_phone,
+        "form_phone_masked": notify.mask_phone(form_phone) if form_phone else "",
         # The language switch comes back to the ticket, also from the alerts POST.
         "preferences_next": reverse("intake:ticket", args=[submission.public_token]),
-        "people_ahead": services.people_ahead(submission),
+        "people_ahead": ahead,
         "office": submission.office,
         "correction_fields": services.correction_fields(submission),
         "can_withdraw": services.can_withdraw(submission),
@@ -135,7 +123,7 @@ def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if at_home and submission.status != Submission.Status.AWAITING_COSIGN:
         return _pre_arrival(request, submission)
     template = "intake/ticket.html#status" if request.htmx else "intake/ticket.html"
-    return render(request, template, _ticket_context(submission))
+    return render(request, template, _ticket_context(submission, whole_page=not request.htmx))
 
 
 def _pre_arrival(request: HtmxHttpRequest, submission: Submission) -> HttpResponse:
@@ -274,7 +262,8 @@ def ticket_alerts(request: HtmxHttpRequest, token: str) -> HttpResponse:
     submission = get_object_or_404(
         Submission.objects.select_related("office", "form_version__template", "called_counter"), public_token=token
     )
-    raw = request.POST.get("phone", "")
+    # 이 번호로 받기: the number from the form itself, never sent back by the page.
+    raw = alerts.form_phone(submission) if request.POST.get("use_form_phone") else request.POST.get("phone", "")
     try:
         alerts.register_phone(submission, raw)
     except alerts.AlertPhoneInvalid as exc:

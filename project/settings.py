@@ -301,6 +301,12 @@ RATE_LIMIT_ADDRESS = os.environ.get("RATE_LIMIT_ADDRESS", "60/600")
 # Uploaded files per window (each is decoded and re-encoded): per browser, per address.
 RATE_LIMIT_UPLOAD_CLIENT = os.environ.get("RATE_LIMIT_UPLOAD_CLIENT", "30/600")
 RATE_LIMIT_UPLOAD_ADDRESS = os.environ.get("RATE_LIMIT_UPLOAD_ADDRESS", "200/600")
+# 도로명주소 검색 on the resident's form (intake/address_search.py): "" (none: the
+# address is typed), "juso" (행정안전부 검색 API; needs JUSO_API_KEY, the 승인키
+# from business.juso.go.kr) or "local" (a small bundled list, for the demo).
+ADDRESS_SEARCH = os.environ.get("ADDRESS_SEARCH", "")
+JUSO_API_KEY = os.environ.get("JUSO_API_KEY", "")
+JUSO_API_URL = os.environ.get("JUSO_API_URL", "")
 # Resident alerts (queue stages, transfer, 보완 요청, completion): "log", "solapi" (SMS),
 # "alimtalk" (KakaoTalk 알림톡, SMS when it fails) or "record" (tests); see intake/notify.py.
 NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "log")

@@ -177,7 +177,7 @@ def test_keyboard_focus_is_always_visible_and_the_switches_work_without_javascri
 
     # Plain form posts, no JavaScript: the page comes back in English, larger, in high contrast.
     phone.get_by_role("button", name="English").click()
-    expect(phone.locator("h1")).to_have_text("Submitted")
+    expect(phone.locator("h1")).to_have_text("Your turn is coming soon")  # nobody ahead
     phone.get_by_text("Text size · contrast").click()
     phone.get_by_role("button", name="Extra large").click()
     assert phone.evaluate(body_size) == "25.5px"

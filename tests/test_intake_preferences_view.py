@@ -88,7 +88,7 @@ def test_the_ticket_switch_returns_to_the_ticket_even_after_an_alerts_post(clien
     assert page.status_code == 422 and "Alerts can only go to a mobile phone" in page.text
     ticket = reverse("intake:ticket", args=[submission.public_token])
     assert f'name="next" value="{ticket}"' in page.text
-    assert "Waiting" in client.get(ticket).text
+    assert "Your turn is coming soon</h1>" in client.get(ticket).text  # nobody ahead
 
 
 def test_error_pages_follow_the_language(client, office):

@@ -20,6 +20,8 @@ _INPUTMODE = {
     "brn": "numeric",
     "email": "email",
 }
+# Shown as dots once typed, with a show toggle (form.js).
+SENSITIVE_TYPES = frozenset({"rrn", "frn"})
 _AUTOCOMPLETE = {
     "applicant.name": "name",
     "applicant.phone": "tel",
@@ -58,9 +60,12 @@ def input_attrs(field: Field) -> SafeString:
     attrs: list[tuple[str, str]] = []
     if mode := _INPUTMODE.get(field.type):
         attrs.append(("inputmode", mode))
-    autocomplete = _AUTOCOMPLETE.get(field.semantic, "off" if field.type in {"rrn", "frn"} else "")
+    autocomplete = _AUTOCOMPLETE.get(field.semantic, "off" if field.type in SENSITIVE_TYPES else "")
     if autocomplete:
         attrs.append(("autocomplete", autocomplete))
+    if field.type in SENSITIVE_TYPES:
+        # Never into the keyboard's dictionary or the browser's autofill; form.js masks it after entry.
+        attrs += [("spellcheck", "false"), ("autocapitalize", "off"), ("autocorrect", "off"), ("data-sensitive", "")]
     if field.required:
         attrs.append(("aria-required", "true"))
     if field.type == "date":
@@ -105,11 +110,39 @@ def address_parts(value: Any) -> dict[str, str]:
 
 
 @register.filter
+def address_wrong_part(field: Field, value: Any) -> str:
+    """The one address box to mark when the field has an error ("road" if no part is to blame)."""
+    problem = validators.address_problem(field, address_parts(value))
+    return problem[0] if problem else "road"
+
+
+@register.filter
 def range_parts(value: Any) -> dict[str, str]:
     if isinstance(value, dict):
         return {"start": str(value.get("start") or ""), "end": str(value.get("end") or "")}
     start, _, end = str(value or "").partition("~")
     return {"start": start.strip(), "end": end.strip()}
+
+
+# The office's form categories in the resident's language: the usual 민원 groupings are
+# page text (the English catalog); a category of the office's own stays Korean, marked.
+CATEGORIES = {
+    "가족관계": gettext_lazy("가족관계"),
+    "보건": gettext_lazy("보건"),
+    "복지": gettext_lazy("복지"),
+    "세무": gettext_lazy("세무"),
+    "인감": gettext_lazy("인감"),
+    "일반": gettext_lazy("일반"),
+    "주민등록": gettext_lazy("주민등록"),
+    "자동차": gettext_lazy("자동차"),
+    "건축": gettext_lazy("건축"),
+    "환경": gettext_lazy("환경"),
+}
+
+
+@register.filter
+def category_name(category: str) -> SafeString:
+    return i18n.marked(str(CATEGORIES.get(category, category)))
 
 
 # The headings of a consent's four parts are page text; the parts themselves are the form's.
@@ -138,6 +171,12 @@ def consent_rows(field: Field) -> list[tuple[str, SafeString]]:
 def marked(text: Any) -> SafeString:
     """What the resident typed or a form's own text: marked lang="ko" when Korean on an English page."""
     return i18n.marked(str(text))
+
+
+@register.filter
+def marked_runs(text: Any) -> SafeString:
+    """A message in the page's language that quotes Korean (an address example): the Korean marked."""
+    return i18n.marked_runs(str(text))
 
 
 @register.filter

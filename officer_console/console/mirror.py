@@ -28,13 +28,14 @@ PROMPTS = [
 ]
 
 
-def display_sections(submission: Submission, unmasked: bool = False) -> tuple[LaidSection, ...]:
+def display_sections(submission: Submission, unmasked: bool = False, english: bool = False) -> tuple[LaidSection, ...]:
     """The form's sections as the paper has them, sensitive values masked unless asked.
 
     The signatures are not rows: each is in its own box with its signer (signature_boxes).
     """
     values = intake_services.submission_values(submission)
-    return layout.build(submission.form_version.form, values, masked=not unmasked).without(frozenset({"signature"}))
+    laid = layout.build(submission.form_version.form, values, masked=not unmasked, english=english)
+    return laid.without(frozenset({"signature"}))
 
 
 def signature_boxes(submission: Submission) -> list[signers.Signer]:
@@ -85,7 +86,8 @@ def mirror_context(counter_id: int) -> dict[str, Any]:
         "office": counter.office,
         "state": state,
         "submission": submission,
-        "sections": display_sections(submission) if submission else [],
+        # In the language the resident filled the form in (the check view's badge says which).
+        "sections": display_sections(submission, english=submission.language == "en") if submission else [],
         "signers": signature_boxes(submission) if submission else [],
         "pointed": state.field_key if state and submission else "",
         "prompt": state.prompt if state else "",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..types import Field
-from .address import address_parts, clean_address, format_address
+from .address import address_parts, address_problem, clean_address, format_address
 from .base import DEFAULT_MAX_LENGTH, Cleaned, FieldError
 from .choices import REFUSED_CONSENT_MESSAGE, clean_choice, clean_consent, clean_multichoice, clean_yesno
 from .dates import clean_date, clean_daterange, resolve_date_bound
@@ -69,6 +69,7 @@ __all__ = [
     "Validator",
     "accepted_types",
     "address_parts",
+    "address_problem",
     "format_address",
     "resolve_date_bound",
     "type_names",

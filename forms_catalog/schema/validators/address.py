@@ -42,29 +42,40 @@ def format_address(parts: dict[str, str]) -> str:
     return f"({parts['postcode']}) {line}" if parts.get("postcode") else line
 
 
-def clean_address(field: Field, raw: Any) -> Cleaned:
-    """Stored as one line, "(06750) 서울특별시 서초구 남부순환로 2584, 101호", readable everywhere."""
-    parts = address_parts(raw)
-    if parts["postcode"] and not re.fullmatch(r"\d{5}", parts["postcode"], flags=re.ASCII):
-        raise FieldError(_("우편번호는 숫자 5자리입니다. 예: 06750. 모르면 비워 두세요."))
-    if parts["postcode"] and not "01000" <= parts["postcode"] <= "63999":
-        raise FieldError(_("없는 우편번호입니다. 우편번호 5자리를 다시 확인해 주세요. 예: 06750"))
-    if field.require_postcode and not parts["postcode"]:
-        raise FieldError(_("우편번호 5자리를 입력해 주세요. 예: 06750. 우편물이 이 주소로 갑니다."))
+def address_problem(field: Field, parts: dict[str, str]) -> tuple[str, str] | None:
+    """(the box that is wrong: "postcode", "road" or "detail"; the message) or None.
+
+    The page marks only that box: a wrong road name must not turn the optional
+    postcode and detail boxes red too.
+    """
+    postcode = parts["postcode"]
+    if postcode and not re.fullmatch(r"\d{5}", postcode, flags=re.ASCII):
+        return "postcode", _("우편번호는 숫자 5자리입니다. 예: 06750. 모르면 비워 두세요.")
+    if postcode and not "01000" <= postcode <= "63999":
+        return "postcode", _("없는 우편번호입니다. 우편번호 5자리를 다시 확인해 주세요. 예: 06750")
+    if field.require_postcode and not postcode:
+        return "postcode", _("우편번호 5자리를 입력해 주세요. 예: 06750. 우편물이 이 주소로 갑니다.")
     road = parts["road"]
     if field.address_level == "district":
         # Some forms only need 시·도 and 시·군·구 (e.g. 대상자 주소, if known).
         if len(road) < 2 or not _DISTRICT.search(road):
-            raise FieldError(_("시·도와 시·군·구를 입력해 주세요. 예: 경기도 수원시"))
+            return "road", _("시·도와 시·군·구를 입력해 주세요. 예: 경기도 수원시")
     elif not _ROAD.search(road):
-        raise FieldError(
-            _(
-                "도로명 주소를 도로명과 건물번호까지 입력해 주세요. 예: 세종특별자치시 한누리대로 2130. "
-                "동·호수는 상세 주소 칸(또는 쉼표 뒤)에 적어 주세요."
-            )
+        return "road", _(
+            "도로명 주소를 도로명과 건물번호까지 입력해 주세요. 예: 세종특별자치시 한누리대로 2130. "
+            "동·호수는 상세 주소 칸(또는 쉼표 뒤)에 적어 주세요."
         )
     if field.require_detail and not parts["detail"]:
-        raise FieldError(_("상세 주소(동·호수)를 입력해 주세요. 예: 101동 1203호. 없으면 '없음'이라고 적어 주세요."))
+        return "detail", _("상세 주소(동·호수)를 입력해 주세요. 예: 101동 1203호. 없으면 '없음'이라고 적어 주세요.")
+    return None
+
+
+def clean_address(field: Field, raw: Any) -> Cleaned:
+    """Stored as one line, "(06750) 서울특별시 서초구 남부순환로 2584, 101호", readable everywhere."""
+    parts = address_parts(raw)
+    problem = address_problem(field, parts)
+    if problem is not None:
+        raise FieldError(problem[1])
     value = format_address(parts)
     check_length(field, value)
     return Cleaned(value)

@@ -145,6 +145,15 @@
           badge.textContent = "집에서 작성";
           td.appendChild(badge);
         }
+        // As officer_console/_language_badge.html: the resident's language where it is not Korean.
+        if (s.language && s.language !== "ko") {
+          const badge = document.createElement("span");
+          badge.className = "lang-badge";
+          badge.dataset.language = s.language;
+          badge.title = "민원인이 " + s.language.toUpperCase() + " 화면으로 작성했습니다. (The resident used " + s.language.toUpperCase() + ".)";
+          badge.textContent = s.language.toUpperCase();
+          td.append(" ", badge);
+        }
       } else {
         td.textContent = text;
       }
