@@ -281,10 +281,12 @@ def posters(request: StaffRequest, office_id: int) -> HttpResponse:
 @require_GET
 def lobby_tv(request: HttpRequest, token: str) -> HttpResponse:
     office = get_object_or_404(Office, pk=services.office_for_lobby_token(token) or 0)
+    state = mirror.lobby_state(office.pk)
+    current, earlier = mirror.split_calls(state["calls"])
     return render(
         request,
         "officer_console/lobby.html",
-        {"office": office, "calls": mirror.recent_calls(office.pk), "token": token},
+        {"office": office, "current": current, "earlier": earlier, "waiting": state["waiting"], "token": token},
     )
 
 
