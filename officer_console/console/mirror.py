@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from forms_catalog import layout
 from forms_catalog.layout import LaidSection
-from intake import services as intake_services
 from intake import servicedays
+from intake import services as intake_services
 from intake.models import Counter, Submission
 
 from ..models import MirrorState
