@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from forms_catalog.models import FormTemplate, FormVersion
@@ -164,15 +165,16 @@ class Draft(models.Model):
 
 class Submission(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "접수 (submitted)"
-        CALLED = "called", "호출 (called)"
-        CORRECTION = "correction", "보완 요청 (correction requested)"
-        COMPLETED = "completed", "처리 완료 (completed)"
-        REJECTED = "rejected", "반려 (rejected)"
-        NO_SHOW = "no_show", "부재 (no-show)"
-        WITHDRAWN = "withdrawn", "취하 (withdrawn)"
-        PROCESSING = "processing", "처리중 (processing)"
-        EXPIRED = "expired", "미호출 마감 (closed uncalled)"
+        # Korean in the record (the archive PDF prints them); English through the catalog.
+        SUBMITTED = "submitted", _("접수")
+        CALLED = "called", _("호출")
+        CORRECTION = "correction", _("보완 요청")
+        COMPLETED = "completed", _("처리 완료")
+        REJECTED = "rejected", _("반려")
+        NO_SHOW = "no_show", _("부재")
+        WITHDRAWN = "withdrawn", _("취하")
+        PROCESSING = "processing", _("처리중")
+        EXPIRED = "expired", _("미호출 마감")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION, Status.PROCESSING)
     # What the counter's live queue, the lobby and "n ahead" show, on the ticket's own service day.
