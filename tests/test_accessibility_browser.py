@@ -85,7 +85,7 @@ def test_no_resident_page_has_an_accessibility_violation(browser, stack):
     staff.call(correction.pk, officer, counter)
     staff.request_correction(correction.pk, officer, ["address", "phone"], "호수까지 적어 주세요")
     form_url = reverse("intake:form", args=[office.slug, version.template.code])
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     seal = Office.objects.filter(forms__code="seal-certificate").first()
     seal_url = reverse("intake:form", args=[seal.slug, "seal-certificate"])
     pages = {
