@@ -53,9 +53,9 @@ class FormVersion(models.Model):
         PUBLISHED = "published", "게시"
         RETIRED = "retired", "폐지"
 
-    template = models.ForeignKey(FormTemplate, on_delete=models.PROTECT, related_name="versions")
+    template = models.ForeignKey(FormTemplate, on_delete=models.PROTECT, related_name="versions", verbose_name="서식")
     number = models.PositiveIntegerField("버전")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField("상태", max_length=16, choices=Status.choices, default=Status.DRAFT)
     schema = models.JSONField("필드 정의", default=dict)
     paper_sheets = models.PositiveSmallIntegerField(
         "종이 매수",
@@ -70,8 +70,8 @@ class FormVersion(models.Model):
         blank=True,
         help_text='예: {"processing": {"unit": "working_days", "amount": 3}, "fee": {"basis": "per_copy", "amount": 400}}',
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    retired_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField("게시 일시", null=True, blank=True)
+    retired_at = models.DateTimeField("폐지 일시", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     # What a published version promises never to change: submissions and
@@ -164,7 +164,7 @@ class FieldRow(models.Model):
     order = models.PositiveIntegerField("순서", default=0)
     section = models.CharField("구역 키", max_length=64, help_text="예: applicant")
     section_title = models.CharField(
-        "구역 제목 (section title)", max_length=200, blank=True, help_text="새 구역의 첫 항목에만 적으면 됩니다."
+        "구역 제목", max_length=200, blank=True, help_text="새 구역의 첫 항목에만 적으면 됩니다."
     )
     key = models.CharField("항목 키", max_length=64)
     type = models.CharField("형식", max_length=16, choices=TYPE_CHOICES, default="text")
@@ -191,7 +191,7 @@ class FieldRow(models.Model):
     class Meta:
         ordering = ["version", "order", "pk"]
         verbose_name = "항목"
-        verbose_name_plural = "항목 (fields) — 저장하면 필드 정의로 바뀝니다"
+        verbose_name_plural = "항목 — 저장하면 필드 정의로 바뀝니다"
 
     def __str__(self) -> str:
         return f"{self.section}.{self.key}"

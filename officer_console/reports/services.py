@@ -196,7 +196,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
     return [
         Equivalent(
             "trees",
-            "베어지지 않은 30년생 나무 (30-year trees not cut)",
+            "베어지지 않은 30년생 나무",
             *trees,
             "그루",
             f"A4 {fs.sheets_per_tree:,}매 = 1그루",
@@ -204,7 +204,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
         ),
         Equivalent(
             "co2",
-            "줄어든 CO2 배출 (CO2 avoided)",
+            "줄어든 CO2 배출",
             *co2,
             "kg",
             f"A4 1매 = {fs.co2_grams_per_sheet.normalize():f} g CO2",
@@ -212,7 +212,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
         ),
         Equivalent(
             "pines",
-            "같은 CO2를 1년에 흡수하는 30년생 소나무 (pines absorbing that CO2 in a year)",
+            "같은 CO2를 1년에 흡수하는 30년생 소나무",
             co2[0] / pine_kg,
             co2[1] / pine_kg,
             "그루",
@@ -221,7 +221,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
         ),
         Equivalent(
             "water",
-            "아낀 물 (water saved)",
+            "아낀 물",
             *water,
             "L",
             f"A4 1매 = 물 {fs.water_litres_per_sheet.normalize():f} L",
@@ -236,7 +236,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
 def factor_set(pk: int | None = None) -> EquivalenceFactorSet:
     qs = EquivalenceFactorSet.objects.all()
     chosen = qs.filter(pk=pk).first() if pk else None
-    return chosen or qs.filter(is_default=True).first() or qs.first() or EquivalenceFactorSet(name="기본 (built-in)")
+    return chosen or qs.filter(is_default=True).first() or qs.first() or EquivalenceFactorSet(name="기본")
 
 
 @contextmanager
