@@ -110,7 +110,7 @@ def _visits(office: Office, versions: list[FormVersion], counters: list[Counter]
     return visits
 
 
-def _row(office: Office, visit: Visit, officer: User | None, rng: random.Random) -> Submission:
+def _row(office: Office, visit: Visit, officer: User | None) -> Submission:
     s = Submission(
         idempotency_key=visit.key,
         office=office,
@@ -131,7 +131,7 @@ def _row(office: Office, visit: Visit, officer: User | None, rng: random.Random)
         s.paper_sheets_saved = visit.version.paper_sheets
     elif visit.outcome == Submission.Status.REJECTED:
         s.completed_at = called + datetime.timedelta(seconds=visit.handle // 2)
-        s.status_note = rng.choice(REJECTION_REASONS)
+        s.status_note = random.Random(str(visit.key)).choice(REJECTION_REASONS)
     s.updated_at = s.completed_at or s.called_at or s.submitted_at
     return s
 
@@ -150,20 +150,15 @@ def load(offices: list[Office], today: datetime.date | None = None) -> int:
         if not versions or not counters:
             continue
         officer = User.objects.filter(memberships__office=office, memberships__role=Membership.Role.OFFICER).first()
-        rng = random.Random(office.slug)
         visits = _visits(office, versions, counters, today)
+        keys = [v.key for v in visits]
+        existing = set(Submission.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
         # A day with real tickets (the demo was used then) keeps its own numbers: no history added to it.
         used = set(
             Submission.objects.filter(office=office, service_date__lt=today)
-            .exclude(idempotency_key__in=[v.key for v in visits])
+            .exclude(idempotency_key__in=keys)
             .values_list("service_date", flat=True)
         )
-        rows += [_row(office, v, officer, rng) for v in visits if v.day not in used]
-    existing = set(
-        Submission.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]).values_list(
-            "idempotency_key", flat=True
-        )
-    )
-    new = [r for r in rows if r.idempotency_key not in existing]
-    Submission.objects.bulk_create(new, batch_size=500)
-    return len(new)
+        rows += [_row(office, v, officer) for v in visits if v.key not in existing and v.day not in used]
+    Submission.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
