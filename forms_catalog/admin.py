@@ -36,7 +36,7 @@ class FormVersionInline(admin.TabularInline):
     show_change_link = True
     can_delete = False
 
-    @admin.display(description="편집 (edit)")
+    @admin.display(description="편집")
     def edit_link(self, obj: FormVersion) -> str:
         if not obj.pk:
             return ""
@@ -45,8 +45,8 @@ class FormVersionInline(admin.TabularInline):
 
 
 class PackUploadForm(forms.Form):
-    pack = forms.FileField(label="서식 팩 파일 (form pack, .json)")
-    check_only = forms.BooleanField(label="검사만 하기 (validate only, write nothing)", required=False)
+    pack = forms.FileField(label="서식 팩 파일 (.json)")
+    check_only = forms.BooleanField(label="검사만 하기 (아무것도 저장하지 않음)", required=False)
 
 
 @admin.register(FormTemplate)
@@ -65,11 +65,11 @@ class FormTemplateAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="form-pack-{suffix}.json"'
         return response
 
-    @admin.action(description="서식 팩으로 내보내기: 모든 버전 (export pack, all versions)")
+    @admin.action(description="서식 팩으로 내보내기: 모든 버전")
     def export_all_versions(self, request: HttpRequest, queryset: QuerySet[FormTemplate]) -> HttpResponse:
         return self._export(queryset, published_only=False)
 
-    @admin.action(description="서식 팩으로 내보내기: 게시 버전만 (export pack, published only)")
+    @admin.action(description="서식 팩으로 내보내기: 게시 버전만")
     def export_published(self, request: HttpRequest, queryset: QuerySet[FormTemplate]) -> HttpResponse:
         return self._export(queryset, published_only=True)
 
@@ -95,7 +95,7 @@ class FormTemplateAdmin(admin.ModelAdmin):
                 if form.cleaned_data["check_only"]:
                     problems = packs.validate_pack(pack)
                     if not problems:
-                        messages.success(request, "문제없는 서식 팩입니다. (The pack is valid.)")
+                        messages.success(request, "문제없는 서식 팩입니다.")
                 else:
                     try:
                         report = packs.import_pack(pack)
@@ -110,7 +110,7 @@ class FormTemplateAdmin(admin.ModelAdmin):
             "admin/forms_catalog/formtemplate/import.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "서식 팩 가져오기 (import a form pack)",
+                "title": "서식 팩 가져오기",
                 "form": form,
                 "problems": problems,
                 "report": report,
@@ -118,11 +118,11 @@ class FormTemplateAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.display(description="보존기간 (retention)")
+    @admin.display(description="보존기간")
     def retention_label(self, obj: FormTemplate) -> str:
         return f"{obj.retention_years}년" if obj.retention_years else "영구"
 
-    @admin.display(description="게시 버전 (published)")
+    @admin.display(description="게시 버전")
     def published_number(self, obj: FormTemplate) -> str:
         version = obj.published_version()
         return f"v{version.number}" if version else "-"
@@ -155,7 +155,7 @@ class SchemaField(forms.CharField):
 
 class FormVersionForm(forms.ModelForm):
     schema = SchemaField(
-        label="필드 정의 (schema, JSON)",
+        label="필드 정의 (JSON)",
         help_text="형식은 docs/FORM_PACKS.md를 보세요. 저장할 때 검사하고, 고칠 곳을 위치와 함께 알려 줍니다.",
     )
 
@@ -216,7 +216,7 @@ class FormVersionAdmin(admin.ModelAdmin):
             return ["template", "number", "status", "published_at", "retired_at", "paper_sheets", "schema_readonly"]
         return ["template", "number", "status", "paper_sheets", "schema"]
 
-    @admin.display(description="필드 정의 (schema) — 게시된 버전은 고칠 수 없습니다")
+    @admin.display(description="필드 정의 — 게시된 버전은 고칠 수 없습니다")
     def schema_readonly(self, obj: FormVersion) -> str:
         return format_html(
             "<pre class='schema-readonly'>{}</pre>", json.dumps(obj.schema, ensure_ascii=False, indent=2)
@@ -274,17 +274,17 @@ class FormVersionAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, f"{result}: {done}")
 
-    @admin.action(description="게시하기 (publish; 이전 게시 버전은 폐지)")
+    @admin.action(description="게시하기 (이전 게시 버전은 폐지)")
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
-        self._each(request, queryset, services.publish_version, "게시했습니다 (published)")
+        self._each(request, queryset, services.publish_version, "게시했습니다")
 
-    @admin.action(description="폐지하기 (retire)")
+    @admin.action(description="폐지하기")
     def retire_selected(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
-        self._each(request, queryset, services.retire_version, "폐지했습니다 (retired)")
+        self._each(request, queryset, services.retire_version, "폐지했습니다")
 
-    @admin.action(description="새 초안 만들기 (new draft from this version)")
+    @admin.action(description="새 초안 만들기 (이 버전을 복사)")
     def new_draft_selected(self, request: HttpRequest, queryset: QuerySet[FormVersion]) -> None:
-        self._each(request, queryset, services.new_draft_from, "새 초안을 만들었습니다 (new draft)")
+        self._each(request, queryset, services.new_draft_from, "새 초안을 만들었습니다")
 
     # --- diff, publish ----------------------------------------------------------
     def get_urls(self) -> list[URLPattern]:
@@ -292,6 +292,7 @@ class FormVersionAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/diff/", wrap(self.diff_view), name="forms_catalog_formversion_diff"),
             path("<int:pk>/publish/", wrap(self.publish_view), name="forms_catalog_formversion_publish"),
+            path("<int:pk>/new-draft/", wrap(self.new_draft_view), name="forms_catalog_formversion_new_draft"),
             *super().get_urls(),
         ]
 
@@ -328,7 +329,7 @@ class FormVersionAdmin(admin.ModelAdmin):
             "admin/forms_catalog/formversion/diff.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"{version.template.title}: 버전 비교 (diff)",
+                "title": f"{version.template.title}: 버전 비교",
                 "version": version,
                 "old": old,
                 "new": new,
@@ -344,3 +345,17 @@ class FormVersionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         self._each(request, FormVersion.objects.filter(pk=version.pk), services.publish_version, "게시했습니다")
         return redirect("admin:forms_catalog_formversion_change", version.pk)
+
+    def new_draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """ "새 초안 만들기" on a published or retired version: its copy opens as the next draft."""
+        version = self._version(request, pk)
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            draft = services.new_draft_from(version)
+        except services.DraftExists as exc:
+            messages.error(request, exc.message)
+            existing = version.template.versions.filter(status=FormVersion.Status.DRAFT).first()
+            return redirect("admin:forms_catalog_formversion_change", (existing or version).pk)
+        messages.success(request, f"새 초안 v{draft.number}를 만들었습니다. v{version.number}의 내용을 복사했습니다.")
+        return redirect("admin:forms_catalog_formversion_change", draft.pk)

@@ -27,19 +27,17 @@ class FormTemplate(models.Model):
     version they were made with.
     """
 
-    code = models.SlugField("서식 코드 (code)", max_length=64, unique=True)
-    title = models.CharField("서식명 (title)", max_length=200)
-    title_en = models.CharField("영문 서식명 (English title)", max_length=200, blank=True)
-    category = models.CharField("분류 (category)", max_length=100, blank=True)
-    legal_basis = models.CharField("근거 법령 (legal basis)", max_length=300, blank=True)
-    retention_years = models.PositiveSmallIntegerField(
-        "보존기간(년) (retention, years)", default=5, help_text="0 = 영구 (permanent)"
-    )
+    code = models.SlugField("서식 코드", max_length=64, unique=True)
+    title = models.CharField("서식명", max_length=200)
+    title_en = models.CharField("영문 서식명", max_length=200, blank=True)
+    category = models.CharField("분류", max_length=100, blank=True)
+    legal_basis = models.CharField("근거 법령", max_length=300, blank=True)
+    retention_years = models.PositiveSmallIntegerField("보존기간(년)", default=5, help_text="0 = 영구")
     # The back-office system's field codes in its entry order, each with the form field it takes
     # (docs/FORM_PACKS.md): the officer's one-click copy and the day's export follow it. Not
     # frozen with a version: the back office's screens change on their own schedule.
     backoffice_fields = models.JSONField(
-        "행정시스템 항목 연결 (back-office field mapping)",
+        "행정시스템 항목 연결",
         default=list,
         blank=True,
         help_text='예: [{"code": "APPL_NM", "field": "name", "label": "신청인 성명"}] — 새올 입력 화면의 순서대로',
@@ -48,8 +46,8 @@ class FormTemplate(models.Model):
 
     class Meta:
         ordering = ["category", "title"]
-        verbose_name = "서식 (form template)"
-        verbose_name_plural = "서식 (form templates)"
+        verbose_name = "서식"
+        verbose_name_plural = "서식"
 
     def __str__(self) -> str:
         return self.title
@@ -66,29 +64,29 @@ class FormTemplate(models.Model):
 
 class FormVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "초안 (draft)"
-        PUBLISHED = "published", "게시 (published)"
-        RETIRED = "retired", "폐지 (retired)"
+        DRAFT = "draft", "초안"
+        PUBLISHED = "published", "게시"
+        RETIRED = "retired", "폐지"
 
-    template = models.ForeignKey(FormTemplate, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField("버전 (version)")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    schema = models.JSONField("필드 정의 (schema)", default=dict)
+    template = models.ForeignKey(FormTemplate, on_delete=models.PROTECT, related_name="versions", verbose_name="서식")
+    number = models.PositiveIntegerField("버전")
+    status = models.CharField("상태", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    schema = models.JSONField("필드 정의", default=dict)
     paper_sheets = models.PositiveSmallIntegerField(
-        "종이 매수 (paper sheets)",
+        "종이 매수",
         default=1,
-        help_text="종이 민원에서 쓰던 매수: 쪽수 × 부수, 위임장·접수증 포함 (pages × copies, incl. 위임장 and 접수증)",
+        help_text="종이 민원에서 쓰던 매수: 쪽수 × 부수, 위임장·접수증 포함",
     )
     # The legal processing period and the fee (forms_catalog/terms.py), kept
     # beside the schema: they follow the law, not the paper's layout.
     service_terms = models.JSONField(
-        "처리기한·수수료 (service terms, JSON)",
+        "처리기한·수수료 (JSON)",
         default=dict,
         blank=True,
         help_text='예: {"processing": {"unit": "working_days", "amount": 3}, "fee": {"basis": "per_copy", "amount": 400}}',
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    retired_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField("게시 일시", null=True, blank=True)
+    retired_at = models.DateTimeField("폐지 일시", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     # What a published version promises never to change: submissions and
@@ -104,8 +102,8 @@ class FormVersion(models.Model):
                 fields=["template"], condition=models.Q(status="published"), name="one_published_version_per_form"
             ),
         ]
-        verbose_name = "서식 버전 (form version)"
-        verbose_name_plural = "서식 버전 (form versions)"
+        verbose_name = "서식 버전"
+        verbose_name_plural = "서식 버전"
 
     def __str__(self) -> str:
         return f"{self.template.title} v{self.number}"
@@ -178,28 +176,28 @@ class FieldRow(models.Model):
     ]
 
     version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="field_rows")
-    order = models.PositiveIntegerField("순서 (order)", default=0)
-    section = models.CharField("구역 키 (section key)", max_length=64, help_text="예: applicant")
+    order = models.PositiveIntegerField("순서", default=0)
+    section = models.CharField("구역 키", max_length=64, help_text="예: applicant")
     section_title = models.CharField(
-        "구역 제목 (section title)", max_length=200, blank=True, help_text="새 구역의 첫 항목에만 적으면 됩니다."
+        "구역 제목", max_length=200, blank=True, help_text="새 구역의 첫 항목에만 적으면 됩니다."
     )
-    key = models.CharField("항목 키 (key)", max_length=64)
-    type = models.CharField("형식 (type)", max_length=16, choices=TYPE_CHOICES, default="text")
-    label = models.CharField("이름 (label)", max_length=300, blank=True)
-    label_en = models.CharField("영문 이름 (English label)", max_length=300, blank=True)
-    required = models.BooleanField("필수 (required)", default=False)
-    help = models.TextField("도움말 (help)", blank=True)
-    max_length = models.PositiveIntegerField("최대 글자 수 (max length)", null=True, blank=True)
-    choices = models.TextField("선택지 (choices)", blank=True, help_text="한 줄에 하나: 값=이름, 예: self=본인")
-    semantic = models.CharField("공유 키 (semantic)", max_length=100, blank=True, help_text="예: applicant.name")
+    key = models.CharField("항목 키", max_length=64)
+    type = models.CharField("형식", max_length=16, choices=TYPE_CHOICES, default="text")
+    label = models.CharField("이름", max_length=300, blank=True)
+    label_en = models.CharField("영문 이름", max_length=300, blank=True)
+    required = models.BooleanField("필수", default=False)
+    help = models.TextField("도움말", blank=True)
+    max_length = models.PositiveIntegerField("최대 글자 수", null=True, blank=True)
+    choices = models.TextField("선택지", blank=True, help_text="한 줄에 하나: 값=이름, 예: self=본인")
+    semantic = models.CharField("공유 키", max_length=100, blank=True, help_text="예: applicant.name")
     show_if = models.CharField(
-        "표시 조건 (show if)",
+        "표시 조건",
         max_length=300,
         blank=True,
         help_text="항목키=값 또는 항목키=값1|값2, 예: applicant_type=proxy",
     )
     options = models.JSONField(
-        "그 밖의 설정 (other options, JSON)",
+        "그 밖의 설정 (JSON)",
         default=dict,
         blank=True,
         help_text='예: {"min": 1, "max": 10} 또는 {"accept": ["image/jpeg"], "max_size_mb": 5}',
@@ -207,8 +205,8 @@ class FieldRow(models.Model):
 
     class Meta:
         ordering = ["version", "order", "pk"]
-        verbose_name = "항목 (field)"
-        verbose_name_plural = "항목 (fields) — 저장하면 필드 정의로 바뀝니다"
+        verbose_name = "항목"
+        verbose_name_plural = "항목 — 저장하면 필드 정의로 바뀝니다"
 
     def __str__(self) -> str:
         return f"{self.section}.{self.key}"

@@ -21,7 +21,9 @@ __all__ = [
     "CatalogError",
     "Change",
     "DraftExists",
+    "EditsNotSaved",
     "InvalidSchema",
+    "Unchanged",
     "VersionFrozen",
     "WrongStatus",
     "compile_rows",
@@ -53,6 +55,19 @@ class WrongStatus(CatalogError):
 class DraftExists(CatalogError):
     code = "draft_exists"
     message = "이미 고치고 있는 초안이 있습니다. 그 초안을 고치거나 게시해 주세요."
+
+
+class EditsNotSaved(CatalogError):
+    code = "edits_not_saved"
+    message = (
+        "항목 표에 저장되지 않은 변경이 있어 게시하지 않았습니다. "
+        "표에 표시된 고칠 곳을 고쳐 저장한 뒤 다시 게시해 주세요."
+    )
+
+
+class Unchanged(CatalogError):
+    code = "unchanged"
+    message = "게시 중인 버전과 바뀐 곳이 없어 게시하지 않았습니다. 필드를 고쳐 저장한 뒤 게시해 주세요."
 
 
 class InvalidSchema(CatalogError):
@@ -101,6 +116,15 @@ def publish_version(version: FormVersion, *, now: Any = None) -> FormVersion:
         problems = form_schema.check_schema(locked.schema)
         if problems:
             raise InvalidSchema(problems)
+        _refuse_unsaved_rows(locked)
+        published = FormVersion.objects.filter(
+            template_id=locked.template_id, status=FormVersion.Status.PUBLISHED
+        ).first()
+        if published is not None and _same_content(published, locked):
+            raise Unchanged(
+                f"게시 중인 v{published.number}와 바뀐 곳이 없어 게시하지 않았습니다. "
+                "필드를 고쳐 저장한 뒤 게시해 주세요."
+            )
         FormVersion.objects.filter(template_id=locked.template_id, status=FormVersion.Status.PUBLISHED).update(
             status=FormVersion.Status.RETIRED, retired_at=now
         )
@@ -110,6 +134,21 @@ def publish_version(version: FormVersion, *, now: Any = None) -> FormVersion:
         # The editing rows served the draft; the frozen schema is all that remains.
         locked.field_rows.all().delete()
     return locked
+
+
+def _refuse_unsaved_rows(version: FormVersion) -> None:
+    """The field rows are what the admin last saw; a schema that does not match
+    them means a save was refused (or never made), and publishing would put on
+    residents' phones something other than what the admin believes they did."""
+    if not version.field_rows.exists():
+        return
+    schema, problems = compile_rows(version)
+    if problems or schema != version.schema:
+        raise EditsNotSaved()
+
+
+def _same_content(a: FormVersion, b: FormVersion) -> bool:
+    return a.schema == b.schema and a.paper_sheets == b.paper_sheets
 
 
 def retire_version(version: FormVersion, *, now: Any = None) -> FormVersion:

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class IntakeConfig(AppConfig):
     name = "intake"
-    verbose_name = "민원 접수 (Intake)"
+    verbose_name = "민원 접수"
 
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save

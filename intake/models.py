@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from forms_catalog.models import FormTemplate, FormVersion
@@ -171,20 +172,21 @@ class Draft(models.Model):
 
 class Submission(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "접수 (submitted)"
-        CALLED = "called", "호출 (called)"
-        CORRECTION = "correction", "보완 요청 (correction requested)"
-        COMPLETED = "completed", "처리 완료 (completed)"
-        REJECTED = "rejected", "반려 (rejected)"
-        NO_SHOW = "no_show", "부재 (no-show)"
-        WITHDRAWN = "withdrawn", "취하 (withdrawn)"
-        PROCESSING = "processing", "처리중 (processing)"
-        EXPIRED = "expired", "미호출·미서명 마감 (closed uncalled or unsigned)"
+        # Korean in the record (the archive PDF prints them); English through the catalog.
+        SUBMITTED = "submitted", _("접수")
+        CALLED = "called", _("호출")
+        CORRECTION = "correction", _("보완 요청")
+        COMPLETED = "completed", _("처리 완료")
+        REJECTED = "rejected", _("반려")
+        NO_SHOW = "no_show", _("부재")
+        WITHDRAWN = "withdrawn", _("취하")
+        PROCESSING = "processing", _("처리중")
+        EXPIRED = "expired", _("미호출·미서명 마감")
         # Filled at home from the office-wide link: checked, but no ticket until the resident arrives.
-        PRE_ARRIVAL = "pre_arrival", "방문 전 (before the visit)"
+        PRE_ARRIVAL = "pre_arrival", _("방문 전")
         # Filed by a 대리인: joins the queue once the 위임자 co-signs (intake/delegations.py).
-        AWAITING_COSIGN = "awaiting_cosign", "위임자 서명 대기 (awaiting the principal's signature)"
-        REVOKED = "revoked", "위임 거절·철회 (delegation refused or revoked)"
+        AWAITING_COSIGN = "awaiting_cosign", _("위임자 서명 대기")
+        REVOKED = "revoked", _("위임 거절·철회")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION, Status.PROCESSING)
     # What the counter's live queue, the lobby and "n ahead" show, on the ticket's own service day.

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from intake.models import Counter, Office, Submission
 from pdfgen.models import ArchivedDocument
@@ -73,6 +74,13 @@ def manager_offices(user: AnyUser, *, superuser_sees_all: bool = True) -> list[O
     )
 
 
+def can_read_report(user: AnyUser | None) -> bool:
+    """The manager's report opens for the offices the account manages (every office for a superuser)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser) or Membership.objects.filter(user_id=user.pk, role=Membership.Role.MANAGER).exists()
+
+
 def counter_for_staff(user: AnyUser, counter_id: int) -> Counter | None:
     """The counter, if it belongs to one of the account's offices."""
     counter = Counter.objects.select_related("office").filter(pk=counter_id).first()
@@ -90,7 +98,7 @@ def get_offices_for_staff(request: StaffRequest) -> tuple[list[Office], list[Off
     offices = offices_for(request.user)
     managed = manager_offices(request.user, superuser_sees_all=False)
     if not offices and not managed and not request.user.is_staff:
-        raise PermissionDenied("이 계정은 소속 기관이 없습니다. 관리자에게 문의하세요.")
+        raise PermissionDenied(_("이 계정은 소속 기관이 없습니다. 관리자에게 문의하세요."))
     return offices, managed
 
 
@@ -107,7 +115,7 @@ def get_office_for_manager(request: StaffRequest, office_id: int) -> Office:
     if manages(request.user, office.pk):
         return office
     if works_at(request.user, office.pk):
-        raise PermissionDenied("관리자만 볼 수 있습니다. (Managers only.)")
+        raise PermissionDenied(_("관리자만 볼 수 있습니다."))
     raise Http404("No such office for this account.")
 
 
@@ -122,7 +130,7 @@ def get_office_for_staff(request: StaffRequest, office_id: int) -> Office:
 def get_report_offices(request: StaffRequest) -> list[Office]:
     offices = manager_offices(request.user)
     if not offices:
-        raise PermissionDenied("관리자 권한이 있는 계정만 볼 수 있습니다. (Managers only.)")
+        raise PermissionDenied(_("관리자 권한이 있는 계정만 볼 수 있습니다."))
     return offices
 
 
@@ -132,9 +140,7 @@ def get_bundle_offices(request: StaffRequest) -> list[Office]:
     worked = {o.pk for o in offices_for(request.user)}
     offices = [o for o in manager_offices(request.user, superuser_sees_all=False) if o.pk in worked]
     if not offices:
-        raise PermissionDenied(
-            "기록물 꾸러미는 그 기관의 관리자이면서 담당 공무원인 계정만 내려받을 수 있습니다. (manager and officer)"
-        )
+        raise PermissionDenied(_("기록물 꾸러미는 그 기관의 관리자이면서 담당 공무원인 계정만 내려받을 수 있습니다."))
     return offices
 
 

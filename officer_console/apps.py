@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class OfficerConsoleConfig(AppConfig):
     name = "officer_console"
-    verbose_name = "담당자 콘솔 (Officer console)"
+    verbose_name = "담당자 콘솔"
 
     def ready(self) -> None:
         from django.contrib import admin

@@ -29,7 +29,7 @@ class _PreviewOffice:
     """Stands in for an Office in the preview: URLs resolve, nothing can be submitted."""
 
     slug = "preview"
-    name = "미리보기 (preview)"
+    name = "미리보기"
 
 
 def sample_pdf(version: FormVersion) -> bytes:
@@ -37,7 +37,7 @@ def sample_pdf(version: FormVersion) -> bytes:
     # Never saved: the sample lives only for this render.
     sample = Submission(
         reference="PREV-IEW0",
-        office=Office(name="미리보기 (preview)"),
+        office=Office(name="미리보기"),
         form_version=version,
         data=sample_values(version.form),
         ticket_number=0,

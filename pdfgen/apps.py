@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class PdfgenConfig(AppConfig):
     name = "pdfgen"
-    verbose_name = "PDF 보관 (PDF archive)"
+    verbose_name = "PDF 보관"
 
     def ready(self) -> None:
         from . import receivers, scheduled  # noqa: F401

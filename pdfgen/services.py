@@ -6,8 +6,9 @@ imports this module, never the other way round).
 
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forms_catalog import layout
 from forms_catalog import schema as form_schema
@@ -167,7 +168,31 @@ def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str,
     }
 
 
+def open_note(submission: Submission) -> str:
+    """What 비고 says: only what still stands.
+
+    A correction request stands while the resident has not resubmitted; once
+    fixed, the message is history (the event log keeps it), not a note on the
+    record. A rejection's reason stands for good.
+    """
+    if not submission.status_note:
+        return ""
+    if submission.status == Submission.Status.CORRECTION:
+        return f"보완 요청: {submission.status_note}"
+    if submission.status == Submission.Status.REJECTED:
+        return f"반려 사유: {submission.status_note}"
+    return ""
+
+
 def build_context(
+    submission: Submission, values: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    # The record is Korean whatever language the request that asked for it reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_context(submission, values)
+
+
+def _build_context(
     submission: Submission, values: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     if values is None:
@@ -202,11 +227,11 @@ def build_context(
         "appendix": _appendix(laid),
         "applicant_name": applicant,
         "processing": {
-            "status": submission.get_status_display(),
+            "status": str(submission.get_status_display()),
             "handled_by": handled_by if done else "",
             "completed_at": submission.completed_at,
             "identity_checked": "확인함 (신분증 대조)" if submission.status == Submission.Status.COMPLETED else "",
-            "note": submission.status_note,
+            "note": open_note(submission),
         },
     }
     return context, attachment_data(submission, values)

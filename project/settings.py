@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "intake.preferences.context",
+                "officer_console.navigation.staff_nav",
             ],
         },
     },

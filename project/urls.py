@@ -14,3 +14,8 @@ urlpatterns = [
     path("pdf/", include("pdfgen.urls")),
     path("", include("intake.urls")),
 ]
+
+# Styled error pages, in the staff shell under /console/ and /admin/ (project/errors.py).
+handler403 = "project.errors.forbidden"
+handler404 = "project.errors.page_not_found"
+handler500 = "project.errors.server_error"

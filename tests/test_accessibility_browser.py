@@ -89,7 +89,7 @@ def test_no_resident_page_has_an_accessibility_violation(browser, stack):
     staff.complete(done.pk, officer)
     before_visit = factories.before_visit(office, version)
     form_url = reverse("intake:form", args=[office.slug, version.template.code])
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     seal = Office.objects.filter(forms__code="seal-certificate").first()
     seal_url = reverse("intake:form", args=[seal.slug, "seal-certificate"])
     pages = {

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")  # the forms only; the history is tested in test_demo_history
 
 
 def test_every_demo_form_step_renders_with_its_section(client, demo):

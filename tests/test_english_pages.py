@@ -101,7 +101,7 @@ def test_error_pages(english, office):
 
 def test_every_step_of_every_demo_form_with_its_review_and_errors(english, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     for template in FormTemplate.objects.all():
         office = Office.objects.filter(forms=template).first()
         url = reverse("intake:form", args=[office.slug, template.code])

@@ -25,7 +25,7 @@ SEAL = "seal-certificate"
 
 @pytest.fixture
 def seal_path(stack):
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     office = Office.objects.filter(forms__code=SEAL).first()
     return f"{stack}/o/{office.slug}/f/{SEAL}/"
 

@@ -153,3 +153,42 @@ def test_a_retired_form_leaves_phones_at_once_though_its_version_was_cached(offi
     services.retire_version(version)
     with pytest.raises(intake.FormUnavailable):
         intake.resolve_form(office, version.template.code)
+
+
+def test_a_draft_identical_to_the_published_version_is_not_published(version):
+    draft = services.new_draft_from(version)
+    with pytest.raises(services.Unchanged) as exc:
+        services.publish_version(draft)
+    assert exc.value.code == "unchanged" and "게시 중인 v1와 바뀐 곳이 없어" in exc.value.message
+    draft.refresh_from_db()
+    version.refresh_from_db()
+    assert (draft.status, version.status) == ("draft", "published")
+    # A real change (here only the sheet count, which the report reads) publishes.
+    draft.paper_sheets += 1
+    draft.save()
+    assert services.publish_version(draft).status == "published"
+
+
+def test_a_draft_whose_field_rows_failed_to_save_is_not_published(version):
+    draft = services.new_draft_from(version)
+    services.save_draft_schema(draft, _v2_schema())
+    services.rows_from_schema(draft)
+    # The admin's table save was refused (a bad choices line): the rows hold
+    # an edit the schema does not, so publishing would not publish it.
+    row = draft.field_rows.get(key="applicant_type")
+    row.choices = "이름만"
+    row.save()
+    with pytest.raises(services.InvalidSchema):
+        services.save_rows(draft)
+    with pytest.raises(services.EditsNotSaved) as exc:
+        services.publish_version(draft)
+    assert exc.value.code == "edits_not_saved" and "저장되지 않은 변경" in exc.value.message
+    # A valid edit saved but not compiled (a row changed behind the schema) is refused too.
+    row.choices = "self=본인\nproxy=대리인"
+    row.label = "신청인 구분(바뀜)"
+    row.save()
+    with pytest.raises(services.EditsNotSaved):
+        services.publish_version(draft)
+    services.save_rows(draft)
+    draft.refresh_from_db()
+    assert services.publish_version(draft).status == "published"

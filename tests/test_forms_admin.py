@@ -104,7 +104,13 @@ def test_actions_publish_retire_and_new_draft(admin_client, version):
     changelist = reverse("admin:forms_catalog_formversion_changelist")
     admin_client.post(changelist, {"action": "new_draft_selected", "_selected_action": [version.pk]})
     draft = FormVersion.objects.get(status="draft")
-    response = admin_client.post(reverse("admin:forms_catalog_formversion_publish", args=[draft.pk]), follow=True)
+    publish = reverse("admin:forms_catalog_formversion_publish", args=[draft.pk])
+    # A copy nobody changed is not a new version.
+    response = admin_client.post(publish, follow=True)
+    assert "게시 중인 v1와 바뀐 곳이 없어 게시하지 않았습니다" in response.text
+    draft.paper_sheets += 1
+    draft.save()
+    response = admin_client.post(publish, follow=True)
     assert "게시했습니다" in response.text
     version.refresh_from_db()
     draft.refresh_from_db()
@@ -264,3 +270,43 @@ def test_admin_exports_selected_forms_as_a_pack_and_imports_it_elsewhere(admin_c
     page = admin_client.post(url, {"pack": SimpleUploadedFile("p.json", json.dumps(good).encode())})
     assert "새 서식: other-office-form" in page.text
     assert FormTemplate.objects.get(code="other-office-form").published_version().schema == version.schema
+
+
+def test_a_published_version_offers_a_new_draft_button(admin_client, version):
+    page = admin_client.get(_change_url(version)).text
+    assert "data-new-draft" in page and "data-publish" not in page
+    response = admin_client.post(reverse("admin:forms_catalog_formversion_new_draft", args=[version.pk]), follow=True)
+    draft = FormVersion.objects.get(status="draft")
+    assert response.redirect_chain[-1][0] == _change_url(draft)
+    assert "새 초안 v2를 만들었습니다. v1의 내용을 복사했습니다." in response.text
+    assert "data-publish" in response.text and draft.schema == version.schema
+    # A second press leads to the draft already there instead of a second one.
+    response = admin_client.post(reverse("admin:forms_catalog_formversion_new_draft", args=[version.pk]), follow=True)
+    assert "이미 고치고 있는 초안이 있습니다" in response.text
+    assert response.redirect_chain[-1][0] == _change_url(draft)
+    assert FormVersion.objects.filter(status="draft").count() == 1
+    assert admin_client.get(reverse("admin:forms_catalog_formversion_new_draft", args=[version.pk])).status_code == 403
+
+
+def test_admin_headings_are_korean(admin_client, version):
+    page = admin_client.get(reverse("admin:index")).text
+    for heading in ("서식 관리", "서식 버전", "민원 접수", "PDF 보관"):
+        assert heading in page
+    for gloss in ("(Form catalog)", "(form versions)", "(Intake)", "(PDF archive)"):
+        assert gloss not in page
+    assert "(schema)" not in admin_client.get(_change_url(version)).text
+
+
+def test_task_results_are_for_superusers_only(admin_client, client, version):
+    from django.contrib.auth.models import Permission
+
+    form_admin = get_user_model().objects.create_user("forms.only", password="pw-for-tests-1", is_staff=True)
+    # Even a group that hands out every permission does not open the worker's internals.
+    form_admin.user_permissions.set(Permission.objects.all())
+    results = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    assert "django_tasks_database" in admin_client.get(reverse("admin:index")).text
+    assert admin_client.get(results).status_code == 200
+    client.force_login(form_admin)
+    index = client.get(reverse("admin:index")).text
+    assert "서식 버전" in index and "django_tasks_database" not in index
+    assert client.get(results).status_code == 403

@@ -4,24 +4,31 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Page, expect
 
 from forms_catalog import services
+from forms_catalog.models import FormVersion
 
 from . import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_phone_preview_follows_the_editor_and_shows_schema_problems(browser, stack):
-    get_user_model().objects.create_superuser("formadmin", "a@example.kr", "pw-for-tests-1")
-    draft = services.new_draft_from(factories.form_version())
-
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+def _editor(browser: Browser, stack: str, draft: FormVersion, *, width: int, height: int) -> Page:
+    """The form admin logs in and lands on the draft's editor."""
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
     page.goto(f"{stack}/admin/login/?next=/admin/forms_catalog/formversion/{draft.pk}/change/")
     page.fill("#id_username", "formadmin")
     page.fill("#id_password", "pw-for-tests-1")
     page.click("input[type=submit]")
+    return page
+
+
+def test_phone_preview_follows_the_editor_and_shows_schema_problems(browser, stack):
+    get_user_model().objects.create_superuser("formadmin", "a@example.kr", "pw-for-tests-1")
+    draft = services.new_draft_from(factories.form_version())
+
+    page = _editor(browser, stack, draft, width=1400, height=1000)
 
     frame = page.frame_locator("#phone-preview")
     expect(frame.locator("[data-preview]")).to_contain_text("미리보기입니다")
@@ -43,3 +50,24 @@ def test_phone_preview_follows_the_editor_and_shows_schema_problems(browser, sta
     assert len(draft.schema["sections"][0]["fields"]) == 6
     page.click("input[name=_save]")
     expect(page.locator(".errorlist")).to_contain_text("알 수 없는 형식 'laser'")
+
+
+def test_at_1920_the_phone_sits_beside_the_editor_and_unsaved_edits_hold_back_publishing(browser, stack):
+    get_user_model().objects.create_superuser("formadmin", "a@example.kr", "pw-for-tests-1")
+    draft = services.new_draft_from(factories.form_version())
+
+    page = _editor(browser, stack, draft, width=1920, height=1080)
+
+    expect(page.frame_locator("#phone-preview").locator("#field-name-input")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    phone = page.locator("#phone-preview").bounding_box()
+    editor = page.locator("textarea[name=schema]").bounding_box()
+    assert phone is not None and editor is not None
+    assert phone["x"] >= editor["x"] + editor["width"] and phone["y"] < 1080
+
+    # An edit still in the browser: 게시하기 says to save first and publishes nothing.
+    page.locator("input[name=paper_sheets]").fill("5")
+    page.locator("[data-publish]").click()
+    expect(page.locator("[data-unsaved-warning]")).to_be_visible()
+    draft.refresh_from_db()
+    assert draft.status == "draft"

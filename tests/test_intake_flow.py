@@ -33,7 +33,7 @@ ISSUE = {"seal_use": "general", "copies": "1"}
 @pytest.fixture
 def seal_url(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     office = Office.objects.filter(forms__code=SEAL).first()
     return reverse("intake:form", args=[office.slug, SEAL])
 

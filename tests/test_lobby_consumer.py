@@ -2,7 +2,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
 
-from officer_console.console import services
+from officer_console.console import mirror, services
 
 from . import factories, ws
 
@@ -44,15 +44,49 @@ async def test_lobby_shows_recent_calls_then_new_calls_and_recalls(setup):
     assert snapshot["type"] == "calls"
     assert [(c["ticket"], c["counter"]) for c in snapshot["calls"]] == [(earlier.ticket_number, 3)]
 
-    # A new submission is not a call: the lobby stays quiet, and the next
-    # message it shows is the next call (the layer delivers in order).
+    assert snapshot["waiting"] == []
+
+    # A new submission is not a call: the lobby only counts one more waiting
+    # for its service, then the call takes it off the count (the layer
+    # delivers in order).
     waiting = await database_sync_to_async(factories.submitted)(office, setup["version"])
+    event = await communicator.receive_json_from(timeout=5)
+    assert event == {"type": "waiting", "waiting": [{"service": setup["version"].template.title, "count": 1}]}
     await database_sync_to_async(services.call)(waiting.pk, officer, counter3)
     event = await communicator.receive_json_from(timeout=5)
     assert event["type"] == "call" and (event["call"]["ticket"], event["call"]["counter"]) == (2, 3)
     assert set(event["call"]) == {"id", "revision", "ticket", "counter", "called_at"}
+    assert event["waiting"] == []
 
     await database_sync_to_async(services.recall)(earlier.pk, officer, None)
     event = await communicator.receive_json_from(timeout=5)
     assert event["call"]["ticket"] == earlier.ticket_number and event["call"]["revision"] == 3
     await communicator.disconnect()
+
+
+def test_the_lobby_counts_waiting_tickets_per_service_of_the_day_only(setup, korea_clock):
+    office = setup["office"]
+    other = factories.form_version(code="other-form")
+    other.template.title = "가족관계증명서"
+    other.template.save()
+    office.forms.add(other.template)
+    korea_clock.set("2026-03-02 17:00")
+    factories.submitted(office, setup["version"])
+    korea_clock.set("2026-03-03 10:00")
+    for _ in range(2):
+        factories.submitted(office, other)
+    factories.submitted(office, setup["version"])
+    called = factories.submitted(office, setup["version"])
+    services.call(called.pk, setup["officer"], office.counters.get(number=1))
+
+    assert mirror.lobby_waiting(office.pk) == [
+        {"service": "가족관계증명서", "count": 2},
+        {"service": setup["version"].template.title, "count": 1},
+    ]
+
+
+def test_the_latest_call_of_each_counter_is_shown_large_the_rest_at_the_side():
+    calls = [{"id": n, "counter": counter} for n, counter in enumerate([1, 2, 1, 3, 4, 5, 2])]
+    current, earlier = mirror.split_calls(calls)
+    assert [c["id"] for c in current] == [0, 1, 3, 4]
+    assert [c["id"] for c in earlier] == [2, 5, 6]

@@ -124,11 +124,11 @@ def test_csv_opens_in_korean_excel(client, manager):
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][0].startswith("종이 절감")
     by = {(r[0], r[1]): r for r in rows if len(r) >= 5}
-    assert by[("합계 (total)", "")][2:5] == ["8", "6", "19"]
-    assert by[("기관 (office)", "가 구청")][4] == "17"
-    assert by[("월 (month)", "2026-02")][4] == "8"
-    assert by[("대기·처리 합계 (wait total)", "합계 (total)")][2:] == ["7", "4.0", "12.0", "6", "1.8", "2.9", "27.1"]
-    assert by[("대기·처리 기관 (office)", "나 주민센터")][2:4] == ["2", "10.0"]
+    assert by[("합계", "")][2:5] == ["8", "6", "19"]
+    assert by[("기관", "가 구청")][4] == "17"
+    assert by[("월", "2026-02")][4] == "8"
+    assert by[("대기·처리 합계", "합계")][2:] == ["7", "4.0", "12.0", "6", "1.8", "2.9", "27.1"]
+    assert by[("대기·처리 기관", "나 주민센터")][2:4] == ["2", "10.0"]
     assert any(r and r[0].startswith("줄어든 CO2") and r[1] == "0.05" for r in rows)
 
 
@@ -141,7 +141,7 @@ def test_pdf_is_the_whole_report(client, manager):
     for expected in ("종이 절감", "2025-12-01 ~ 2026-03-31", "가 구청", "국립산림과학원", "대기 중앙값"):
         assert expected in text, expected
     # The charts are drawn in the PDF too: their reference-line labels are text only the SVG carries.
-    assert "연간 추정 ÷ 12" in text and "종이 민원 시절 대기: 27.1" in text
+    assert "연간 추정 ÷ 12" in text and "종이 민원 시절 대기 (설정값): 27.1" in text
 
 
 def test_admin_edits_factor_sets_and_their_sources(client, known):
@@ -167,4 +167,4 @@ def test_report_quotes_the_offices_own_paper_era_sheet_count(client, manager, kn
     known["b"].paper_sheets_baseline_per_year = 12000
     known["b"].save()
     page = client.get(reverse("reports:report"), PERIOD).text
-    assert "종이 민원 시절 연간 사용량(기관 정보): 42,000매" in page
+    assert "설정값 — 종이 민원 시절 연간 사용량(기관 정보에 적은 값): 42,000매." in page

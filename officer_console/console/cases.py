@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from intake import deadlines
@@ -23,11 +24,11 @@ from project.types import StaffRequest
 from .. import access
 
 DUE_FILTERS = {
-    "": "전체 (all)",
-    "soon": "기한 임박 (due within a day)",
-    "overdue": "기한 지남 (overdue)",
+    "": _("전체"),
+    "soon": _("기한 임박 (하루 안)"),
+    "overdue": _("기한 지남"),
 }
-SCOPES = {"office": "기관 전체 (my office's)", "mine": "내 담당 (mine)"}
+SCOPES = {"office": _("기관 전체"), "mine": _("내 담당")}
 LIMIT = 300
 
 

@@ -80,27 +80,37 @@ class ConsoleConsumer(SafeJsonWebsocketConsumer):
 
 
 @database_sync_to_async
-def _recent_calls(office_id: int) -> list[dict[str, Any]]:
-    return mirror.recent_calls(office_id)
+def _lobby_state(office_id: int) -> dict[str, Any]:
+    return mirror.lobby_state(office_id)
+
+
+@database_sync_to_async
+def _lobby_waiting(office_id: int) -> list[dict[str, Any]]:
+    return mirror.lobby_waiting(office_id)
 
 
 class LobbyConsumer(ConsoleConsumer):
-    """The office's lobby TV: recent calls only ("23번 → 3번 창구"), no personal data."""
+    """The office's lobby TV: calls and waiting counts only ("23번 → 3번 창구"), no personal data."""
 
     async def office_allowed(self) -> int | None:
         # The TV has no log-in: its address carries the office, signed.
         return services.office_for_lobby_token(self.scope["url_route"]["kwargs"]["token"])
 
     async def current_state(self) -> dict[str, Any]:
-        return {"type": "calls", "calls": await _recent_calls(self.office_id)}
+        return await _lobby_state(self.office_id)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         await self.send_json(await self.current_state())
 
     async def submission_changed(self, event: dict[str, Any]) -> None:
+        # Any change may move a waiting count (a new ticket, a withdrawal, a
+        # call), so each event carries the counts read afresh.
         s = event["submission"]
+        waiting = await _lobby_waiting(self.office_id)
         if s["status"] == "called" and s["counter"] is not None:
-            await self.send_json({"type": "call", "call": mirror.call_of(s)})
+            await self.send_json({"type": "call", "call": mirror.call_of(s), "waiting": waiting})
+        else:
+            await self.send_json({"type": "waiting", "waiting": waiting})
 
 
 @database_sync_to_async

@@ -6,17 +6,20 @@ three lay out and mask a form the same way.
 
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from forms_catalog import layout
 from forms_catalog.layout import LaidSection
+from intake import servicedays, signers
 from intake import services as intake_services
-from intake import signers
 from intake.models import Counter, Submission
 
 from ..models import MirrorState
 
-LOBBY_SIZE = 8
+LOBBY_SIZE = 10
+# Counters whose latest call the lobby TV shows large; older calls go to the side list.
+LOBBY_CURRENT = 4
 
 # Prompts the officer sends to the resident's screen with one click.
 PROMPTS = [
@@ -72,6 +75,41 @@ def recent_calls(office_id: int) -> list[dict[str, Any]]:
         }
         for s in rows
     ]
+
+
+def lobby_waiting(office_id: int) -> list[dict[str, Any]]:
+    """Tickets of the service day not yet called, per service (form), most waiting first.
+
+    Residents take a ticket for a 민원, not for a counter (any free counter
+    calls the next one), so the service is what a waiting resident looks for.
+    """
+    rows = (
+        Submission.objects.filter(
+            office_id=office_id, status=Submission.Status.SUBMITTED, service_date=servicedays.service_day()
+        )
+        .values("form_version__template__title")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "form_version__template__title")
+    )
+    return [{"service": r["form_version__template__title"], "count": r["count"]} for r in rows]
+
+
+def split_calls(calls: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The latest call of each counter (shown large), and the calls before them.
+
+    static/js/lobby.js splits the same way when a call arrives.
+    """
+    current: list[dict[str, Any]] = []
+    earlier: list[dict[str, Any]] = []
+    for call in calls:
+        seen = any(c["counter"] == call["counter"] for c in current)
+        (earlier if seen or len(current) >= LOBBY_CURRENT else current).append(call)
+    return current, earlier
+
+
+def lobby_state(office_id: int) -> dict[str, Any]:
+    """All the lobby TV shows from the database: sent on (re)connect."""
+    return {"type": "calls", "calls": recent_calls(office_id), "waiting": lobby_waiting(office_id)}
 
 
 def mirror_context(counter_id: int) -> dict[str, Any]:

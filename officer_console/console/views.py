@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -291,7 +292,7 @@ def mirror_control(request: StaffRequest, pk: int) -> HttpResponse:
     submission = access.get_submission_for_officer(request, pk)
     counter = _selected_counter(request, submission.office)
     if counter is None:
-        messages.error(request, "창구를 먼저 고르세요. (Choose your counter first.)")
+        messages.error(request, _("창구를 먼저 고르세요."))
     else:
         kind = request.POST.get("kind", "")
         if kind == "point":
@@ -338,12 +339,16 @@ def posters(request: StaffRequest, office_id: int) -> HttpResponse:
 @require_GET
 def lobby_tv(request: HttpRequest, token: str) -> HttpResponse:
     office = get_object_or_404(Office, pk=services.office_for_lobby_token(token) or 0)
+    state = mirror.lobby_state(office.pk)
+    current, earlier = mirror.split_calls(state["calls"])
     return render(
         request,
         "officer_console/lobby.html",
         {
             "office": office,
-            "calls": mirror.recent_calls(office.pk),
+            "current": current,
+            "earlier": earlier,
+            "waiting": state["waiting"],
             "token": token,
             # Forms filled at home check in here too (intake.views.lobby_entry).
             "arrival_qr": qr.data_uri(qr.lobby_url(request, office)),
@@ -371,10 +376,10 @@ def search(request: StaffRequest, office_id: int) -> HttpResponse:
     ticket = parsing.integer(q.get("ticket", ""), minimum=0, maximum=10**9)
     errors = []
     if q.get("ticket", "").strip() and ticket is None:
-        errors.append("번호표는 숫자로 입력해 주세요. (Ticket must be a number.)")
+        errors.append(_("번호표는 숫자로 입력해 주세요."))
     for name in ("date_from", "date_to"):
         if q.get(name) and parsing.date(q[name]) is None:
-            errors.append("날짜는 2024-05-01 형식으로, 2000년부터 2099년 사이로 입력해 주세요. (Use YYYY-MM-DD.)")
+            errors.append(_("날짜는 2024-05-01 형식으로, 2000년부터 2099년 사이로 입력해 주세요."))
     searched = any(q.get(k) for k in ("reference", "ticket", "date_from", "date_to", "form", "status"))
     results = (
         services.search(

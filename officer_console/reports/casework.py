@@ -72,7 +72,7 @@ def build(f: ReportFilter) -> Casework:
     grouped = _grouped(f)
     offices = dict(Office.objects.filter(pk__in=f.office_ids).values_list("pk", "name"))
     forms = dict(FormTemplate.objects.values_list("pk", "title"))
-    total = CaseRow(None, "합계 (total)")
+    total = CaseRow(None, "합계")
     by_office: dict[Any, CaseRow] = {}
     by_form: dict[Any, CaseRow] = {}
     for g in grouped:

@@ -9,7 +9,7 @@ from .waits import to_minutes
 
 def _minutes(seconds: float | None) -> str:
     minutes = to_minutes(seconds)
-    return "" if minutes is None else f"{minutes:.1f}"
+    return "" if minutes is None else str(minutes)
 
 
 def csv_rows(report: Report, satisfaction: Satisfaction | None = None) -> list[list[Any]]:
@@ -21,18 +21,18 @@ def csv_rows(report: Report, satisfaction: Satisfaction | None = None) -> list[l
 def _paper_rows(report: Report) -> list[list[Any]]:
     f, fs = report.filter, report.factors
     rows: list[list[Any]] = [
-        ["종이 절감·대기 시간 보고서 (Paper saving and waiting-time report)"],
-        ["기간 (period)", f.start.isoformat(), f.end.isoformat()],
-        ["기관 (offices)", report.office_label],
-        ["환산 계수 (factor set)", str(fs)],
+        ["종이 절감·대기 시간 보고서"],
+        ["기간", f.start.isoformat(), f.end.isoformat()],
+        ["기관", report.office_label],
+        ["환산 계수", str(fs)],
         [],
-        ["구분 (breakdown)", "항목 (item)", "접수 (submissions)", "처리 완료 (completed)", "절감 매수 (sheets saved)"],
-        ["합계 (total)", "", report.total.submissions, report.total.completed, report.total.sheets],
+        ["구분", "항목", "접수", "처리 완료", "절감 매수"],
+        ["합계", "", report.total.submissions, report.total.completed, report.total.sheets],
     ]
     for title, items in (
-        ("기관 (office)", report.by_office),
-        ("서식 (form)", report.by_form),
-        ("월 (month)", report.by_month),
+        ("기관", report.by_office),
+        ("서식", report.by_form),
+        ("월", report.by_month),
     ):
         rows += [[title, r.label, r.submissions, r.completed, r.sheets] for r in items]
     return rows
@@ -42,9 +42,9 @@ def _equivalent_rows(report: Report) -> list[list[Any]]:
     f = report.filter
     rows: list[list[Any]] = [
         [],
-        ["연간 추정 (annual projection)", report.annual_projection, f"최근 {report.recent_start}–{f.end} 기준"],
+        ["연간 추정", report.annual_projection, f"최근 {report.recent_start}–{f.end} 기준"],
         [],
-        ["환산 (equivalent)", "기간 (period)", "연간 추정 (annual)", "단위 (unit)", "계수 (factor)", "출처 (source)"],
+        ["환산", "기간", "연간 추정", "단위", "계수", "출처"],
     ]
     rows += [[e.label, f"{e.period:.2f}", f"{e.annual:.2f}", e.unit, e.factor, e.source] for e in report.equivalents]
     return rows
@@ -54,24 +54,24 @@ def _wait_rows(report: Report) -> list[list[Any]]:
     rows: list[list[Any]] = [
         [],
         [
-            "구분 (breakdown)",
-            "항목 (item)",
-            "호출 건수 (called)",
-            "대기 중앙값(분) (wait median, min)",
-            "대기 90백분위(분) (wait p90, min)",
-            "처리 건수 (completed)",
-            "처리 중앙값(분) (handling median, min)",
-            "처리 90백분위(분) (handling p90, min)",
-            "종이 시절 대기(분) (paper-era wait, min)",
+            "구분",
+            "항목",
+            "호출 건수",
+            "대기 중앙값(분)",
+            "대기 90백분위(분)",
+            "처리 건수",
+            "처리 중앙값(분)",
+            "처리 90백분위(분)",
+            "종이 시절 대기(분, 설정값)",
         ],
     ]
-    wait_sections = [("대기·처리 합계 (wait total)", [report.wait_total])] + [
+    wait_sections = [("대기·처리 합계", [report.wait_total])] + [
         (f"대기·처리 {name}", report.waits[dim])
         for name, dim in (
-            ("기관 (office)", "office"),
-            ("서식 (form)", "form"),
-            ("요일 (weekday)", "weekday"),
-            ("시간대 (hour)", "hour"),
+            ("기관", "office"),
+            ("서식", "form"),
+            ("요일", "weekday"),
+            ("시간대", "hour"),
         )
     ]
     for title, wait_rows in wait_sections:
@@ -85,7 +85,7 @@ def _wait_rows(report: Report) -> list[list[Any]]:
                 w.handle_n,
                 _minutes(w.handle_median),
                 _minutes(w.handle_p90),
-                "" if w.baseline_minutes is None else f"{w.baseline_minutes:.1f}",
+                "" if w.baseline_shown is None else str(w.baseline_shown),
             ]
             for w in wait_rows
         ]

@@ -196,7 +196,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
     return [
         Equivalent(
             "trees",
-            "베어지지 않은 30년생 나무 (30-year trees not cut)",
+            "베어지지 않은 30년생 나무",
             *trees,
             "그루",
             f"A4 {fs.sheets_per_tree:,}매 = 1그루",
@@ -204,7 +204,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
         ),
         Equivalent(
             "co2",
-            "줄어든 CO2 배출 (CO2 avoided)",
+            "줄어든 CO2 배출",
             *co2,
             "kg",
             f"A4 1매 = {fs.co2_grams_per_sheet.normalize():f} g CO2",
@@ -212,7 +212,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
         ),
         Equivalent(
             "pines",
-            "같은 CO2를 1년에 흡수하는 30년생 소나무 (pines absorbing that CO2 in a year)",
+            "같은 CO2를 1년에 흡수하는 30년생 소나무",
             co2[0] / pine_kg,
             co2[1] / pine_kg,
             "그루",
@@ -221,7 +221,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
         ),
         Equivalent(
             "water",
-            "아낀 물 (water saved)",
+            "아낀 물",
             *water,
             "L",
             f"A4 1매 = 물 {fs.water_litres_per_sheet.normalize():f} L",
@@ -236,7 +236,7 @@ def equivalents(sheets: int, annual: int, fs: EquivalenceFactorSet) -> list[Equi
 def factor_set(pk: int | None = None) -> EquivalenceFactorSet:
     qs = EquivalenceFactorSet.objects.all()
     chosen = qs.filter(pk=pk).first() if pk else None
-    return chosen or qs.filter(is_default=True).first() or qs.first() or EquivalenceFactorSet(name="기본 (built-in)")
+    return chosen or qs.filter(is_default=True).first() or qs.first() or EquivalenceFactorSet(name="기본")
 
 
 @contextmanager
@@ -269,7 +269,7 @@ def _build(f: ReportFilter, factors: EquivalenceFactorSet) -> Report:
     rows, recent_sheets = _paper(f, recent_start)
 
     total = _roll_up(rows, "office_id", {})
-    total_row = PaperRow(None, "합계 (total)")
+    total_row = PaperRow(None, "합계")
     for r in total:
         total_row.submissions += r.submissions
         total_row.completed += r.completed
@@ -285,13 +285,13 @@ def _build(f: ReportFilter, factors: EquivalenceFactorSet) -> Report:
     waits = {
         "office": wait_rows(stats, "office", office_names),
         "form": wait_rows(stats, "form", form_names),
-        "weekday": wait_rows(stats, "weekday", WEEKDAYS, order=list(WEEKDAYS)),
-        "hour": wait_rows(stats, "hour", {h: f"{h:02d}시" for h in range(24)}, order=list(range(24))),
+        "weekday": wait_rows(stats, "weekday", WEEKDAYS, order=open_weekdays(offices)),
+        "hour": wait_rows(stats, "hour", {h: f"{h:02d}시" for h in range(24)}, order=opening_hours(offices)),
     }
     baselines = {o.pk: o.paper_wait_baseline_minutes for o in offices}
     for row in waits["office"]:
         row.baseline_minutes = baselines.get(row.key)
-    wait_total = wait_row(stats.get(("total", None)), None, "합계 (total)")
+    wait_total = wait_row(stats.get(("total", None)), None, "합계")
     wait_total.baseline_minutes = _weighted_baseline(waits["office"], baselines, offices)
     for row in waits["form"] + waits["weekday"] + waits["hour"]:
         row.baseline_minutes = wait_total.baseline_minutes
@@ -311,6 +311,21 @@ def _build(f: ReportFilter, factors: EquivalenceFactorSet) -> Report:
         wait_total=wait_total,
         waits=waits,
     )
+
+
+def open_weekdays(offices: list[Office]) -> list[int]:
+    """ISO weekdays on which any of the offices opens (Office.open_days)."""
+    days = {int(d) for o in offices for d in o.open_days if d.isdigit()}
+    return sorted(days) or list(WEEKDAYS)
+
+
+def opening_hours(offices: list[Office]) -> list[int]:
+    """Every hour from the earliest opening to the latest closing of the offices (a closing at 18:00 ends with 17시)."""
+    if not offices:
+        return []
+    first = min(o.opens_at.hour for o in offices)
+    last = max(o.closes_at.hour - (1 if o.closes_at.minute == 0 else 0) for o in offices)
+    return list(range(first, max(first, last) + 1))
 
 
 def _weighted_baseline(rows: list[WaitRow], baselines: dict[int, int], offices: list[Office]) -> float | None:

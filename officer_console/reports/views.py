@@ -1,5 +1,7 @@
 """Manager report pages: the report, its CSV and its PDF, all from one filter."""
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from forms_catalog.models import FormTemplate
@@ -24,19 +27,17 @@ from .models import EquivalenceFactorSet
 
 
 class ReportFilterForm(forms.Form):
-    start = BoundedDateField(label="시작일 (from)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = BoundedDateField(label="종료일 (to)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    office = forms.ModelChoiceField(
-        Office.objects.none(), label="기관 (office)", required=False, empty_label="전체 기관 (all offices)"
-    )
+    start = BoundedDateField(label=_("시작일"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(label=_("종료일"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    office = forms.ModelChoiceField(Office.objects.none(), label=_("기관"), required=False, empty_label=_("전체 기관"))
     form = forms.ModelChoiceField(
-        FormTemplate.objects.none(), label="서식 (form)", required=False, empty_label="전체 서식 (all forms)"
+        FormTemplate.objects.none(), label=_("서식"), required=False, empty_label=_("전체 서식")
     )
     factors = forms.ModelChoiceField(
         EquivalenceFactorSet.objects.all(),
-        label="환산 계수 (factor set)",
+        label=_("환산 계수"),
         required=False,
-        empty_label="기본값 (default)",
+        empty_label=_("기본값"),
     )
 
     def __init__(self, *args: Any, offices: list[Office], **kwargs: Any) -> None:
@@ -49,16 +50,14 @@ class ReportFilterForm(forms.Form):
         assert isinstance(form_field, forms.ModelChoiceField)
         form_field.queryset = FormTemplate.objects.filter(offices__in=offices).distinct().order_by("title")
         for field in self.fields.values():
-            field.error_messages["invalid_choice"] = "목록에 있는 항목을 골라 주세요. (Choose one from the list.)"
-            field.error_messages["invalid"] = "날짜를 2026-01-31 처럼 입력해 주세요. (Use a date like 2026-01-31.)"
+            field.error_messages["invalid_choice"] = "목록에 있는 항목을 골라 주세요."
+            field.error_messages["invalid"] = "날짜를 2026-01-31 처럼 입력해 주세요."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            raise forms.ValidationError(
-                "시작일이 종료일보다 늦습니다. 시작일을 종료일 이전으로 바꿔 주세요. (The start is after the end.)"
-            )
+            raise forms.ValidationError("시작일이 종료일보다 늦습니다. 시작일을 종료일 이전으로 바꿔 주세요.")
         return data
 
     def to_filter(self) -> reports.ReportFilter:
@@ -83,13 +82,18 @@ def _report(request: StaffRequest) -> tuple[ReportFilterForm, reports.Report | N
     return form, reports.build(form.to_filter(), reports.factor_set(factors.pk if factors else None))
 
 
+def _floats(values: Iterable[Decimal | None]) -> list[float | None]:
+    # The charts draw the very figures the tables print (already rounded).
+    return [None if v is None else float(v) for v in values]
+
+
 def _charts(report: reports.Report) -> dict[str, Any]:
-    baseline = report.wait_total.baseline_minutes
-    wait_ref = charts.Reference(baseline, "종이 민원 시절 대기") if baseline is not None else None
+    baseline = report.wait_total.baseline_shown
+    wait_ref = charts.Reference(float(baseline), "종이 민원 시절 대기 (설정값)") if baseline is not None else None
     return {
         "months": charts.bar_chart(
             chart_id="chart-months",
-            title="월별 절감 매수 (sheets saved by month)",
+            title="월별 절감 매수",
             labels=[m.label for m in report.by_month],
             values=[m.sheets for m in report.by_month],
             unit="매",
@@ -97,25 +101,25 @@ def _charts(report: reports.Report) -> dict[str, Any]:
         ),
         "offices": charts.bar_chart(
             chart_id="chart-offices",
-            title="기관별 절감 매수 (sheets saved by office)",
+            title="기관별 절감 매수",
             labels=[r.label for r in report.by_office],
             values=[r.sheets for r in report.by_office],
             unit="매",
         ),
         "weekday": charts.bar_chart(
             chart_id="chart-weekday",
-            title="요일별 대기 시간 중앙값 (median wait by weekday)",
+            title="요일별 대기 시간 중앙값",
             labels=[w.label for w in report.waits["weekday"]],
-            values=[w.wait_median_min for w in report.waits["weekday"]],
+            values=_floats(w.wait_median_min for w in report.waits["weekday"]),
             unit="분",
             decimals=1,
             reference=wait_ref,
         ),
         "hour": charts.bar_chart(
             chart_id="chart-hour",
-            title="시간대별 대기 시간 중앙값 (median wait by hour)",
+            title="시간대별 대기 시간 중앙값",
             labels=[w.label for w in report.waits["hour"]],
-            values=[w.wait_median_min for w in report.waits["hour"]],
+            values=_floats(w.wait_median_min for w in report.waits["hour"]),
             unit="분",
             decimals=1,
             reference=wait_ref,

@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -18,9 +18,25 @@ from intake.expressions import REPORT_ZONE, LocalPart
 
 from .filters import ReportFilter, submissions_in
 
+ONE_DECIMAL = Decimal("0.1")
 
-def to_minutes(seconds: float | None) -> float | None:
-    return None if seconds is None else seconds / 60
+
+def shown(value: float | Decimal | None) -> Decimal | None:
+    """A figure as every output shows it: one decimal, halves rounded up.
+
+    The page, the PDF and the CSV all print this value (not each its own
+    rounding of a float: 87 s is 1.45 min, which float formatting printed
+    as 1.4 while the page's floatformat printed 1.5).
+    """
+    if value is None:
+        return None
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return exact.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def to_minutes(seconds: float | None) -> Decimal | None:
+    """Seconds as minutes to show (see shown)."""
+    return None if seconds is None else shown(Decimal(repr(seconds)) / 60)
 
 
 @dataclass
@@ -37,20 +53,24 @@ class WaitRow:
 
     # Minutes for display; the seconds above are what the database computed.
     @property
-    def wait_median_min(self) -> float | None:
+    def wait_median_min(self) -> Decimal | None:
         return to_minutes(self.wait_median)
 
     @property
-    def wait_p90_min(self) -> float | None:
+    def wait_p90_min(self) -> Decimal | None:
         return to_minutes(self.wait_p90)
 
     @property
-    def handle_median_min(self) -> float | None:
+    def handle_median_min(self) -> Decimal | None:
         return to_minutes(self.handle_median)
 
     @property
-    def handle_p90_min(self) -> float | None:
+    def handle_p90_min(self) -> Decimal | None:
         return to_minutes(self.handle_p90)
+
+    @property
+    def baseline_shown(self) -> Decimal | None:
+        return shown(self.baseline_minutes)
 
     @property
     def saved_minutes(self) -> float | None:
@@ -225,8 +245,14 @@ def _int_key(key: Any) -> Any:
 def wait_rows(
     stats: dict[tuple[str, Any], dict[str, Any]], dim: str, labels: dict[Any, str], order: Sequence[Any] | None = None
 ) -> list[WaitRow]:
-    keys = order if order is not None else sorted((k for d, k in stats if d == dim), key=lambda k: labels.get(k, k))
-    return [wait_row(stats.get((dim, k)), k, labels.get(k, str(k))) for k in keys if (dim, k) in stats]
+    """The breakdown's rows; with `order`, one row per key in it, empty ones included
+    (a quiet Tuesday or lunch hour is a finding, not a gap), then any other key with data."""
+    if order is None:
+        keys = sorted((k for d, k in stats if d == dim), key=lambda k: labels.get(k, k))
+    else:
+        extra = sorted(k for d, k in stats if d == dim and k not in order)
+        keys = [*order, *extra]
+    return [wait_row(stats.get((dim, k)), k, labels.get(k, str(k))) for k in keys]
 
 
 def wait_row(s: dict[str, Any] | None, key: Any, label: str) -> WaitRow:

@@ -31,14 +31,14 @@ def checklist(office: Office) -> list[Step]:
     published = FormTemplate.objects.filter(versions__status="published").distinct().count()
     printed = office.posters_printed_at
     return [
-        Step(1, "office", "기관과 창구 만들기 (office and counters)", counters > 0, f"창구 {counters}개"),
-        Step(2, "officers", "직원 계정 가져오기 (officers from a CSV)", staff > 0, f"직원 {staff}명"),
-        Step(3, "pack", "서식 팩 가져오기 (import a form pack)", published > 0, f"게시된 서식 {published}종"),
-        Step(4, "forms", "제공할 서식 고르기 (choose the forms offered)", offered > 0, f"제공 서식 {offered}종"),
+        Step(1, "office", "기관과 창구 만들기", counters > 0, f"창구 {counters}개"),
+        Step(2, "officers", "직원 계정 가져오기", staff > 0, f"직원 {staff}명"),
+        Step(3, "pack", "서식 팩 가져오기", published > 0, f"게시된 서식 {published}종"),
+        Step(4, "forms", "제공할 서식 고르기", offered > 0, f"제공 서식 {offered}종"),
         Step(
             5,
             "posters",
-            "QR 안내문 인쇄하기 (print the QR posters)",
+            "QR 안내문 인쇄하기",
             printed is not None,
             f"{timezone.localtime(printed):%Y-%m-%d %H:%M} 인쇄" if printed else "아직 인쇄하지 않음",
         ),

@@ -16,6 +16,7 @@ from django.db import transaction
 from forms_catalog import packs
 from forms_catalog.models import FormTemplate
 from intake.models import Counter, Office
+from officer_console import demo_history
 from officer_console.models import Membership, PasswordChangeRequired
 
 DEMO_PACK = Path(__file__).resolve().parents[3] / "forms_catalog" / "packs" / "demo.json"
@@ -62,12 +63,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="skip the 90 days of past visits that give the manager's report something to show",
+        )
+        parser.add_argument(
             "--allow-production",
             action="store_true",
             help="load even with DJANGO_DEBUG=false (a training install); demo accounts must then change their password",
         )
 
-    def handle(self, *args: Any, allow_production: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, allow_production: bool = False, no_history: bool = False, **options: Any) -> None:
         production = settings.PRODUCTION_MODE
         if production and not allow_production:
             raise CommandError(
@@ -103,7 +109,13 @@ class Command(BaseCommand):
             del admin
             if production:
                 self._require_password_change(User)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(offices)} offices, {len(pack['forms'])} forms."))
+            history = 0 if no_history else demo_history.load(offices)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(offices)} offices, {len(pack['forms'])} forms, "
+                f"{history} past visits added ({demo_history.DAYS} days)."
+            )
+        )
 
     def _user(self, User: Any, username: str, first: str, last: str, **flags: Any) -> Any:
         user, created = User.objects.get_or_create(

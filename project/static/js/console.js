@@ -25,11 +25,11 @@
       window.consoleSocket = socket; // lets a test drop the connection
       socket.onopen = () => {
         retry = 0;
-        if (conn) { conn.textContent = "실시간 연결됨 (live)"; conn.className = "conn online"; }
+        if (conn) { conn.textContent = conn.dataset.online || "실시간 연결됨"; conn.className = "conn online"; }
       };
       socket.onmessage = (e) => onMessage(JSON.parse(e.data));
       socket.onclose = () => {
-        if (conn) { conn.textContent = "연결 끊김 — 다시 연결 중 (reconnecting)"; conn.className = "conn offline"; }
+        if (conn) { conn.textContent = conn.dataset.offline || "연결 끊김 — 다시 연결 중"; conn.className = "conn offline"; }
         retry = Math.min(retry + 1, 5);
         setTimeout(connect, 500 * retry);
       };

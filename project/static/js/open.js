@@ -19,13 +19,13 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + location.host + table.dataset.ws);
-    socket.onopen = () => { retry = 0; if (conn) { conn.textContent = "실시간 연결됨 (live)"; conn.className = "conn online"; } };
+    socket.onopen = () => { retry = 0; if (conn) { conn.textContent = conn.dataset.online || "실시간 연결됨"; conn.className = "conn online"; } };
     socket.onmessage = (e) => {
       const msg = JSON.parse(e.data);
       if (msg.type === "submission") reload();
     };
     socket.onclose = () => {
-      if (conn) { conn.textContent = "연결 끊김 — 다시 연결 중 (reconnecting)"; conn.className = "conn offline"; }
+      if (conn) { conn.textContent = conn.dataset.offline || "연결 끊김 — 다시 연결 중"; conn.className = "conn offline"; }
       retry = Math.min(retry + 1, 5);
       setTimeout(connect, 500 * retry);
       reload(); // anything may have changed while the socket was down
