@@ -174,7 +174,7 @@ def test_the_principal_cosigns_on_a_second_phone_and_only_then_the_console_sees_
     browser, cosign_stack, outbox, tmp_path
 ):
     stack = cosign_stack
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     office = Office.objects.filter(forms__code=COPY).order_by("pk").first()
     factories.officer(office, "officer.cosign")
 

@@ -98,11 +98,14 @@ def test_error_pages_follow_the_language(client, office):
     assert missing.status_code == 404 and "Page not found" in missing.text
 
 
-def test_staff_pages_are_left_in_korean(client, office):
+def test_staff_pages_are_korean_with_an_english_switch_of_their_own(client, office):
     factories.officer(office, "officer.lang")
     client.login(username="officer.lang", password="pw-for-tests-1")
     page = client.get(reverse("officer_console:home"), follow=True)
-    assert 'name="language"' not in page.text
+    # Korean by default; the only language control is the staff shell's English switch (no resident
+    # display-mode controls such as the text size).
+    assert page.text.count('name="language"') == 1 and 'value="en"' in page.text
+    assert 'name="text_size"' not in page.text
 
 
 def test_with_the_database_down_the_session_is_tried_once_and_the_answers_come_back(client, office, version):

@@ -115,8 +115,8 @@ def test_each_job_runs_once_per_due_time(clock, office, version):
     assert "day_close:seocho-gu" in ran  # the close of 2027-02-03 18:00: nothing of the 4th yet
     assert Submission.objects.get(pk=waiting.pk).status == S.SUBMITTED
     clock.set("2027-02-04", 18, 0)
-    # The hourly delegation_expiry job is due on the hour too.
-    runs = [r for r in jobs.run_due() if r.job != "delegation_expiry"]
+    # The hourly delegation_expiry job and the 10-minute webhook_sweep are due on the hour too.
+    runs = [r for r in jobs.run_due() if r.job not in ("delegation_expiry", "webhook_sweep")]
     assert [(r.job, r.counts) for r in runs] == [("day_close:seocho-gu", {"expired": 1})]
     assert jobs.run_due() == []  # nothing new is due until the next closing
     run = JobRun.objects.get(job="day_close:seocho-gu", due_at=clock.now)

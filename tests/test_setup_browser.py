@@ -138,8 +138,10 @@ def test_new_office_goes_live_through_the_setup_guide_alone(browser, stack, tmp_
     poster_pdf = Path(download.value.path()).read_bytes()
     tokens = dict(office.counters.values_list("number", "qr_token"))
     expected = [f"{stack}/q/{tokens[n]}/" for n in (1, 2, 3)]
-    assert len(PdfReader(io.BytesIO(poster_pdf)).pages) == 3
-    assert _qr_urls(poster_pdf) == expected
+    assert len(PdfReader(io.BytesIO(poster_pdf)).pages) == 3 + 2  # and the 방문 전 link, the lobby code
+    urls = _qr_urls(poster_pdf)
+    assert urls[:3] == expected and urls[3] == f"{stack}/o/{office.slug}/before-visit/"
+    assert urls[4].startswith(f"{stack}/o/{office.slug}/") and len(urls) == 5  # the lobby's arrival code
     assert expected[0] in PdfReader(io.BytesIO(poster_pdf)).pages[0].extract_text().replace("\n", "")
     admin.goto(f"/admin/setup/{office.pk}/")
     expect(admin.page.locator("[data-checklist] [data-done='1']")).to_have_count(5)

@@ -31,7 +31,8 @@ def test_one_command_brings_an_office_to_the_end_of_the_checklist(tmp_path, sett
     assert PasswordChangeRequired.objects.filter(user=user).exists()
     assert "kim.minwon" in out and out.count("✔") == 5
     reader = PdfReader(io.BytesIO(posters.read_bytes()))
-    assert len(reader.pages) == 2 and "https://minwon.example.go.kr/q/" in reader.pages[0].extract_text()
+    # A page per counter, then the office-wide link for filling at home and the lobby's arrival code.
+    assert len(reader.pages) == 2 + 2 and "https://minwon.example.go.kr/q/" in reader.pages[0].extract_text()
 
 
 def test_command_errors_say_how_to_fix_them(tmp_path):
