@@ -10,6 +10,7 @@ class OfficerConsoleConfig(AppConfig):
 
         from intake import lifecycle
         from intake.rotation import register_column
+        from pdfgen import services as pdfgen_services
 
         from . import one_time, receivers, scheduled  # noqa: F401
         from .api import webhooks  # noqa: F401  queues webhook deliveries on lifecycle moves
@@ -20,6 +21,8 @@ class OfficerConsoleConfig(AppConfig):
         register_column("officer_console.FieldEdit", "after", sensitive=True)
         # 신분증 확인 필수: the lifecycle refuses completion until the officer's tick is recorded.
         lifecycle.add_guard("complete", services.require_id_check)
+        # The archive's 신분 확인 cell says what the officer recorded, not that every completion was checked.
+        pdfgen_services.set_identity_check_reader(services.id_checked)
         scheduled.register()
         one_time.connect()
         # The admin's log-in refuses an expired one-time password too, with the same message.

@@ -4,6 +4,7 @@ Pure rendering input, no queue: pdfgen.tasks queues, renders and stores (it
 imports this module, never the other way round).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -168,6 +169,28 @@ def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str,
     }
 
 
+def _no_identity_record(submission: Submission) -> bool:
+    return False
+
+
+# Whether the officer ticked 신분증 확인: officer_console's record (Review), which this app may not
+# import; the console registers its reader at start-up (officer_console/apps.py), as it registers
+# the lifecycle's guard. Until then the record says nothing was checked rather than claim it was.
+_identity_checked: Callable[[Submission], bool] = _no_identity_record
+
+
+def set_identity_check_reader(reader: Callable[[Submission], bool]) -> None:
+    global _identity_checked
+    _identity_checked = reader
+
+
+def identity_check_text(submission: Submission) -> str:
+    """The 신분 확인 cell: filled once the 민원 is completed, from the officer's own tick."""
+    if submission.status != Submission.Status.COMPLETED:
+        return ""
+    return "확인함 (신분증 대조)" if _identity_checked(submission) else "확인 기록 없음"
+
+
 def open_note(submission: Submission) -> str:
     """What 비고 says: only what still stands.
 
@@ -230,7 +253,7 @@ def _build_context(
             "status": str(submission.get_status_display()),
             "handled_by": handled_by if done else "",
             "completed_at": submission.completed_at,
-            "identity_checked": "확인함 (신분증 대조)" if submission.status == Submission.Status.COMPLETED else "",
+            "identity_checked": identity_check_text(submission),
             "note": open_note(submission),
         },
     }

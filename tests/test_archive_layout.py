@@ -48,6 +48,21 @@ def test_the_record_is_korean_only(office, officer):
     assert "move-in-form" not in text and "제1판" in text
 
 
+def test_the_identity_cell_says_what_the_officer_recorded(office, officer, version):
+    counter = office.counters.first()
+    unchecked = factories.submitted(office, version)
+    staff.call(unchecked.pk, officer, counter)
+    staff.complete(unchecked.pk, officer)
+    assert "신분 확인 확인 기록 없음" in " ".join(_text(unchecked).split())
+
+    checked = factories.submitted(office, version)
+    staff.call(checked.pk, officer, counter)
+    staff.set_id_checked(checked.pk, officer, True)
+    staff.complete(checked.pk, officer)
+    text = " ".join(_text(checked).split())
+    assert "신분 확인 확인함 (신분증 대조)" in text and "확인 기록 없음" not in text
+
+
 def test_labels_break_between_words_only(office):
     # A long label in the narrow label column (a fifth of the width).
     label = "세대주와의 관계 또는 신청인과의 가족관계 확인"

@@ -78,6 +78,7 @@ def test_official_layout_with_proxy_signature_and_processing(office, version, of
     values = {**factories.VALID_VALUES, "applicant_type": "proxy", "proxy_name": "김대리"}
     submission = factories.submitted(office, version, values)
     staff.call(submission.pk, officer, None)
+    staff.set_id_checked(submission.pk, officer, True)
     staff.complete(submission.pk, officer)
     submission.refresh_from_db()
     pdf, context, data = _rendered(submission)

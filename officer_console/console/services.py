@@ -137,16 +137,18 @@ def set_id_checked(submission_id: int, user: User, checked: bool) -> Review:
     return review
 
 
+def id_checked(submission: Submission) -> bool:
+    """The officer's tick is recorded (the archive's 신분 확인 cell reads it, pdfgen/services.py)."""
+    return Review.objects.filter(submission=submission, id_checked_at__isnull=False).exists()
+
+
 def id_check_required(submission: Submission) -> bool:
     return service_terms.of(submission.form_version).id_check_required
 
 
 def require_id_check(submission: Submission) -> None:
     """A guard of `complete` (registered in apps.py): a version marked 신분증 확인 필수 needs the tick first."""
-    if (
-        id_check_required(submission)
-        and not Review.objects.filter(submission=submission, id_checked_at__isnull=False).exists()
-    ):
+    if id_check_required(submission) and not id_checked(submission):
         raise StaffActionError(
             "id_check_required",
             "이 민원은 신분증 확인이 필수입니다. 신분증을 확인하고 '신분증 확인'에 표시한 뒤 완료해 주세요.",
