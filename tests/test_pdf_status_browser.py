@@ -35,7 +35,7 @@ def test_officer_retries_a_failed_pdf_and_downloads_it(browser, transactional_db
         page.click("button[type=submit]")
         page.goto(f"{url}/console/submission/{submission.pk}/")
         status = page.locator(".pdf-status")
-        expect(status).to_contain_text("실패 (failed)")
+        expect(status).to_contain_text("실패")
         expect(status).to_contain_text("storage unreachable")
 
         page.get_by_role("button", name=re.compile("다시 만들기")).click()
