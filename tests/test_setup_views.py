@@ -108,6 +108,17 @@ def test_step_one_creates_the_office_with_counters_and_a_checked_logo(client, in
     assert all(len(page.images) == 1 for page in PdfReader(io.BytesIO(posters)).pages)  # the QR is vector
 
 
+def test_the_setup_pages_follow_the_staff_english_switch(client, installer):
+    office = factories.office()
+    client.post(reverse("intake:preferences"), {"language": "en", "next": "/"})
+    page = client.get(reverse("setup:office", args=[office.pk])).text
+    assert "<h2>1. Office and counters</h2>" in page and "기관과 창구" not in page
+    assert "<h2>Progress by office</h2>" in client.get(reverse("setup:index")).text
+
+    client.post(reverse("intake:preferences"), {"language": "ko", "next": "/"})
+    assert "<h2>1. 기관과 창구</h2>" in client.get(reverse("setup:office", args=[office.pk])).text
+
+
 def test_step_one_explains_bad_input_and_keeps_it(client, installer):
     fake = SimpleUploadedFile("logo.png", b"<svg>not a picture</svg>", content_type="image/png")
     response = client.post(

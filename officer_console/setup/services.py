@@ -8,6 +8,8 @@ this module only says which steps an office has finished.
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from forms_catalog.models import FormTemplate
 from intake.models import Office
@@ -31,16 +33,42 @@ def checklist(office: Office) -> list[Step]:
     published = FormTemplate.objects.filter(versions__status="published").distinct().count()
     printed = office.posters_printed_at
     return [
-        Step(1, "office", "기관과 창구 만들기", counters > 0, f"창구 {counters}개"),
-        Step(2, "officers", "직원 계정 가져오기", staff > 0, f"직원 {staff}명"),
-        Step(3, "pack", "서식 팩 가져오기", published > 0, f"게시된 서식 {published}종"),
-        Step(4, "forms", "제공할 서식 고르기", offered > 0, f"제공 서식 {offered}종"),
+        Step(
+            1,
+            "office",
+            _("기관과 창구 만들기"),
+            counters > 0,
+            ngettext("창구 %(count)d개", "창구 %(count)d개", counters) % {"count": counters},
+        ),
+        Step(
+            2,
+            "officers",
+            _("직원 계정 가져오기"),
+            staff > 0,
+            ngettext("직원 %(count)d명", "직원 %(count)d명", staff) % {"count": staff},
+        ),
+        Step(
+            3,
+            "pack",
+            _("서식 팩 가져오기"),
+            published > 0,
+            ngettext("게시된 서식 %(count)d종", "게시된 서식 %(count)d종", published) % {"count": published},
+        ),
+        Step(
+            4,
+            "forms",
+            _("제공할 서식 고르기"),
+            offered > 0,
+            ngettext("제공 서식 %(count)d종", "제공 서식 %(count)d종", offered) % {"count": offered},
+        ),
         Step(
             5,
             "posters",
-            "QR 안내문 인쇄하기",
+            _("QR 안내문 인쇄하기"),
             printed is not None,
-            f"{timezone.localtime(printed):%Y-%m-%d %H:%M} 인쇄" if printed else "아직 인쇄하지 않음",
+            _("%(when)s 인쇄") % {"when": f"{timezone.localtime(printed):%Y-%m-%d %H:%M}"}
+            if printed
+            else _("아직 인쇄하지 않음"),
         ),
     ]
 

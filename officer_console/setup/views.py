@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,11 +47,11 @@ PASSWORDS_KEPT_SECONDS = 30 * 60
 
 class OfficeSetupForm(OfficeProfileForm):
     counters = forms.IntegerField(
-        label="창구 수 (number of counters)",
+        label=gettext_lazy("창구 수"),
         min_value=1,
         max_value=99,
         initial=3,
-        help_text="창구마다 QR 안내문이 한 장씩 나옵니다 (one QR poster per counter)",
+        help_text=gettext_lazy("창구마다 QR 안내문이 한 장씩 나옵니다"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -59,11 +61,11 @@ class OfficeSetupForm(OfficeProfileForm):
 
 
 class OfficersUploadForm(forms.Form):
-    csv_file = forms.FileField(label="직원 명단 CSV (officers, .csv)")
+    csv_file = forms.FileField(label=gettext_lazy("직원 명단 CSV"))
 
 
 class PackUploadForm(forms.Form):
-    pack = forms.FileField(label="서식 팩 파일 (form pack, .json)")
+    pack = forms.FileField(label=gettext_lazy("서식 팩 파일"))
 
 
 def setup_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -72,9 +74,7 @@ def setup_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not (request.user.is_active and request.user.is_staff and request.user.has_perm("intake.setup_office")):
-            raise PermissionDenied(
-                "새 기관 개설 권한이 없습니다. 최고 관리자에게 요청해 주세요. (setup permission needed)"
-            )
+            raise PermissionDenied(_("새 기관 개설 권한이 없습니다. 최고 관리자에게 요청해 주세요."))
         return view(request, *args, **kwargs)
 
     return never_cache(wrapped)
@@ -94,7 +94,7 @@ def _admin_context(request: StaffRequest, title: str) -> dict[str, Any]:
 def index(request: StaffRequest) -> HttpResponse:
     offices = [(office, setup.checklist(office)) for office in Office.objects.all()]
     rows = [(office, sum(step.done for step in steps), len(steps)) for office, steps in offices]
-    context = {**_admin_context(request, "새 기관 개설 안내 (New office setup)"), "rows": rows}
+    context = {**_admin_context(request, _("새 기관 개설 안내")), "rows": rows}
     return render(request, "officer_console/setup/index.html", context)
 
 
@@ -106,7 +106,7 @@ def _decode_csv(raw: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise adoption.OfficerImportError(
-        ["파일을 읽을 수 없습니다. 엑셀에서 '다른 이름으로 저장 → CSV UTF-8(쉼표로 분리)'로 저장해 올려 주세요."]
+        [_("파일을 읽을 수 없습니다. 엑셀에서 '다른 이름으로 저장 → CSV UTF-8(쉼표로 분리)'로 저장해 올려 주세요.")]
     )
 
 
@@ -119,9 +119,18 @@ def office_form(request: StaffRequest, office_id: int | None = None) -> HttpResp
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         offices.set_counters(saved, form.cleaned_data["counters"])
-        messages.success(request, f"{saved.name}: 기관 정보와 창구 {form.cleaned_data['counters']}개를 저장했습니다.")
+        counters = form.cleaned_data["counters"]
+        messages.success(
+            request,
+            ngettext(
+                "%(name)s: 기관 정보와 창구 %(counters)d개를 저장했습니다.",
+                "%(name)s: 기관 정보와 창구 %(counters)d개를 저장했습니다.",
+                counters,
+            )
+            % {"name": saved.name, "counters": counters},
+        )
         return redirect("setup:office", office_id=saved.pk)
-    title = f"1단계: {office.name} 정보" if office else "1단계: 새 기관 만들기 (create the office)"
+    title = _("1단계: %(name)s 정보") % {"name": office.name} if office else _("1단계: 새 기관 만들기")
     context = {**_admin_context(request, title), "form": form, "office": office}
     return render(request, "officer_console/setup/office_form.html", context, status=400 if form.errors else 200)
 
@@ -129,7 +138,7 @@ def office_form(request: StaffRequest, office_id: int | None = None) -> HttpResp
 def _office_page(request: StaffRequest, office: Office, status: int = 200, **extra: Any) -> HttpResponse:
     offered = set(office.forms.values_list("pk", flat=True))
     context = {
-        **_admin_context(request, f"{office.name} 개설 안내 (setup)"),
+        **_admin_context(request, _("%(name)s 개설 안내") % {"name": office.name}),
         "office": office,
         "steps": setup.checklist(office),
         "officers_form": extra.pop("officers_form", None) or OfficersUploadForm(),
@@ -195,7 +204,10 @@ def officers(request: StaffRequest, office_id: int) -> HttpResponse:
         "rows": crypto.encrypt_json({"rows": rows}),
         "until": time.time() + PASSWORDS_KEPT_SECONDS,
     }
-    context = {**_admin_context(request, f"{office.name}: 직원 {len(rows)}명을 만들었습니다"), "office": office}
+    title = ngettext(
+        "%(name)s: 직원 %(count)d명을 만들었습니다", "%(name)s: 직원 %(count)d명을 만들었습니다", len(rows)
+    ) % {"name": office.name, "count": len(rows)}
+    context = {**_admin_context(request, title), "office": office}
     return render(request, "officer_console/setup/passwords.html", {**context, "rows": rows})
 
 
@@ -219,10 +231,10 @@ def passwords_file(request: StaffRequest, office_id: int, fmt: str) -> HttpRespo
     if rows is None:
         messages.error(
             request,
-            "임시 비밀번호는 직원을 가져온 뒤 30분 동안, 가져온 브라우저에서만 받을 수 있습니다. "
-            "받지 못한 직원은 관리 화면의 사용자(Users)에서 비밀번호를 새로 정해 주세요. "
-            "(One-time passwords can be downloaded for 30 minutes after the import, in that browser only; "
-            "set a new password under Users for anyone who did not get one.)",
+            _(
+                "임시 비밀번호는 직원을 가져온 뒤 30분 동안, 가져온 브라우저에서만 받을 수 있습니다. "
+                "받지 못한 직원은 관리 화면의 사용자(Users)에서 비밀번호를 새로 정해 주세요."
+            ),
         )
         return redirect("setup:office", office_id=office.pk)
     filename = f"one-time-passwords-{office.slug}.{fmt}"
@@ -243,7 +255,7 @@ def passwords_file(request: StaffRequest, office_id: int, fmt: str) -> HttpRespo
 def forget_passwords(request: StaffRequest, office_id: int) -> HttpResponse:
     office = _office_for_setup(request, office_id)
     request.session.pop(PASSWORDS_SESSION_KEY, None)
-    messages.success(request, "임시 비밀번호를 이 화면에서 지웠습니다.")
+    messages.success(request, _("임시 비밀번호를 이 화면에서 지웠습니다."))
     return redirect("setup:office", office_id=office.pk)
 
 
@@ -259,16 +271,22 @@ def pack(request: StaffRequest, office_id: int) -> HttpResponse:
         data = json.loads(form.cleaned_data["pack"].read().decode("utf-8-sig"))
         report = packs.import_pack(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problems = [f"JSON 형식이 아닙니다. 다른 기관에서 내보낸 서식 팩(.json)인지 확인해 주세요. ({exc})"]
+        problems = [
+            _("JSON 형식이 아닙니다. 다른 기관에서 내보낸 서식 팩(.json)인지 확인해 주세요. (%(error)s)")
+            % {"error": exc}
+        ]
         return _office_page(request, office, 400, pack_form=form, pack_problems=problems)
     except packs.PackError as exc:
         return _office_page(request, office, 400, pack_form=form, pack_problems=exc.problems)
     created = len(report.created_forms)
     messages.success(
         request,
-        f"서식 팩을 가져왔습니다: 새 서식 {created}종 (imported; nothing else changed)."
+        ngettext(
+            "서식 팩을 가져왔습니다: 새 서식 %(count)d종.", "서식 팩을 가져왔습니다: 새 서식 %(count)d종.", created
+        )
+        % {"count": created}
         if report.changed
-        else "이미 가져온 서식 팩입니다. 바뀐 것이 없습니다.",
+        else _("이미 가져온 서식 팩입니다. 바뀐 것이 없습니다."),
     )
     return redirect(reverse("setup:office", args=[office.pk]) + "#step-forms")
 
@@ -285,7 +303,13 @@ def choose_forms(request: StaffRequest, office_id: int) -> HttpResponse:
         wanted = set(request.POST.getlist("forms"))
         chosen = [t for t in available if str(t.pk) in wanted]
     offices.offer_forms(office, chosen)
-    messages.success(request, f"{office.name}에서 서식 {len(chosen)}종을 제공합니다.")
+    messages.success(
+        request,
+        ngettext(
+            "%(name)s에서 서식 %(count)d종을 제공합니다.", "%(name)s에서 서식 %(count)d종을 제공합니다.", len(chosen)
+        )
+        % {"name": office.name, "count": len(chosen)},
+    )
     return redirect(reverse("setup:office", args=[office.pk]) + "#step-posters")
 
 
@@ -295,7 +319,7 @@ def posters(request: StaffRequest, office_id: int) -> HttpResponse:
     """Step 5: every counter's QR poster in one PDF, to print."""
     office = _office_for_setup(request, office_id)
     if not office.counters.exists():
-        raise Http404("창구가 없습니다. 1단계에서 창구 수를 정해 주세요.")
+        raise Http404(_("창구가 없습니다. 1단계에서 창구 수를 정해 주세요."))
     response = HttpResponse(posters_pdf(request, office), content_type="application/pdf")
     setup.mark_posters_printed(office)
     stamp = timezone.localdate().isoformat()
