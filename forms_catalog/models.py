@@ -19,6 +19,27 @@ class VersionFrozen(Exception):
         self.fields = fields
 
 
+class Service(models.Model):
+    """An 업무 구분 (line of business), e.g. 주민등록, 가족관계, 상담.
+
+    Forms belong to one; each counter serves a set of them (intake.Counter.services),
+    and calling next, the lobby's waits and the wait estimate go by service.
+    """
+
+    code = models.SlugField("업무 코드", max_length=32, unique=True)
+    name = models.CharField("업무명", max_length=50)
+    name_en = models.CharField("영문 업무명", max_length=50, blank=True)
+    order = models.PositiveSmallIntegerField("순서", default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "업무 구분"
+        verbose_name_plural = "업무 구분"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FormTemplate(models.Model):
     """An official 민원 form, e.g. 주민등록표 등본·초본 교부 신청서.
 
@@ -31,6 +52,9 @@ class FormTemplate(models.Model):
     title = models.CharField("서식명", max_length=200)
     title_en = models.CharField("영문 서식명", max_length=200, blank=True)
     category = models.CharField("분류", max_length=100, blank=True)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="templates", verbose_name="업무 구분"
+    )
     legal_basis = models.CharField("근거 법령", max_length=300, blank=True)
     retention_years = models.PositiveSmallIntegerField("보존기간(년)", default=5, help_text="0 = 영구")
     # The back-office system's field codes in its entry order, each with the form field it takes

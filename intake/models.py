@@ -128,6 +128,10 @@ class Counter(models.Model):
     # The QR code carries this token, not the database id, so reprinting
     # posters after a token change retires the old ones.
     qr_token = models.CharField(max_length=32, unique=True, default=new_handoff_code)
+    # None chosen = every service: a counter is general until the office says otherwise.
+    services = models.ManyToManyField(
+        "forms_catalog.Service", blank=True, related_name="counters", verbose_name="담당 업무 (services)"
+    )
 
     class Meta:
         ordering = ["office", "number"]
@@ -188,6 +192,13 @@ class Submission(models.Model):
         AWAITING_COSIGN = "awaiting_cosign", _("위임자 서명 대기")
         REVOKED = "revoked", _("위임 거절·철회")
 
+    class Channel(models.TextChoices):
+        # How the resident reached the queue; the report splits by it.
+        PHONE = "phone", _("휴대전화")
+        KIOSK = "kiosk", _("무인 접수기")
+        ASSISTED = "assisted", _("직원 대신 작성")
+        TICKET = "ticket", _("번호표만")
+
     OPEN_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION, Status.PROCESSING)
     # What the counter's live queue, the lobby and "n ahead" show, on the ticket's own service day.
     QUEUE_STATUSES = (Status.SUBMITTED, Status.CALLED, Status.CORRECTION)
@@ -200,6 +211,12 @@ class Submission(models.Model):
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="submissions")
     counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="submissions")
+    # The form's service at submit time (kept, so a later re-filing of the form does not move
+    # today's tickets between counters); a ticket without a form names its service directly.
+    service = models.ForeignKey(
+        "forms_catalog.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField("접수 경로 (channel)", max_length=16, choices=Channel.choices, default=Channel.PHONE)
 
     data = models.JSONField(default=dict)
     sensitive_data = models.TextField(blank=True)
@@ -289,6 +306,7 @@ class Submission(models.Model):
                     "submitted_weekday",
                     "submitted_hour",
                     "ticket_number",
+                    "channel",
                 ],
                 name="submission_report",
             ),

@@ -381,6 +381,7 @@ def submit(
                 office=form.office,
                 counter=counter,
                 form_version=version,
+                service_id=form.template.service_id,
                 data=plain,
                 sensitive_data=secret,
                 service_date=day,

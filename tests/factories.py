@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from forms_catalog.models import FormTemplate, FormVersion
+from forms_catalog.models import FormTemplate, FormVersion, Service
 from intake import services as intake_services
 from intake.models import Counter, Office, Submission
 from officer_console.models import Membership
@@ -140,6 +140,11 @@ def stored_letter() -> dict[str, Any]:
     return uploads.store(field, SimpleUploadedFile("letter.png", raw.getvalue(), content_type="image/png"))
 
 
+def service(code: str = "resident", name: str = "주민등록") -> Service:
+    """An 업무 구분; the same code twice gives the same service."""
+    return Service.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
 def form_version(
     code: str = "test-form",
     *,
@@ -147,9 +152,16 @@ def form_version(
     status: str = "published",
     schema: dict[str, Any] | None = None,
     number: int = 1,
+    service: Service | None = None,
 ) -> FormVersion:
     template, _ = FormTemplate.objects.get_or_create(
-        code=code, defaults={"title": "주민등록표 등본 교부 신청서", "category": "주민등록", "retention_years": 5}
+        code=code,
+        defaults={
+            "title": "주민등록표 등본 교부 신청서",
+            "category": "주민등록",
+            "retention_years": 5,
+            "service": service,
+        },
     )
     return FormVersion.objects.create(
         template=template, number=number, status=status, schema=schema or SCHEMA, paper_sheets=paper_sheets
