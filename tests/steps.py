@@ -66,6 +66,15 @@ def log_in(page: Page, base: str, username: str, next_path: str = "/console/") -
     page.click("button[type=submit]")
 
 
+def check_view_ready(page: Page) -> None:
+    """The check view (reloaded after each action) has its scripts, so its keys do something.
+
+    The page's elements are there before its deferred scripts run: a key pressed
+    in between is lost, as it would be for an officer that quick.
+    """
+    wait_until(page, "document.body.dataset.checkView === 'ready'")
+
+
 def wait_until(page: Page, expression: str, timeout: float = 10.0) -> None:
     """Poll a page expression from the test side.
 

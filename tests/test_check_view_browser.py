@@ -33,11 +33,6 @@ def _page_height(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollHeight"))
 
 
-def _ready(page: Page) -> None:
-    """The page (reloaded after each action) has its scripts, so its keys do something."""
-    steps.wait_until(page, "document.body.dataset.checkView === 'ready'")
-
-
 def _open_at_counter(page: Page, stack: str, office, submission: Submission) -> None:
     steps.log_in(page, stack, "officer.seocho")
     counter = office.counters.get(number=1)
@@ -45,7 +40,7 @@ def _open_at_counter(page: Page, stack: str, office, submission: Submission) -> 
     expect(page.locator(".counter-badge")).to_have_attribute("data-counter", "1")
     page.locator(f'#queue tbody tr[data-id="{submission.pk}"] a').click()
     expect(page.locator("[data-status]")).to_be_visible()
-    _ready(page)
+    steps.check_view_ready(page)
 
 
 def _seal_certificate_open(browser, stack: str, width: int, height: int) -> tuple[Page, Submission]:
@@ -67,7 +62,7 @@ def test_a_one_page_form_and_every_action_fit_one_1080p_screen(browser, stack):
     _in_view(page, "[data-status], [data-action=call], [data-action=reject], [data-id-check]")
     page.keyboard.press("c")
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "called")
-    _ready(page)
+    steps.check_view_ready(page)
     assert _page_height(page) <= 1080
     _in_view(page, ".action-bar [data-action], [data-id-check], tr[data-row]")
 
@@ -103,7 +98,7 @@ def test_a_one_page_form_and_every_action_fit_one_1080p_screen(browser, stack):
     page.locator(".casework input[name=method][value=cash]").check()
     page.locator("[data-fee-paid]").click()
     expect(page.locator("[data-fee-record]")).to_be_visible()
-    _ready(page)
+    steps.check_view_ready(page)
     page.keyboard.press("d")
     dialog = page.locator("#confirm-complete")
     expect(dialog).to_be_visible()
@@ -117,10 +112,10 @@ def test_a_one_page_form_and_every_action_fit_one_1080p_screen(browser, stack):
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "called")
 
     # I ticks the ID check; D then Enter completes.
-    _ready(page)
+    steps.check_view_ready(page)
     page.keyboard.press("i")
     expect(page.locator("[data-id-checked-by]")).to_be_visible()
-    _ready(page)
+    steps.check_view_ready(page)
     steps.docs_screenshot(page, DOCS_IMG / "check-view.png", full_page=False)
     page.keyboard.press("d")
     expect(page.locator("#confirm-complete [data-confirm-warning]")).to_have_count(0)
