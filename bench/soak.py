@@ -32,6 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import stackbench
 
+# Issue #26: 10 minutes at 100/s with 0 lost, 0 duplicated, server memory growth ≤ 10 %.
+TARGET_MINUTES, TARGET_RATE, TARGET_GROWTH_PCT = 10.0, 100.0, 10.0
+
 
 def rss_mb(pid: int) -> float:
     try:
@@ -141,9 +144,11 @@ def main() -> None:
     first = [rss for t, rss in trace if t <= trace[0][0] + window]
     last = [rss for t, rss in trace if t >= trace[-1][0] - window]
     print(f"\n{'process':<14} {f'peak first {window:.0f} s':>17} {f'peak last {window:.0f} s':>16} {'growth':>8}")
+    peak_growth = {}
     for name in pids:
         peak_first, peak_last = max(r[name] for r in first), max(r[name] for r in last)
-        print(f"{name:<14} {peak_first:>17.1f} {peak_last:>16.1f} {100 * (peak_last / peak_first - 1):>7.1f}%")
+        peak_growth[name] = 100 * (peak_last / peak_first - 1)
+        print(f"{name:<14} {peak_first:>17.1f} {peak_last:>16.1f} {peak_growth[name]:>7.1f}%")
     print(f"\n{'connections':<28} {'warm':>6} {'end':>6} {'stack stopped':>14}")
     print(f"{'PostgreSQL (pg_stat_activity)':<28} {conn_warm[0]:>6} {conn_end[0]:>6} {after_stop[0]:>14}")
     print(f"{'Redis clients (this db)':<28} {conn_warm[1]:>6} {conn_end[1]:>6} {after_stop[1]:>14}")
@@ -157,6 +162,28 @@ def main() -> None:
     )
     for failure in health_failures:
         print(f"  /healthz failed at {failure}")
+    print_targets(args, result, peak_growth)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def print_targets(args: argparse.Namespace, result: dict[str, Any], peak_growth: dict[str, float]) -> None:
+    """Each figure beside its target (issue #26: 10 minutes at 100/s, 0 lost, 0 duplicated, servers grow ≤ 10 %)."""
+    lost = result["db_missing"] + result["console_missing"] + result["failed"]
+    duplicated = result["db_extra"] + result["duplicates"]
+    server_growth = max(growth for name, growth in peak_growth.items() if name.startswith("server"))
+    run = f"{args.minutes:g} min at {args.rate:g}/s"
+    print(f"\ntargets (for {TARGET_MINUTES:g} min at {TARGET_RATE:g}/s; this run: {run}):")
+    print(f"  lost                               {lost:>7}    target 0: {verdict(lost == 0)}")
+    print(f"  duplicated                         {duplicated:>7}    target 0: {verdict(duplicated == 0)}")
+    print(
+        f"  server memory growth (peak, worst) {server_growth:>6.1f}%    target ≤ {TARGET_GROWTH_PCT:g} %: "
+        f"{verdict(server_growth <= TARGET_GROWTH_PCT)}"
+    )
+    if (args.minutes, args.rate) != (TARGET_MINUTES, TARGET_RATE):
+        print(f"  (the targets are set for {TARGET_MINUTES:g} min at {TARGET_RATE:g}/s: this run proves less)")
 
 
 if __name__ == "__main__":
