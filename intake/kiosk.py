@@ -62,6 +62,7 @@ BACKGROUND_VIEWS = frozenset({"autosave", "field_check"})
 
 class KioskRefused(IntakeError):
     code = "kiosk_refused"
+    message: str
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

@@ -50,8 +50,6 @@
   }
   window.addEventListener("pageshow", guardHistory);
   if (guardHistory(null)) return;
-  // Leave no way back into this page from the next one's history entry.
-  history.replaceState(null, "", window.location.href);
 
   // The ticket page: back to the start after a while (or on its button).
   const ticket = document.querySelector("[data-kiosk-return]");
