@@ -149,3 +149,15 @@ def test_a_phone_is_untouched(client, office, version):
     key = str(Draft.objects.get().idempotency_key)
     response = client.post(_form_url(office, version), {**factories.VALID_VALUES, "idempotency_key": key})
     assert response.url.startswith("/t/") and Submission.objects.get().channel == Submission.Channel.PHONE
+
+
+def test_the_language_a_resident_chose_goes_with_them(client, office, version):
+    device = factories.kiosk_device(office)
+    _open(client, device)
+    start = reverse("intake:kiosk_start", args=[kiosk.device_token(device)])
+    resident = client.session[kiosk.RESIDENT]
+    client.post(reverse("intake:preferences"), {"language": "en", "next": start, "kiosk_resident": resident})
+    assert 'lang="en"' in client.get(start).text
+    client.post(reverse("intake:kiosk_reset", args=[kiosk.device_token(device)]))
+    page = client.get(start).text
+    assert 'lang="ko"' in page and 'class="text-large"' in page
