@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
@@ -232,7 +232,13 @@ class KioskMiddleware:
         match = _intake_view(request) if token else None
         if match is None:
             return self.get_response(request)
-        response = self._fence(request, token, match) or self.get_response(request)
+        try:
+            fenced = self._fence(request, token, match)
+        except DatabaseError:
+            # The database is down: no one's data can be read, and the form page answers a POST
+            # with the "아직 접수되지 않았습니다" page (intake/resilience.py) rather than an error.
+            fenced = None
+        response = fenced or self.get_response(request)
         # Never from the browser's cache, nor back through its history: the next resident's
         # back button asks the server, which knows the resident has changed.
         add_never_cache_headers(response)

@@ -161,3 +161,18 @@ def test_the_language_a_resident_chose_goes_with_them(client, office, version):
     client.post(reverse("intake:kiosk_reset", args=[kiosk.device_token(device)]))
     page = client.get(start).text
     assert 'lang="ko"' in page and 'class="text-large"' in page
+
+
+def test_the_database_down_leaves_the_page_to_its_own_answer(client, office, version, monkeypatch):
+    from django.db import OperationalError
+
+    _open(client, factories.kiosk_device(office))
+
+    def down(token):
+        raise OperationalError("database down")
+
+    monkeypatch.setattr(kiosk, "device_for_token", down)
+    # The middleware does not turn it into a server error; the page itself answers (here the
+    # database is only down for the kiosk's own look-up), never cached.
+    response = client.get(_form_url(office, version))
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
