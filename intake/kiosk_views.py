@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from project.types import HtmxHttpRequest
 
-from . import kiosk, services
+from . import kiosk, preferences, services
 from .models import KioskDevice
 
 
@@ -52,7 +52,13 @@ def kiosk_start(request: HtmxHttpRequest, token: str) -> HttpResponse:
     request.session.pop(kiosk.TICKET, None)
     kiosk.drop_untouched_drafts(request)
     kiosk.touch(request)
-    context = {"office": device.office, "device": device, "forms": services.published_forms(device.office)}
+    context = {
+        "office": device.office,
+        "device": device,
+        "forms": services.published_forms(device.office),
+        # A language or display the resident chose here goes too when they walk away (kiosk.js).
+        "display_changed": preferences.read(request) != preferences.Preferences(text_size=settings.KIOSK_TEXT_SIZE),
+    }
     return render(request, "intake/kiosk/start.html", context)
 
 

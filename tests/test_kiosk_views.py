@@ -157,10 +157,12 @@ def test_the_language_a_resident_chose_goes_with_them(client, office, version):
     start = reverse("intake:kiosk_start", args=[kiosk.device_token(device)])
     resident = client.session[kiosk.RESIDENT]
     client.post(reverse("intake:preferences"), {"language": "en", "next": start, "kiosk_resident": resident})
-    assert 'lang="en"' in client.get(start).text
+    page = client.get(start).text
+    # Changed on the start page: the idle prompt runs there too (kiosk.js), so it does not stay.
+    assert 'lang="en"' in page and "data-kiosk-changed" in page
     client.post(reverse("intake:kiosk_reset", args=[kiosk.device_token(device)]))
     page = client.get(start).text
-    assert 'lang="ko"' in page and 'class="text-large"' in page
+    assert 'lang="ko"' in page and 'class="text-large"' in page and "data-kiosk-changed" not in page
 
 
 def test_the_database_down_leaves_the_page_to_its_own_answer(client, office, version, monkeypatch):

@@ -57,8 +57,8 @@
     setTimeout(leave, Number(ticket.dataset.kioskReturn) * 1000);
     return;
   }
-  // The start page has nothing of anyone to wipe.
-  if (startPage) return;
+  // The start page has nothing of anyone to wipe, unless they changed its language or display.
+  if (startPage && !document.querySelector("[data-kiosk-changed]")) return;
 
   // Idle: ask "계속하시겠습니까?", count down, then wipe.
   const dialog = document.getElementById("kiosk-idle");
