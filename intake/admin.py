@@ -1,12 +1,16 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from forms_catalog.admin import FormTemplateAdmin
 from forms_catalog.models import FormTemplate
 
-from .models import AlertMessage, Counter, JobRun, Office, Rating, Submission
+from . import kiosk
+from .models import AlertMessage, Counter, JobRun, KioskDevice, Office, Rating, Submission
 from .office_forms import PROFILE_FIELDS, OfficeProfileForm
 
 
@@ -121,3 +125,38 @@ class RatingAdmin(RecordAdmin):
     list_filter = ("score",)
     fields = ("created_at", "submission", "score", "comment")
     readonly_fields = fields
+
+
+@admin.register(KioskDevice)
+class KioskDeviceAdmin(admin.ModelAdmin):
+    """Counter tablets and lobby kiosks: register one, open its address on it, revoke it.
+
+    Revoking goes through intake.kiosk.revoke_device (an action), never by editing the date."""
+
+    list_display = ("name", "office", "created_at", "revoked_at")
+    list_filter = ("office",)
+    readonly_fields = ("address", "created_at", "revoked_at")
+    actions = ["revoke"]
+
+    def get_fields(self, request: HttpRequest, obj: KioskDevice | None = None) -> Any:
+        return ["office", "name"] if obj is None else ["office", "name", "address", "created_at", "revoked_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: KioskDevice | None = None) -> list[str]:
+        # The office is fixed once the address is out: a new office needs a new device.
+        return [*self.readonly_fields, "office"] if obj is not None else list(self.readonly_fields)
+
+    @admin.display(description="접수기 주소 (address to open on the device)")
+    def address(self, obj: KioskDevice) -> str:
+        if obj.pk is None or obj.is_revoked:
+            return "-"
+        # A path (the admin's own host): the console's 무인 접수기 page shows the full address and its QR.
+        path = reverse("intake:kiosk_start", args=[kiosk.device_token(obj)])
+        return format_html('<a href="{}" data-kiosk-address>{}</a>', path, path)
+
+    @admin.action(description="선택한 접수기 사용 중지 (revoke)")
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for device in queryset:
+            try:
+                kiosk.revoke_device(device.pk)
+            except kiosk.KioskRefused as exc:
+                self.message_user(request, f"{device.name}: {exc.message}", messages.WARNING)

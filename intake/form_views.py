@@ -20,7 +20,7 @@ from project import parsing
 from project.types import HtmxHttpRequest
 
 from . import address_search as address_search_provider
-from . import fees, flow, i18n, ratelimit, resident, services
+from . import fees, flow, i18n, kiosk, ratelimit, resident, services
 from .models import Counter, Draft, Submission
 from .resilience import keep_post_when_database_down
 
@@ -157,6 +157,7 @@ def _submit(page: PostedPage) -> HttpResponse:
         # other way out below saves it first, so nothing typed is lost.
         values = services.values_with(page.draft, page.raw, page.seq)
     limits = _rate_limits(page)
+    channel = kiosk.channel(page.request)
     try:
         ratelimit.check_all(limits)
         submission, created = services.submit(
@@ -168,6 +169,7 @@ def _submit(page: PostedPage) -> HttpResponse:
             draft=page.draft,
             before_visit=resident.filling_at_home(page.request, page.form.office),
             language=translation.get_language() or "",
+            channel=channel,
         )
     except ratelimit.RateLimited as exc:
         page.save()
@@ -189,6 +191,9 @@ def _submit(page: PostedPage) -> HttpResponse:
         return _show_problems(page, values, exc.errors)
     if created:
         ratelimit.record_all(limits)
+    if channel == Submission.Channel.KIOSK:
+        # The next resident starts now; this one sees their ticket on the kiosk's own page.
+        return kiosk.finish(page.request, submission)
     return redirect("intake:ticket", token=submission.public_token)
 
 

@@ -359,6 +359,9 @@ from .day_models import FeeRecord as FeeRecord  # noqa: E402
 from .day_models import JobRun as JobRun  # noqa: E402
 from .delegation_models import Delegation as Delegation  # noqa: E402
 
+# Counter tablets and lobby kiosks residents without a phone fill forms on.
+from .kiosk_models import KioskDevice as KioskDevice  # noqa: E402
+
 # After the visit: the alerts sent and the resident's rating.
 from .visit_models import AlertMessage as AlertMessage  # noqa: E402
 from .visit_models import Rating as Rating  # noqa: E402

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
@@ -92,6 +93,11 @@ def resolve_office(slug: str) -> Office | None:
     if office is not None and settings.FORM_CACHE_SECONDS > 0:
         _offices[slug] = (office, {c.pk: c for c in office.counters.all()}, time.monotonic())
     return office
+
+
+def published_forms(office: Office) -> QuerySet[FormTemplate]:
+    """The office's forms a resident can fill now (the office page, the kiosk's start page)."""
+    return office.forms.filter(versions__status="published").distinct().order_by("category", "title")
 
 
 def office_counter(office: Office, counter_id: Any) -> Counter | None:
@@ -355,6 +361,7 @@ def submit(
     draft: Draft | None = None,
     before_visit: bool = False,
     language: str = "",
+    channel: str = Submission.Channel.PHONE,
 ) -> tuple[Submission, bool]:
     """Turn validated values into a Submission. Returns (submission, created).
 
@@ -364,6 +371,7 @@ def submit(
     a repeat rolls its whole transaction back, ticket number included.
     `before_visit` (filled at home from the office-wide link): checked and
     kept, but no ticket until the resident checks in at the office.
+    `channel`: how the resident reached the queue (a kiosk's form says so here, not afterwards).
     """
     result = form_schema.validate(version.form, raw_values)
     if not result.ok:
@@ -389,6 +397,7 @@ def submit(
                 submitted_at=now,
                 prepared_at=now if before_visit else None,
                 language=language,
+                channel=channel,
             )
             if cosign:
                 # The 위임자 signs first; a form filled at home then still waits for its resident.

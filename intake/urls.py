@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cosign_views, form_views, views
+from . import cosign_views, form_views, kiosk_views, views
 
 app_name = "intake"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("t/<str:token>/handoff.svg", views.handoff_qr, name="handoff_qr"),
     path("t/<str:token>/cosign.svg", cosign_views.cosign_qr, name="cosign_qr"),
     path("t/<str:token>/cosign-sms/", cosign_views.cosign_sms, name="cosign_sms"),
+    # A counter tablet or lobby kiosk: its signed address, then the phone's form pages on it.
+    path("k/<str:token>/", kiosk_views.kiosk_start, name="kiosk_start"),
+    path("k/<str:token>/reset/", kiosk_views.kiosk_reset, name="kiosk_reset"),
+    path("k/<str:token>/alive/", kiosk_views.kiosk_alive, name="kiosk_alive"),
+    path("k/<str:token>/ticket/", kiosk_views.kiosk_ticket, name="kiosk_ticket"),
     # The 위임자's pages: the token is the 위임's own, never the submission's.
     path("d/<str:token>/", cosign_views.cosign, name="cosign"),
     path("d/<str:token>/code/", cosign_views.send_code, name="cosign_code"),

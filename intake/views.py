@@ -58,7 +58,7 @@ def office_home(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def office_forms(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     office = get_object_or_404(Office, slug=slug)
     query = request.GET.get("q", "").strip()
-    forms = office.forms.filter(versions__status="published").distinct().order_by("category", "title")
+    forms = services.published_forms(office)
     if query:
         forms = (
             forms.filter(title__icontains=query)

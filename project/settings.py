@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "project.nostore.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # On a counter tablet or lobby kiosk: one resident at a time (before the preferences, so a
+    # new resident's large text applies to the page that starts them).
+    "intake.kiosk.KioskMiddleware",
     # Language from the session (the resident's switch), not Accept-Language.
     "intake.preferences.PreferencesMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "intake.preferences.context",
+                "intake.kiosk.context",
                 "officer_console.navigation.staff_nav",
             ],
         },
@@ -292,6 +296,13 @@ FORM_CACHE_SECONDS = float(os.environ.get("FORM_CACHE_SECONDS", "10"))
 # A console asks for a fresh snapshot this often (and when shown again), so an
 # event lost while its socket stayed up is healed within this time.
 CONSOLE_RESYNC_SECONDS = float(os.environ.get("CONSOLE_RESYNC_SECONDS", "60"))
+# Counter tablets and lobby kiosks (intake/kiosk.py): idle seconds before "계속하시겠습니까?", the
+# prompt's countdown before the resident is wiped, how long the ticket stays on screen, and the
+# text size every resident starts with.
+KIOSK_IDLE_SECONDS = int(os.environ.get("KIOSK_IDLE_SECONDS", "90"))
+KIOSK_COUNTDOWN_SECONDS = int(os.environ.get("KIOSK_COUNTDOWN_SECONDS", "20"))
+KIOSK_TICKET_SECONDS = int(os.environ.get("KIOSK_TICKET_SECONDS", "30"))
+KIOSK_TEXT_SIZE = "large"
 
 # Submissions allowed per window, "count/seconds": per resident browser and
 # client address, and per counter.

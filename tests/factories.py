@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 
 from forms_catalog.models import FormTemplate, FormVersion, Service
 from intake import services as intake_services
-from intake.models import Counter, Office, Submission
+from intake.models import Counter, KioskDevice, Office, Submission
 from officer_console.models import Membership
 
 DEMO_PACK = Path(__file__).resolve().parent.parent / "forms_catalog" / "packs" / "demo.json"
@@ -185,6 +185,12 @@ def office(
     for v in forms or []:
         o.forms.add(v.template)
     return o
+
+
+def kiosk_device(o: Office, name: str = "1층 로비 접수기") -> KioskDevice:
+    from intake import kiosk
+
+    return kiosk.register_device(o, name)
 
 
 def officer(o: Office, username: str = "officer", role: str = Membership.Role.OFFICER) -> Any:

@@ -56,11 +56,15 @@ def input_type(field: Field) -> str:
 
 
 @register.filter
-def input_attrs(field: Field) -> SafeString:
+def input_attrs(field: Field, shared_device: Any = None) -> SafeString:
+    """The input's attributes; on a shared device (a kiosk) the browser keeps none of the
+    answers for the next person (no autofill, no restored values on the back button)."""
     attrs: list[tuple[str, str]] = []
     if mode := _INPUTMODE.get(field.type):
         attrs.append(("inputmode", mode))
     autocomplete = _AUTOCOMPLETE.get(field.semantic, "off" if field.type in SENSITIVE_TYPES else "")
+    if shared_device:
+        autocomplete = "off"
     if autocomplete:
         attrs.append(("autocomplete", autocomplete))
     if field.type in SENSITIVE_TYPES:
