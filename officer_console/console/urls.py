@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..one_time import StaffAuthenticationForm
-from . import account_views, backoffice_views, cases, views
+from . import account_views, backoffice_views, cases, counter_services_views, views
 
 app_name = "officer_console"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     path("office/<int:office_id>/export/", backoffice_views.day_export, name="day_export"),
     path("office/<int:office_id>/access-log/", views.access_log, name="access_log"),
     path("office/<int:office_id>/access-log.csv", views.access_log_csv, name="access_log_csv"),
+    path(
+        "office/<int:office_id>/counter-services/",
+        counter_services_views.counter_services,
+        name="counter_services",
+    ),
     path("counter/<int:counter_id>/mirror/", views.mirror_window, name="mirror"),
     path("submission/<int:pk>/", views.submission_detail, name="submission"),
     path("submission/<int:pk>/unmask/", views.unmask, name="unmask"),
