@@ -47,7 +47,10 @@ def test_load_demo_is_idempotent_and_gives_every_office_an_officer():
     # 등본 and 인감 have a second version (the 위임장 rule, issue 22), their first retired.
     assert FormVersion.objects.count() == 13
     ward = Office.objects.get(slug="seocho-gu")
-    assert Counter.objects.filter(office=ward).count() == 3
+    # Counters by service (issue 23): 1–2 주민등록, 3 가족관계, 4–5 every service; every form has one.
+    routes = {c.number: [s.code for s in c.services.all()] for c in Counter.objects.filter(office=ward)}
+    assert routes == {1: ["resident"], 2: ["resident"], 3: ["family"], 4: [], 5: []}
+    assert not FormTemplate.objects.filter(service=None).exists()
     assert Office.objects.filter(kind="health").count() == 1
     assert Office.objects.filter(kind="dong").count() == 2
     for office in Office.objects.all():
