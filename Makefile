@@ -26,7 +26,7 @@ TEST_SYSTEM_PACKAGES := chromium gettext nginx systemd
 MAKEMESSAGES := $(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file \
 	--ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=media
 
-.PHONY: run test lint install install-runtime install-test release migrate demo messages fuzz api-fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak bench-report bench-submit
+.PHONY: run test lint install install-runtime install-test release migrate demo messages fuzz api-fuzz bench-form bench-pdf clean apt-packages stack bench-load bench-layers bench-soak bench-report bench-submit bench-estimate
 
 # --- installation -----------------------------------------------------------
 # Packages are installed without starting their services: Debian's nginx would
@@ -182,6 +182,11 @@ bench-soak: install
 REPORT_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minwon_report_bench
 bench-report: install
 	DATABASE_URL=$(REPORT_BENCH_DATABASE_URL) $(BIN)/python bench/report_bench.py
+
+# The wait estimate ("약 m분") replayed over simulated days against the waits that followed:
+# p50/p90 error in minutes, target p50 ≤ 3 (intake/estimates.py, the app's own code).
+bench-estimate: install
+	$(BIN)/python bench/estimate.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_db*.sqlite3* staticfiles $(KRDS_DIR)

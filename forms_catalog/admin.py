@@ -25,7 +25,7 @@ from project import parsing
 
 from . import packs, services
 from . import schema as form_schema
-from .models import FieldRow, FormTemplate, FormVersion
+from .models import FieldRow, FormTemplate, FormVersion, Service
 
 
 class FormVersionInline(admin.TabularInline):
@@ -49,10 +49,27 @@ class PackUploadForm(forms.Form):
     check_only = forms.BooleanField(label="검사만 하기 (아무것도 저장하지 않음)", required=False)
 
 
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    """업무 구분: forms belong to one; the office's managers give counters theirs (창구별 담당 업무)."""
+
+    list_display = ("name", "code", "name_en", "order", "form_count")
+    list_editable = ("order",)
+    search_fields = ("name", "code", "name_en")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
+        return super().get_queryset(request).annotate(form_count=models.Count("templates"))
+
+    @admin.display(description="서식 수", ordering="form_count")
+    def form_count(self, obj: Service) -> int:
+        return getattr(obj, "form_count", 0)
+
+
 @admin.register(FormTemplate)
 class FormTemplateAdmin(admin.ModelAdmin):
-    list_display = ("title", "code", "category", "retention_label", "published_number")
-    list_filter = ("category",)
+    list_display = ("title", "code", "category", "service", "retention_label", "published_number")
+    list_filter = ("service", "category")
+    list_select_related = ("service",)
     search_fields = ("title", "code", "category")
     inlines = [FormVersionInline]
     actions = ["export_all_versions", "export_published"]

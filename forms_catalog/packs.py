@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as JsonSchemaError
 
 from . import backoffice, terms
-from .models import FormTemplate, FormVersion
+from .models import FormTemplate, FormVersion, Service
 from .schema import check_schema
 
 PACK_FORMAT = "minwon-form-pack"
@@ -204,8 +204,23 @@ def _import_form(form: dict[str, Any], report: ImportReport) -> None:
             setattr(template, name, value)
         template.save(update_fields=list(TEMPLATE_FIELDS))
         report.updated_forms.append(template.code)
+    _import_service(template, form.get("service"), report)
     for version in sorted(form["versions"], key=lambda v: v["number"]):
         _import_version(template, version, report)
+
+
+def _import_service(template: FormTemplate, spec: dict[str, Any] | None, report: ImportReport) -> None:
+    """The pack's 업무 구분, by code (made if new; local names kept). A pack without one leaves the form's own."""
+    if not spec:
+        return
+    service, _ = Service.objects.get_or_create(
+        code=spec["code"], defaults={"name": spec["name"], "name_en": spec.get("name_en", "")}
+    )
+    if template.service_id != service.pk:
+        template.service = service
+        template.save(update_fields=["service"])
+        if template.code not in report.created_forms + report.updated_forms:
+            report.updated_forms.append(template.code)
 
 
 def _import_version(template: FormTemplate, version: dict[str, Any], report: ImportReport) -> None:
@@ -274,6 +289,7 @@ def export_pack(templates: Iterable[FormTemplate], *, published_only: bool = Fal
                 "code": template.code,
                 **{name: getattr(template, name) for name in TEMPLATE_FIELDS if name != "backoffice_fields"},
                 **({"backoffice_fields": template.backoffice_fields} if template.backoffice_fields else {}),
+                **({"service": _exported_service(template.service)} if template.service else {}),
                 "versions": exported,
             }
         )
@@ -283,6 +299,10 @@ def export_pack(templates: Iterable[FormTemplate], *, published_only: bool = Fal
     pack["exported_at"] = timezone.now().isoformat()
     pack["forms"] = forms
     return pack
+
+
+def _exported_service(service: Service) -> dict[str, str]:
+    return {"code": service.code, "name": service.name, **({"name_en": service.name_en} if service.name_en else {})}
 
 
 def dump_pack(pack: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from .office_forms import PROFILE_FIELDS, OfficeProfileForm
 class CounterInline(admin.TabularInline):
     model = Counter
     extra = 0
-    fields = ("number", "name", "qr_token")
+    fields = ("number", "name", "services", "qr_token")
 
 
 class OfficeAdminForm(OfficeProfileForm):

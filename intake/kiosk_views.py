@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from project.types import HtmxHttpRequest
 
-from . import kiosk, preferences, services
+from . import estimates, kiosk, preferences, services
 from .models import KioskDevice
 
 
@@ -56,6 +56,7 @@ def kiosk_start(request: HtmxHttpRequest, token: str) -> HttpResponse:
         "office": device.office,
         "device": device,
         "forms": services.published_forms(device.office),
+        "waiting": estimates.waits_per_service(device.office_id),
         # A language or display the resident chose here goes too when they walk away (kiosk.js).
         "display_changed": preferences.read(request) != preferences.Preferences(text_size=settings.KIOSK_TEXT_SIZE),
     }

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from forms_catalog import schema as form_schema
@@ -464,15 +464,54 @@ def in_queue(submission: Submission, today: datetime.date | None = None) -> bool
 
 
 def people_ahead(submission: Submission) -> int:
-    """Waiting tickets of the same service day taken before this one."""
+    """Waiting tickets of the same service day and line taken before this one.
+
+    The line is the ticket's service (counters call by service, intake/counters.py);
+    a ticket with no service may be called by any counter, so it counts in every line.
+    """
     if submission.status != Submission.Status.SUBMITTED:
         return 0
-    return Submission.objects.filter(
+    ahead = Submission.objects.filter(
         office_id=submission.office_id,
         service_date=submission.service_date,
         status=Submission.Status.SUBMITTED,
         submitted_at__lt=submission.submitted_at,
-    ).count()
+    )
+    if submission.service_id is not None:
+        ahead = ahead.filter(Q(service_id=submission.service_id) | Q(service__isnull=True))
+    return ahead.count()
+
+
+def waiting_per_service(office_id: int, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Tickets of the service day not yet called, per service, most waiting first.
+
+    A ticket of a form with no service is counted under its form's title (the
+    line a resident recognises). Each row: service_id (None for those), service (the
+    name), service_en, count.
+    """
+    rows = (
+        Submission.objects.filter(
+            office_id=office_id, status=Submission.Status.SUBMITTED, service_date=today or service_date()
+        )
+        .values(
+            "service_id",
+            "service__name",
+            "service__name_en",
+            "form_version__template__title",
+            "form_version__template__title_en",
+        )
+        .annotate(count=Count("pk"))
+    )
+    lines: dict[tuple[int | None, str], dict[str, Any]] = {}
+    for r in rows:
+        name = r["service__name"] or r["form_version__template__title"] or ""
+        english = r["service__name_en"] if r["service_id"] else r["form_version__template__title_en"]
+        line = lines.setdefault(
+            (r["service_id"], name),
+            {"service_id": r["service_id"], "service": name, "service_en": english or "", "count": 0},
+        )
+        line["count"] += r["count"]
+    return sorted(lines.values(), key=lambda line: (-line["count"], line["service"]))
 
 
 def correction_fields(submission: Submission) -> list[form_schema.Field]:

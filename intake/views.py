@@ -98,6 +98,10 @@ def _ticket_context(submission: Submission, *, whole_page: bool = True) -> dict[
         # The language switch comes back to the ticket, also from the alerts POST.
         "preferences_next": reverse("intake:ticket", args=[submission.public_token]),
         "people_ahead": ahead,
+        # Counters call by service: how long each line is (the ticket's own is submission.service).
+        "service_waits": services.waiting_per_service(submission.office_id, submission.service_date)
+        if submission.status == Submission.Status.SUBMITTED
+        else [],
         "office": submission.office,
         "correction_fields": services.correction_fields(submission),
         "can_withdraw": services.can_withdraw(submission),
@@ -109,7 +113,9 @@ def _ticket_context(submission: Submission, *, whole_page: bool = True) -> dict[
 
 def _submission_by_token(token: str) -> Submission:
     return get_object_or_404(
-        Submission.objects.select_related("office", "form_version__template", "called_counter", "handled_by"),
+        Submission.objects.select_related(
+            "office", "form_version__template", "called_counter", "handled_by", "service"
+        ),
         public_token=token,
     )
 

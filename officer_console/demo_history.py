@@ -116,6 +116,7 @@ def _row(office: Office, visit: Visit, officer: User | None) -> Submission:
         office=office,
         counter=visit.counter,
         form_version=visit.version,
+        service=visit.version.template.service,
         service_date=visit.day,
         ticket_number=visit.ticket,
         submitted_at=visit.submitted_at,
@@ -142,9 +143,9 @@ def load(offices: list[Office], today: datetime.date | None = None) -> int:
     rows: list[Submission] = []
     for office in offices:
         versions = list(
-            FormVersion.objects.filter(template__in=office.forms.all(), status=FormVersion.Status.PUBLISHED).order_by(
-                "template__code"
-            )
+            FormVersion.objects.filter(template__in=office.forms.all(), status=FormVersion.Status.PUBLISHED)
+            .select_related("template__service")
+            .order_by("template__code")
         )
         counters = list(office.counters.order_by("number"))
         if not versions or not counters:

@@ -246,6 +246,7 @@ def timed_submission(
         idempotency_key=uuid.uuid4(),
         office=o,
         form_version=version,
+        service=version.template.service,
         service_date=day,
         ticket_number=Submission.objects.filter(office=o, service_date=day).count() + 1,
         submitted_at=submitted_at,
@@ -336,3 +337,20 @@ def submitted_with_uploads(o: Office, version: FormVersion) -> Submission:
     }
     assert form_schema.validate(version.form, values).ok
     return submitted(o, version, values)
+
+
+SERVICE_FORMS = {"resident": ("주민등록", "resident-copy"), "family": ("가족관계", "family-cert")}
+
+
+def routed_office(
+    counters: int = 3, routes: dict[int, list[str]] | None = None
+) -> tuple[Office, dict[str, FormVersion]]:
+    """An office with a 주민등록 and a 가족관계 form (each in its service) and counters mapped by
+    `routes` (counter number → service codes; the rest serve every service)."""
+    forms = {
+        code: form_version(form_code, service=service(code, name)) for code, (name, form_code) in SERVICE_FORMS.items()
+    }
+    o = office(counters=counters, forms=list(forms.values()))
+    for number, codes in (routes or {}).items():
+        o.counters.get(number=number).services.set(Service.objects.filter(code__in=codes))
+    return o, forms

@@ -178,3 +178,14 @@ def test_the_database_down_leaves_the_page_to_its_own_answer(client, office, ver
     # database is only down for the kiosk's own look-up), never cached.
     response = client.get(_form_url(office, version))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+
+def test_the_start_page_shows_how_many_wait_per_service(client, office, version):
+    version.template.service = factories.service("resident", "주민등록")
+    version.template.save()
+    services.forms_changed()
+    for _ in range(3):
+        factories.submitted(office, version)
+    start = _open(client, factories.kiosk_device(office))
+    waiting = start.text[start.text.index("data-kiosk-waiting") :]
+    assert "주민등록" in waiting and "3명" in waiting

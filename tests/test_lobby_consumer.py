@@ -1,7 +1,11 @@
+import datetime
+
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
+from intake import estimates
 from officer_console.console import mirror, services
 
 from . import factories, ws
@@ -51,7 +55,10 @@ async def test_lobby_shows_recent_calls_then_new_calls_and_recalls(setup):
     # delivers in order).
     waiting = await database_sync_to_async(factories.submitted)(office, setup["version"])
     event = await communicator.receive_json_from(timeout=5)
-    assert event == {"type": "waiting", "waiting": [{"service": setup["version"].template.title, "count": 1}]}
+    assert event == {
+        "type": "waiting",
+        "waiting": [{"service": setup["version"].template.title, "count": 1, "estimate": ""}],
+    }
     await database_sync_to_async(services.call)(waiting.pk, officer, counter3)
     event = await communicator.receive_json_from(timeout=5)
     assert event["type"] == "call" and (event["call"]["ticket"], event["call"]["counter"]) == (2, 3)
@@ -79,9 +86,32 @@ def test_the_lobby_counts_waiting_tickets_per_service_of_the_day_only(setup, kor
     called = factories.submitted(office, setup["version"])
     services.call(called.pk, setup["officer"], office.counters.get(number=1))
 
+    # Forms with no 업무 구분 are counted under their title; no history yet, so no estimate.
     assert mirror.lobby_waiting(office.pk) == [
-        {"service": "가족관계증명서", "count": 2},
-        {"service": setup["version"].template.title, "count": 1},
+        {"service": "가족관계증명서", "count": 2, "estimate": ""},
+        {"service": setup["version"].template.title, "count": 1, "estimate": ""},
+    ]
+
+
+def test_the_lobby_shows_each_services_wait_for_a_ticket_taken_now(setup):
+    office = setup["office"]
+    resident_form = factories.form_version("resident-copy", service=factories.service("resident", "주민등록"))
+    family_form = factories.form_version("family-cert", service=factories.service("family", "가족관계"))
+    office.forms.add(resident_form.template, family_form.template)
+    office.counters.get(number=1).services.set([resident_form.template.service])
+    office.counters.get(number=2).services.set([family_form.template.service])
+    long_ago = timezone.now() - datetime.timedelta(days=3)
+    for _ in range(estimates.MIN_SAMPLES):
+        factories.timed_submission(office, resident_form, long_ago, wait=30, handle=8 * 60)
+    for _ in range(3):
+        factories.submitted(office, resident_form)
+    factories.submitted(office, family_form)
+
+    assert mirror.lobby_waiting(office.pk) == [
+        # Three ahead at one counter (none open yet: one assumed), 8 minutes each.
+        {"service": "주민등록", "count": 3, "estimate": "약 20–25분"},
+        # 가족관계 has no history of its own: nothing shown rather than a guess.
+        {"service": "가족관계", "count": 1, "estimate": ""},
     ]
 
 

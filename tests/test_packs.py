@@ -47,7 +47,10 @@ def test_load_demo_is_idempotent_and_gives_every_office_an_officer():
     # 등본 and 인감 have a second version (the 위임장 rule, issue 22), their first retired.
     assert FormVersion.objects.count() == 13
     ward = Office.objects.get(slug="seocho-gu")
-    assert Counter.objects.filter(office=ward).count() == 3
+    # Counters by service (issue 23): 1–2 주민등록, 3 가족관계, 4–5 every service; every form has one.
+    routes = {c.number: [s.code for s in c.services.all()] for c in Counter.objects.filter(office=ward)}
+    assert routes == {1: ["resident"], 2: ["resident"], 3: ["family"], 4: [], 5: []}
+    assert not FormTemplate.objects.filter(service=None).exists()
     assert Office.objects.filter(kind="health").count() == 1
     assert Office.objects.filter(kind="dong").count() == 2
     for office in Office.objects.all():
@@ -229,3 +232,26 @@ def test_import_forms_and_export_forms_commands(tmp_path):
         call_command("import_forms", str(bad))
     with pytest.raises(CommandError, match="nope"):
         call_command("export_forms", "nope")
+
+
+def test_a_forms_service_travels_with_the_pack(db):
+    from forms_catalog.models import Service
+
+    from . import factories
+
+    family = factories.service("family", "가족관계")
+    factories.form_version("family-cert", service=family)
+    exported = packs.export_pack(FormTemplate.objects.all())
+    assert exported["forms"][0]["service"] == {"code": "family", "name": "가족관계"}
+    assert packs.validate_pack(exported) == []
+
+    FormVersion.objects.all().delete()
+    FormTemplate.objects.all().delete()
+    Service.objects.all().delete()
+    packs.import_pack(json.loads(packs.dump_pack(exported)))
+    assert FormTemplate.objects.get(code="family-cert").service.name == "가족관계"
+
+    # An office that named the service its own way keeps its name; the import changes nothing more.
+    Service.objects.filter(code="family").update(name="가족관계등록")
+    assert not packs.import_pack(json.loads(packs.dump_pack(exported))).changed
+    assert FormTemplate.objects.get(code="family-cert").service.name == "가족관계등록"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forms_catalog.schema import CONSENT_PARTS, Choice, Field, validators
-from intake import i18n
+from intake import estimates, i18n
 
 register = template.Library()
 
@@ -188,3 +188,11 @@ def show_values(equals: Any) -> str:
     if isinstance(equals, list | tuple):
         return "|".join(str(v) for v in equals)
     return str(equals)
+
+
+@register.inclusion_tag("intake/_estimate.html")
+def wait_estimate(submission: Any) -> dict[str, Any]:
+    """`{% wait_estimate submission %}`: the "예상 대기 약 10–15분" line of a waiting ticket
+    (intake/estimates.py), or nothing when there is too little data. The phone's ticket page
+    uses it, and any other ticket page (a kiosk's) can."""
+    return {"estimate": estimates.for_submission(submission)}

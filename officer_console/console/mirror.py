@@ -6,12 +6,11 @@ three lay out and mask a form the same way.
 
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from forms_catalog import layout
 from forms_catalog.layout import LaidSection
-from intake import servicedays, signers
+from intake import estimates, signers
 from intake import services as intake_services
 from intake.models import Counter, Submission
 
@@ -78,20 +77,8 @@ def recent_calls(office_id: int) -> list[dict[str, Any]]:
 
 
 def lobby_waiting(office_id: int) -> list[dict[str, Any]]:
-    """Tickets of the service day not yet called, per service (form), most waiting first.
-
-    Residents take a ticket for a 민원, not for a counter (any free counter
-    calls the next one), so the service is what a waiting resident looks for.
-    """
-    rows = (
-        Submission.objects.filter(
-            office_id=office_id, status=Submission.Status.SUBMITTED, service_date=servicedays.service_day()
-        )
-        .values("form_version__template__title")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "form_version__template__title")
-    )
-    return [{"service": r["form_version__template__title"], "count": r["count"]} for r in rows]
+    """The lobby TV's waiting list per service, with the estimate for a ticket taken now."""
+    return estimates.waits_per_service(office_id)
 
 
 def split_calls(calls: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from forms_catalog import schema as form_schema
 from forms_catalog import terms as service_terms
-from intake import crypto, events, lifecycle
+from forms_catalog.models import Service
+from intake import counters, crypto, events, lifecycle
 from intake import services as intake_services
 from intake.errors import ActionRefused
 from intake.models import Counter, Office, Submission
@@ -44,18 +45,35 @@ def call(submission_id: int, user: User, counter: Counter | None) -> Submission:
 
 
 def call_next(office_id: int, user: User, counter: Counter | None) -> Submission:
+    """Call the oldest of today's waiting tickets this counter serves.
+
+    A counter serves its services (none chosen: every service), tickets with no
+    service, and tickets transferred to it while waiting; a ticket transferred to
+    another counter waits for that one. No counter chosen: every ticket. The
+    place is the time the ticket was taken, which a transfer leaves alone.
+    """
     with transaction.atomic():
         # skip_locked lets two officers press "call next" at once and get two
         # different residents instead of one of them failing.
         # Today's tickets only: one left from an earlier day is never called
         # first (the day close ends them at closing).
+        waiting = Submission.objects.filter(
+            office_id=office_id, status=S.SUBMITTED, service_date=intake_services.service_date()
+        )
         candidate = (
-            Submission.objects.select_for_update(skip_locked=True)
-            .filter(office_id=office_id, status=S.SUBMITTED, service_date=intake_services.service_date())
-            .order_by("submitted_at")
+            waiting.filter(counters.serves_q(counter))
+            .select_for_update(skip_locked=True)
+            .order_by("submitted_at", "pk")
             .first()
         )
         if candidate is None:
+            if counter is not None and waiting.exists():
+                names = ", ".join(str(s) for s in counter.services.all()) or "-"
+                raise StaffActionError(
+                    "queue_empty_for_counter",
+                    f"{counter.number}번 창구의 담당 업무({names})에 대기 중인 민원이 없습니다. "
+                    "다른 업무의 대기는 해당 창구에서 호출합니다.",
+                )
             raise StaffActionError("queue_empty", "대기 중인 민원이 없습니다.")
         return call(candidate.pk, user, counter)
 
@@ -397,3 +415,27 @@ def update_mirror(
         group = mirror_group(counter.pk)
         transaction.on_commit(lambda: events.send_group(group, {"type": "mirror.changed"}))
     return state
+
+
+# --- Counters by service ----------------------------------------------------
+
+
+def set_counter_services(office: Office, chosen: Mapping[int, Iterable[int]]) -> list[Counter]:
+    """창구별 담당 업무: each counter of the office gets the services chosen for it (none: every service).
+
+    Takes effect at the next "다음 번호 호출", so the office can change it during the
+    day; what a counter already called stays with it. Only the office's counters and
+    known services are accepted.
+    """
+    with transaction.atomic():
+        counters = {c.pk: c for c in Counter.objects.select_for_update().filter(office=office).order_by("number")}
+        strangers = set(chosen) - set(counters)
+        if strangers:
+            raise StaffActionError("wrong_office", "이 기관의 창구가 아닙니다.")
+        wanted = {pk: set(chosen.get(pk, ())) for pk in counters}
+        known = set(Service.objects.filter(pk__in=set().union(*wanted.values())).values_list("pk", flat=True))
+        if any(ids - known for ids in wanted.values()):
+            raise StaffActionError("unknown_service", "없는 업무 구분입니다. 화면을 새로 고친 뒤 다시 골라 주세요.")
+        for pk, counter in counters.items():
+            counter.services.set(wanted[pk])
+    return list(counters.values())

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..one_time import StaffAuthenticationForm
-from . import account_views, backoffice_views, cases, kiosk_views, views
+from . import account_views, backoffice_views, cases, counter_services_views, kiosk_views, views
 
 app_name = "officer_console"
 
@@ -31,6 +31,11 @@ urlpatterns = [
     path("office/<int:office_id>/kiosks/", kiosk_views.kiosks, name="kiosks"),
     path("office/<int:office_id>/kiosks/<int:device_id>/revoke/", kiosk_views.revoke_kiosk, name="revoke_kiosk"),
     path("office/<int:office_id>/access-log.csv", views.access_log_csv, name="access_log_csv"),
+    path(
+        "office/<int:office_id>/counter-services/",
+        counter_services_views.counter_services,
+        name="counter_services",
+    ),
     path("counter/<int:counter_id>/mirror/", views.mirror_window, name="mirror"),
     path("submission/<int:pk>/", views.submission_detail, name="submission"),
     path("submission/<int:pk>/unmask/", views.unmask, name="unmask"),

@@ -12,15 +12,32 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from forms_catalog import packs
-from forms_catalog.models import FormTemplate
-from intake.models import Counter, Office
+from forms_catalog.models import FormTemplate, Service
+from intake.models import Counter, Office, Submission
 from officer_console import demo_history
 from officer_console.models import Membership, PasswordChangeRequired
 
 DEMO_PACK = Path(__file__).resolve().parents[3] / "forms_catalog" / "packs" / "demo.json"
 DEMO_PASSWORD = "demo1234!"  # noqa: S105 (demo accounts, printed by make run)
+
+# 업무 구분 of the demo forms, by the pack's category; 상담 has no form (a ticket for a talk).
+SERVICES: list[dict[str, Any]] = [
+    {"code": "resident", "name": "주민등록", "name_en": "Resident registration", "categories": ["주민등록"]},
+    {"code": "family", "name": "가족관계", "name_en": "Family relations", "categories": ["가족관계"]},
+    {
+        "code": "certificates",
+        "name": "인감·증명",
+        "name_en": "Seals and certificates",
+        "categories": ["인감", "세무", "일반"],
+    },
+    {"code": "welfare", "name": "복지·보건", "name_en": "Welfare and health", "categories": ["복지", "보건"]},
+    {"code": "consult", "name": "상담", "name_en": "Consultation", "categories": []},
+]
+# The ward centre routes by service (counters 1–2 주민등록, 3 가족관계; 4–5 general, they call every service).
+COUNTER_SERVICES = {"seocho-gu": {1: ["resident"], 2: ["resident"], 3: ["family"]}}
 
 OFFICES: list[dict[str, Any]] = [
     {
@@ -28,7 +45,7 @@ OFFICES: list[dict[str, Any]] = [
         "name": "서초구청 OK민원센터",
         "name_en": "Seocho-gu Office OK Civil Service Centre",
         "kind": "ward",
-        "counters": 3,
+        "counters": 5,
         "officer": "officer.seocho",
     },
     {
@@ -84,6 +101,7 @@ class Command(BaseCommand):
         pack = packs.load_pack_file(DEMO_PACK)
         with transaction.atomic():
             packs.import_pack(pack)
+            self._services()
             kinds_by_code = {form["code"]: set(form.get("offices", ["ward", "dong"])) for form in pack["forms"]}
             User = get_user_model()
             offices = []
@@ -94,6 +112,10 @@ class Command(BaseCommand):
                 offices.append(office)
                 for number in range(1, spec["counters"] + 1):
                     Counter.objects.get_or_create(office=office, number=number, defaults={"name": f"{number}번 창구"})
+                for number, service_codes in COUNTER_SERVICES.get(office.slug, {}).items():
+                    Counter.objects.get(office=office, number=number).services.set(
+                        Service.objects.filter(code__in=service_codes)
+                    )
                 codes = [code for code, kinds in kinds_by_code.items() if office.kind in kinds]
                 office.forms.add(*FormTemplate.objects.filter(code__in=codes))
                 officer = self._user(User, spec["officer"], "담당자", office.name)
@@ -110,12 +132,28 @@ class Command(BaseCommand):
             if production:
                 self._require_password_change(User)
             history = 0 if no_history else demo_history.load(offices)
+            # Visits loaded before forms had services take their form's now (the wait estimate reads them).
+            Submission.objects.filter(office__in=offices, service=None).update(
+                service=Subquery(
+                    FormTemplate.objects.filter(versions=OuterRef("form_version_id")).values("service")[:1]
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(offices)} offices, {len(pack['forms'])} forms, "
                 f"{history} past visits added ({demo_history.DAYS} days)."
             )
         )
+
+    def _services(self) -> None:
+        """The demo's 업무 구분, and each demo form in its own (set again on every run, like the pack)."""
+        for order, spec in enumerate(SERVICES, start=1):
+            service, _ = Service.objects.update_or_create(
+                code=spec["code"], defaults={"name": spec["name"], "name_en": spec["name_en"], "order": order}
+            )
+            FormTemplate.objects.filter(category__in=spec["categories"]).exclude(service=service).update(
+                service=service
+            )
 
     def _user(self, User: Any, username: str, first: str, last: str, **flags: Any) -> Any:
         user, created = User.objects.get_or_create(

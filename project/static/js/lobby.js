@@ -62,6 +62,12 @@
     waitingList.replaceChildren(...waiting.map((w) => {
       const li = document.createElement("li");
       li.append(span("lobby-service", w.service), " ", span("lobby-count", w.count + "명"));
+      // The wait a ticket taken now would have (intake/estimates.py); empty with too little data.
+      if (w.estimate) {
+        const est = span("lobby-estimate", (waitingList.dataset.estimateLabel || "") + w.estimate);
+        est.dataset.estimate = "";
+        li.append(" ", est);
+      }
       return li;
     }));
     noneWaiting.hidden = waiting.length > 0;
