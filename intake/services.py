@@ -355,6 +355,9 @@ def submit(
     draft: Draft | None = None,
     before_visit: bool = False,
     language: str = "",
+    channel: str = Submission.Channel.PHONE,
+    actor: User | None = None,
+    note: str = "",
 ) -> tuple[Submission, bool]:
     """Turn validated values into a Submission. Returns (submission, created).
 
@@ -364,6 +367,9 @@ def submit(
     a repeat rolls its whole transaction back, ticket number included.
     `before_visit` (filled at home from the office-wide link): checked and
     kept, but no ticket until the resident checks in at the office.
+    `channel` says how the resident reached the queue (the report splits by
+    it); `actor` is the officer who filled it for them (대신 작성), kept on
+    the submit event with `note`.
     """
     result = form_schema.validate(version.form, raw_values)
     if not result.ok:
@@ -389,13 +395,14 @@ def submit(
                 submitted_at=now,
                 prepared_at=now if before_visit else None,
                 language=language,
+                channel=channel,
             )
             if cosign:
                 # The 위임자 signs first; a form filled at home then still waits for its resident.
                 to = Submission.Status.AWAITING_COSIGN
             else:
                 to = Submission.Status.PRE_ARRIVAL if before_visit else Submission.Status.SUBMITTED
-            lifecycle.transition(submission, "submit", at=now, to=to)
+            lifecycle.transition(submission, "submit", actor=actor, at=now, to=to, note=note)
             if cosign:
                 Delegation.objects.create(submission=submission, created_at=now)
             if draft is not None:
