@@ -6,7 +6,7 @@ the rows of a repeatable section, go to the next or previous step, or submit.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpResponse
@@ -37,6 +37,11 @@ class PostedPage:
     seq: int | None
     step: str
     saved: bool = False
+    # The page's own address and template: the resident's form, or the officer's
+    # 대신 작성 page (officer_console), which runs the same steps on the same engine.
+    url: str = ""
+    template: str = "intake/form.html"
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def schema(self) -> form_schema.FormSchema:
@@ -59,7 +64,17 @@ class PostedPage:
 
     def render(self, values: dict[str, Any], errors: dict[str, str] | None = None, **kwargs: Any) -> HttpResponse:
         kwargs.setdefault("step", self.step)
-        return _render(self.request, self.form, self.draft, values, errors or {}, **kwargs)
+        kwargs.setdefault("url", self.url)
+        return _render(
+            self.request,
+            self.form,
+            self.draft,
+            values,
+            errors or {},
+            template=self.template,
+            extra=self.extra,
+            **kwargs,
+        )
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,11 +90,16 @@ def form_page(request: HtmxHttpRequest, slug: str, code: str) -> HttpResponse:
     page = _read_post(request, form)
     if isinstance(page, HttpResponse):
         return page
-    if request.POST.get("_row"):
+    return step_intent(page) or _submit(page)
+
+
+def step_intent(page: PostedPage) -> HttpResponse | None:
+    """Rows added or removed, or 다음/이전: the page's answer; None for a submit (the caller's own)."""
+    if page.request.POST.get("_row"):
         return _change_rows(page)
-    if request.POST.get("_nav") in ("next", "prev"):
+    if page.request.POST.get("_nav") in ("next", "prev"):
         return _navigate(page)
-    return _submit(page)
+    return None
 
 
 def _read_post(request: HtmxHttpRequest, form: services.FormContext) -> PostedPage | HttpResponse:
@@ -188,7 +208,7 @@ def _submit(page: PostedPage) -> HttpResponse:
         return page.render(values, status=409, alert=str(exc.message))
     except services.InvalidSubmission as exc:
         page.save()
-        return _show_problems(page, values, exc.errors)
+        return show_problems(page, values, exc.errors)
     if created:
         ratelimit.record_all(limits)
     if channel == Submission.Channel.KIOSK:
@@ -207,7 +227,7 @@ def _rate_limits(page: PostedPage) -> list[tuple[str, str, Any]]:
     return limits
 
 
-def _show_problems(page: PostedPage, values: dict[str, Any], errors: dict[str, str]) -> HttpResponse:
+def show_problems(page: PostedPage, values: dict[str, Any], errors: dict[str, str]) -> HttpResponse:
     """Back to the first step with something to fix; every problem in the summary, each linked to its step."""
     schema = page.schema
     all_steps = flow.steps(schema, values)
@@ -219,7 +239,7 @@ def _show_problems(page: PostedPage, values: dict[str, Any], errors: dict[str, s
 
 def _step_redirect(page: PostedPage, step: str, total: int) -> HttpResponse:
     services.set_step(page.draft, step)
-    url = reverse("intake:form", args=[page.form.office.slug, page.form.template.code])
+    url = page.url or reverse("intake:form", args=[page.form.office.slug, page.form.template.code])
     # An answer added or removed steps (대리인 chosen): the next page says so, from how many.
     shown = parsing.integer(page.request.POST.get("_steps"), minimum=1, maximum=100)
     changed = f"&was={shown}" if shown is not None and shown != total else ""
@@ -237,8 +257,14 @@ def _render(
     status: int = 200,
     alert: str = "",
     step: str = "",
+    url: str = "",
+    template: str = "intake/form.html",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The form page at a step (or the review page), with these answers and problems."""
+    """The form page at a step (or the review page), with these answers and problems.
+
+    `url`, `template` and `extra` (context) serve the officer's 대신 작성 page.
+    """
     schema = draft.form_version.form
     all_steps = flow.steps(schema, values)
     index = flow.find(all_steps, step)
@@ -247,7 +273,7 @@ def _render(
         index = flow.find(all_steps, draft.step) or 0
     current = all_steps[index] if index < len(all_steps) else None
     services.set_step(draft, current.key if current else flow.REVIEW)
-    url = reverse("intake:form", args=[form.office.slug, form.template.code])
+    url = url or reverse("intake:form", args=[form.office.slug, form.template.code])
     context = {
         **_step_context(request, schema, values, all_steps, index, current),
         "office": form.office,
@@ -267,8 +293,25 @@ def _render(
         # The review page says what the 민원 will cost (None: the form sets no fee).
         "fee_due": fees.amount_due(draft.form_version, values) if current is None else None,
         "address_search": address_search_provider.provider() is not None,
+        **(extra or {}),
     }
-    return render(request, "intake/form.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+def render_page(
+    request: HtmxHttpRequest,
+    form: services.FormContext,
+    draft: Draft,
+    *,
+    step: str,
+    url: str,
+    template: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    """A step of a draft kept elsewhere than in the resident's session (the officer's 대신 작성)."""
+    return _render(
+        request, form, draft, services.draft_values(draft), {}, step=step, url=url, template=template, extra=extra
+    )
 
 
 def _step_context(
@@ -342,7 +385,18 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
     """htmx: validate one field on leaving it, and autosave the whole draft."""
     office = resident.office_or_404(slug)
     form = resident.form_or_404(office, code)
-    draft = _posted_draft(request, form)
+    return field_feedback(request, form, _posted_draft(request, form), key)
+
+
+def field_feedback(
+    request: HtmxHttpRequest,
+    form: services.FormContext,
+    draft: Draft,
+    key: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Save the posted page into `draft` and answer one field's check (its feedback block)."""
+    office = form.office
     schema = draft.form_version.form
     f = form_schema.get_field(schema, key)
     if f is None:
@@ -360,6 +414,7 @@ def field_check(request: HtmxHttpRequest, slug: str, code: str, key: str) -> Htt
             "warnings": {key: warning} if warning else {},
             "office": office,
             "template": form.template,
+            **(extra or {}),
         },
     )
 

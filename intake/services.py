@@ -362,6 +362,8 @@ def submit(
     before_visit: bool = False,
     language: str = "",
     channel: str = Submission.Channel.PHONE,
+    actor: User | None = None,
+    note: str = "",
 ) -> tuple[Submission, bool]:
     """Turn validated values into a Submission. Returns (submission, created).
 
@@ -371,7 +373,9 @@ def submit(
     a repeat rolls its whole transaction back, ticket number included.
     `before_visit` (filled at home from the office-wide link): checked and
     kept, but no ticket until the resident checks in at the office.
-    `channel`: how the resident reached the queue (a kiosk's form says so here, not afterwards).
+    `channel`: how the resident reached the queue (the report splits by it; a kiosk's form
+    says so here, not afterwards); `actor` is the officer who filled it for them (대신 작성),
+    kept on the submit event with `note`.
     """
     result = form_schema.validate(version.form, raw_values)
     if not result.ok:
@@ -404,7 +408,7 @@ def submit(
                 to = Submission.Status.AWAITING_COSIGN
             else:
                 to = Submission.Status.PRE_ARRIVAL if before_visit else Submission.Status.SUBMITTED
-            lifecycle.transition(submission, "submit", at=now, to=to)
+            lifecycle.transition(submission, "submit", actor=actor, at=now, to=to, note=note)
             if cosign:
                 Delegation.objects.create(submission=submission, created_at=now)
             if draft is not None:

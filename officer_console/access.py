@@ -20,7 +20,7 @@ from intake.models import Counter, Office, Submission
 from pdfgen.models import ArchivedDocument
 from project.types import StaffRequest
 
-from .models import ApiToken, Membership
+from .models import ApiToken, AssistedEntry, Membership
 
 AnyUser = User | AnonymousUser
 # Least privilege: only an officer membership opens the queue, a submission,
@@ -151,6 +151,16 @@ def get_submission_for_officer(request: StaffRequest, pk: int) -> Submission:
     if not works_at(request.user, submission.office_id):
         raise Http404("No such submission for this account.")
     return submission
+
+
+def get_assisted_for_officer(request: StaffRequest, pk: int) -> AssistedEntry:
+    """A 대신 작성 entry (the resident's answers, not yet filed), for officers of its office."""
+    entry = get_object_or_404(
+        AssistedEntry.objects.select_related("office", "counter", "officer", "draft__form_version__template"), pk=pk
+    )
+    if not works_at(request.user, entry.office_id):
+        raise Http404("No such entry for this account.")
+    return entry
 
 
 def get_counter_for_staff(request: StaffRequest, counter_id: int) -> Counter:

@@ -3,8 +3,9 @@ import datetime
 from django.conf import settings
 from django.db import connections, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from intake.models import Counter, Office, Submission
+from intake.models import Counter, Draft, Office, Submission
 
 # The API's service accounts, tokens and webhooks live in their own module (officer_console/api).
 from .api.models import ApiToken as ApiToken
@@ -175,3 +176,48 @@ class MirrorState(models.Model):
 
     def __str__(self) -> str:
         return f"mirror of {self.counter_id}"
+
+
+class AssistedEntry(models.Model):
+    """A form an officer fills in for the resident at the counter (대신 작성), until the resident signs.
+
+    Draft-like, not a submission: the answers live in its own intake Draft
+    (encrypted like a phone's, purged with stale drafts), and nothing enters
+    the queue, the report or the archive until the resident has reviewed it on
+    the counter's mirror and signed there (console/assisted.py). So the
+    submission lifecycle needs no "waiting for the resident's signature" state.
+    """
+
+    class Status(models.TextChoices):
+        FILLING = "filling", _("작성 중")
+        SIGNING = "signing", _("민원인 서명 대기")
+        SIGNED = "signed", _("서명 완료")
+        REFUSED = "refused", _("민원인 거부")
+        CANCELLED = "cancelled", _("직원 취소")
+
+    OPEN_STATUSES = (Status.FILLING, Status.SIGNING)
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="assisted_entries")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Its own draft, under a resident key no browser holds, so nothing is ever
+    # prefilled from or into another resident's forms.
+    draft = models.OneToOneField(Draft, on_delete=models.CASCADE, related_name="assisted")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.FILLING)
+    submission = models.OneToOneField(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="assisted_entry"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["counter", "status"])]
+        verbose_name = "직원 대신 작성 (assisted entry)"
+        verbose_name_plural = "직원 대신 작성 (assisted entries)"
+
+    def __str__(self) -> str:
+        return f"assisted entry {self.pk} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

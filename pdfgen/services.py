@@ -161,6 +161,7 @@ def attachment_data(submission: Submission, values: dict[str, Any]) -> dict[str,
         "office": submission.office.name,
         "ticket": submission.ticket_number,
         "status": submission.status,
+        "channel": submission.channel,
         "submitted_at": submission.submitted_at.isoformat(),
         "completed_at": submission.completed_at.isoformat() if submission.completed_at else None,
         # The 접수증 as issued (처리예정일, 수수료…), archived with the record.
@@ -189,6 +190,17 @@ def identity_check_text(submission: Submission) -> str:
     if submission.status != Submission.Status.COMPLETED:
         return ""
     return "확인함 (신분증 대조)" if _identity_checked(submission) else "확인 기록 없음"
+
+
+def assisted_text(submission: Submission) -> str:
+    """작성 방법 of a form an officer filled in for the resident (대신 작성): who, and that the resident signed."""
+    if submission.channel != Submission.Channel.ASSISTED:
+        return ""
+    filed = submission.events.select_related("actor").first()
+    officer = filed.actor if filed is not None else None
+    name = (officer.get_full_name() or officer.get_username()) if officer is not None else ""
+    by = f" ({name})" if name else ""
+    return f"직원 대신 작성{by}, 민원인이 창구 화면에서 확인하고 서명"
 
 
 def open_note(submission: Submission) -> str:
@@ -255,6 +267,7 @@ def _build_context(
             "completed_at": submission.completed_at,
             "identity_checked": identity_check_text(submission),
             "note": open_note(submission),
+            "assisted": assisted_text(submission),
         },
     }
     return context, attachment_data(submission, values)

@@ -13,6 +13,15 @@ def fill_and_sign(phone: Page) -> None:
 
     Leaves the phone on the review page with the 제출하기 button ([data-submit]) to press.
     """
+    fill_and_agree(phone)
+    sign(phone)
+
+
+def fill_and_agree(phone: Page) -> None:
+    """Fill the test form up to its review page and tick the consent: all but the signature.
+
+    The officer's 대신 작성 page too (the same form engine): there the resident signs on the mirror.
+    """
     phone.get_by_label("본인").check()
     phone.fill("#field-name-input", "홍길동")
     phone.fill("#field-rrn-input", "900101-1234568")
@@ -28,7 +37,6 @@ def fill_and_sign(phone: Page) -> None:
     expect(phone.locator("#review-title")).to_be_visible()
     phone.get_by_label("동의합니다").check()
     expect(phone.locator("#field-consent-feedback .error")).to_have_count(0)
-    sign(phone)
 
 
 def next_step(phone: Page) -> None:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -10,6 +11,17 @@ from forms_catalog.schema import CONSENT_PARTS, Choice, Field, validators
 from intake import estimates, i18n
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def field_check_url(context: template.Context, key: str) -> str:
+    """Where a field's check posts: the resident's form, or the page that set `check_url`
+    (the officer's 대신 작성, whose draft is not the browser's own)."""
+    base = context.get("check_url")
+    if base:
+        return f"{base}{key}/"
+    return reverse("intake:field_check", args=[context["office"].slug, context["template"].code, key])
+
 
 _INPUT_TYPES = {"number": "text", "date": "date", "phone": "tel", "email": "email"}
 _INPUTMODE = {

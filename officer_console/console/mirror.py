@@ -9,12 +9,14 @@ from typing import Any
 from django.utils import timezone
 
 from forms_catalog import layout
+from forms_catalog import schema as form_schema
 from forms_catalog.layout import LaidSection
 from intake import estimates, signers
 from intake import services as intake_services
 from intake.models import Counter, Submission
 
 from ..models import MirrorState
+from . import assisted
 
 LOBBY_SIZE = 10
 # Counters whose latest call the lobby TV shows large; older calls go to the side list.
@@ -36,7 +38,14 @@ def display_sections(submission: Submission, unmasked: bool = False, english: bo
     The signatures are not rows: each is in its own box with its signer (signature_boxes).
     """
     values = intake_services.submission_values(submission)
-    laid = layout.build(submission.form_version.form, values, masked=not unmasked, english=english)
+    return laid_out(submission.form_version.form, values, unmasked=unmasked, english=english)
+
+
+def laid_out(
+    form: form_schema.FormSchema, values: dict[str, Any], unmasked: bool = False, english: bool = False
+) -> tuple[LaidSection, ...]:
+    """Answers laid out as the paper has them, masked unless asked, without the signatures."""
+    laid = layout.build(form, values, masked=not unmasked, english=english)
     return laid.without(frozenset({"signature"}))
 
 
@@ -99,8 +108,26 @@ def lobby_state(office_id: int) -> dict[str, Any]:
     return {"type": "calls", "calls": recent_calls(office_id), "waiting": lobby_waiting(office_id)}
 
 
+def assisted_context(counter: Counter) -> dict[str, Any]:
+    """A 대신 작성 waiting for this counter's resident: the answers to review (masked) and where to sign."""
+    entry = assisted.waiting_at(counter)
+    if entry is None:
+        return {"assisted": None}
+    values = intake_services.draft_values(entry.draft)
+    form = entry.draft.form_version.form
+    return {
+        "assisted": entry,
+        "sections": laid_out(form, values),
+        "sign_here": [f for f in form.input_fields if f.key in assisted.signature_keys(form, values)],
+    }
+
+
 def mirror_context(counter_id: int) -> dict[str, Any]:
     counter = Counter.objects.select_related("office").get(pk=counter_id)
+    waiting = assisted_context(counter)
+    if waiting["assisted"] is not None:
+        # Until the resident signs or refuses (or the officer takes it back), the screen is theirs to sign on.
+        return {"counter": counter, "office": counter.office, "submission": None, "prompt": "", **waiting}
     state = MirrorState.objects.select_related("submission__form_version__template").filter(counter=counter).first()
     submission = state.submission if state else None
     # A mirror only ever shows an open submission of its own office.

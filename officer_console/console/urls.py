@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..one_time import StaffAuthenticationForm
-from . import account_views, backoffice_views, cases, counter_services_views, kiosk_views, views
+from . import account_views, assisted_views, backoffice_views, cases, counter_services_views, kiosk_views, views
 
 app_name = "officer_console"
 
@@ -37,6 +37,12 @@ urlpatterns = [
         name="counter_services",
     ),
     path("counter/<int:counter_id>/mirror/", views.mirror_window, name="mirror"),
+    path("office/<int:office_id>/assisted/", assisted_views.start, name="assisted_start"),
+    path("assisted/<int:pk>/", assisted_views.entry_page, name="assisted"),
+    path("assisted/<int:pk>/check/<str:key>/", assisted_views.check, name="assisted_check"),
+    path("assisted/<int:pk>/sign/", assisted_views.sign, name="assisted_sign"),
+    path("assisted/<int:pk>/refuse/", assisted_views.refuse, name="assisted_refuse"),
+    path("assisted/<int:pk>/<str:action>/", assisted_views.officer_action, name="assisted_action"),
     path("submission/<int:pk>/", views.submission_detail, name="submission"),
     path("submission/<int:pk>/unmask/", views.unmask, name="unmask"),
     path("submission/<int:pk>/mirror/", views.mirror_control, name="mirror_control"),

@@ -28,7 +28,7 @@ from project.types import StaffRequest
 
 from .. import access, backoffice
 from ..models import AccessLog, FieldEdit, Review
-from . import actions, casework, checkview, mirror, services
+from . import actions, assisted, casework, checkview, mirror, services
 
 
 def _client_ip(request: StaffRequest) -> str | None:
@@ -93,6 +93,8 @@ def console(request: StaffRequest, office_id: int) -> HttpResponse:
             "forms": office.forms.order_by("title"),
             "is_manager": access.manages(request.user, office.pk),
             "resync_seconds": settings.CONSOLE_RESYNC_SECONDS,
+            # The officer's 대신 작성 not filed yet, to go back to.
+            "assisted": assisted.open_entries(office, request.user),
         },
     )
 

@@ -63,23 +63,8 @@
     });
   });
 
-  // Signature pad: pointer events cover touch, pen and mouse.
-  form.querySelectorAll("[data-signature]").forEach((pad) => {
-    pad.hidden = false;
-    const canvas = pad.querySelector("canvas");
-    const input = pad.querySelector("input[type=hidden]");
-    const ctx = canvas.getContext("2d");
-    ctx.lineWidth = 4; ctx.lineCap = "round"; ctx.strokeStyle = "#111";
-    if (input.value) { const img = new Image(); img.onload = () => ctx.drawImage(img, 0, 0); img.src = input.value; }
-    let drawing = false;
-    const pos = (e) => { const r = canvas.getBoundingClientRect(); return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height]; };
-    canvas.addEventListener("pointerdown", (e) => { drawing = true; canvas.setPointerCapture(e.pointerId); const [x, y] = pos(e); ctx.beginPath(); ctx.moveTo(x, y); });
-    canvas.addEventListener("pointermove", (e) => { if (!drawing) return; const [x, y] = pos(e); ctx.lineTo(x, y); ctx.stroke(); });
-    const finish = () => { if (!drawing) return; drawing = false; input.value = canvas.toDataURL("image/png"); input.dispatchEvent(new Event("change", { bubbles: true })); };
-    canvas.addEventListener("pointerup", finish);
-    canvas.addEventListener("pointercancel", finish);
-    pad.querySelector("[data-clear]").addEventListener("click", () => { ctx.clearRect(0, 0, canvas.width, canvas.height); input.value = ""; });
-  });
+  // Signature pad (signature.js, shared with the counter's mirror).
+  form.querySelectorAll("[data-signature]").forEach((pad) => window.minwonSignaturePad(pad));
 
   // Sensitive numbers (주민등록번호): dots once typed, a 보기 toggle to check them.
   // Not in the keyboard's dictionary or autofill (the server renders spellcheck/autocomplete off).
