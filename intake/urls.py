@@ -19,6 +19,7 @@ urlpatterns = [
     path("o/<slug:slug>/counter/<int:number>/qr.svg", views.counter_qr, {"fmt": "svg"}, name="counter_qr_svg"),
     path("o/<slug:slug>/counter/<int:number>/qr.png", views.counter_qr, {"fmt": "png"}, name="counter_qr_png"),
     path("t/<str:token>/", views.ticket, name="ticket"),
+    path("t/<str:token>/slip/", views.ticket_slip, name="ticket_slip"),
     path("t/<str:token>/alerts/", views.ticket_alerts, name="ticket_alerts"),
     path("t/<str:token>/correct/", views.correct, name="correct"),
     path("t/<str:token>/withdraw/", views.withdraw, name="withdraw"),

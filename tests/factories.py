@@ -228,6 +228,7 @@ def timed_submission(
     handle: float | None = None,
     status: str | None = None,
     sheets: int | None = None,
+    channel: str = "phone",
 ) -> Submission:
     """A submission with chosen timestamps (seconds waited, seconds handled) for report tests."""
     from django.utils import timezone
@@ -247,6 +248,7 @@ def timed_submission(
         completed_at=completed_at,
         status=status,
         paper_sheets_saved=(version.paper_sheets if sheets is None else sheets) if status == "completed" else None,
+        channel=channel,
     )
 
 
@@ -330,3 +332,13 @@ def submitted_with_uploads(o: Office, version: FormVersion) -> Submission:
     }
     assert form_schema.validate(version.form, values).ok
     return submitted(o, version, values)
+
+
+def ticket_only(o: Office, code: str = "counsel", name: str = "상담", actor: Any = None) -> Submission:
+    """A ticket without a form, as guide staff issue it (intake/tickets.py)."""
+    from intake import tickets
+
+    submission, _ = tickets.issue_ticket(
+        office=o, service_id=service(code, name).pk, idempotency_key=uuid.uuid4(), actor=actor
+    )
+    return submission
