@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from forms_catalog.models import FormTemplate, FormVersion
-from intake import dayclose, tickets
+from intake import dayclose, offices, tickets
 from intake.errors import TicketRefused
 from intake.models import Submission, SubmissionEvent
 from officer_console.console import services as console
@@ -86,3 +86,8 @@ def test_day_close_ends_a_ticket_never_called(office):
     assert dayclose.close_day(office, closing) == 1
     ticket.refresh_from_db()
     assert ticket.status == "expired"
+
+
+def test_the_ticket_only_form_is_never_offered_to_residents(office, version):
+    tickets.ticket_form_version()
+    assert [t.code for t in offices.publishable_forms()] == [version.template.code]
