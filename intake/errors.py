@@ -78,3 +78,18 @@ class RatingRefused(ActionRefused):
 
     def __init__(self, code: str) -> None:
         super().__init__(code, str(self.MESSAGES[code]))
+
+
+class TicketRefused(IntakeError):
+    """A ticket without a form that cannot be issued: an unknown service, or a stale page's key."""
+
+    message: str
+
+    MESSAGES = {
+        "service_unknown": gettext_lazy("업무를 골라 주세요."),
+        "key_reused": gettext_lazy("화면이 오래되었습니다. 새로 고친 화면에서 업무를 다시 눌러 주세요."),
+    }
+
+    def __init__(self, code: str) -> None:
+        super().__init__(str(self.MESSAGES[code]))
+        self.code = code

@@ -51,7 +51,16 @@ def submission_summary(submission: Submission) -> dict[str, Any]:
         "prepared": submission.prepared_at is not None,
         # The resident's page language ("" or "ko": Korean): the queue's badge.
         "language": submission.language,
+        # A ticket without a form (guide staff, kiosk): the queue marks it and names its service.
+        "ticket_only": submission.ticket_only,
+        "service_name": _ticket_service_name(submission),
     }
+
+
+def _ticket_service_name(submission: Submission) -> str:
+    # Only a ticket without a form reads its service (a query): the form names the others.
+    service = submission.service if submission.ticket_only else None
+    return service.name if service is not None else ""
 
 
 def event_text(summary: dict[str, Any]) -> str:

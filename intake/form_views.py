@@ -374,10 +374,7 @@ def _seq(request: HtmxHttpRequest) -> int | None:
 
 
 def _posted_key(request: HtmxHttpRequest) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
-        return None
+    return parsing.uuid_key(request.POST.get("idempotency_key", ""))
 
 
 @require_POST

@@ -51,7 +51,7 @@ TICKET_UNTIL = "kiosk_ticket_until"
 SERVER_GRACE_SECONDS = 30
 
 # The kiosk's own pages: they check the device themselves.
-KIOSK_VIEWS = frozenset({"kiosk_start", "kiosk_reset", "kiosk_ticket", "kiosk_alive"})
+KIOSK_VIEWS = frozenset({"kiosk_start", "kiosk_reset", "kiosk_ticket", "kiosk_ticket_slip", "kiosk_alive"})
 # A resident's pages of the device's office (the phone's form pages).
 FORM_VIEWS = frozenset({"form", "autosave", "field_check"})
 # Helpers every page uses, tied to no one resident's data.

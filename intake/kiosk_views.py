@@ -6,11 +6,13 @@ The forms themselves are the phone's pages (form_views), fenced by intake.kiosk.
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from project.types import HtmxHttpRequest
 
-from . import estimates, kiosk, preferences, services
+from . import estimates, kiosk, preferences, services, views
 from .models import KioskDevice
 
 
@@ -99,5 +101,19 @@ def kiosk_ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
         "submission": submission,
         "people_ahead": services.people_ahead(submission) if submission.ticket_number else None,
         "ticket_seconds": settings.KIOSK_TICKET_SECONDS,
+        "slip_url": reverse("intake:kiosk_ticket_slip", args=[token]),
     }
     return render(request, "intake/kiosk/ticket.html", context)
+
+
+@require_GET
+def kiosk_ticket_slip(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The ticket on show as an 80 mm slip, for a kiosk with a receipt printer; only while it is on show."""
+    device = _device_or_stop_page(request, token)
+    if isinstance(device, HttpResponse):
+        return device
+    submission = kiosk.ticket_on_show(request)
+    if submission is None or submission.office_id != device.office_id or submission.ticket_number is None:
+        return redirect("intake:kiosk_start", token=token)
+    back = reverse("intake:kiosk_ticket", args=[token])
+    return views.slip_page(request, submission, back, back_label=_("돌아가기"))

@@ -323,6 +323,11 @@ class Submission(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def ticket_only(self) -> bool:
+        """A ticket without a form (intake/tickets.py): no fields to show, check or export."""
+        return self.channel == self.Channel.TICKET
+
 
 class SubmissionEvent(models.Model):
     """Every state change, with who and when: the audit trail of a submission."""

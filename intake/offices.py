@@ -7,6 +7,7 @@ from forms_catalog.models import FormTemplate, FormVersion
 
 from .errors import OfficeSetupError
 from .models import Counter, Office
+from .tickets import TICKET_FORM_CODE
 
 
 def set_counters(office: Office, count: int) -> None:
@@ -25,8 +26,10 @@ def offer_forms(office: Office, templates: list[FormTemplate]) -> None:
 
 
 def publishable_forms() -> list[FormTemplate]:
-    """Forms an office can offer today: those with a published version."""
-    return list(FormTemplate.objects.filter(versions__status=FormVersion.Status.PUBLISHED).distinct())
+    """Forms an office can offer today: those with a published version (never the built-in
+    ticket-only form, which has nothing for a resident to fill)."""
+    published = FormTemplate.objects.filter(versions__status=FormVersion.Status.PUBLISHED)
+    return list(published.exclude(code=TICKET_FORM_CODE).distinct())
 
 
 def store_logo(office: Office, data: bytes, extension: str) -> None:

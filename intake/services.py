@@ -454,7 +454,7 @@ def open_queue(office_id: int, today: datetime.date | None = None) -> list[Submi
             status__in=Submission.QUEUE_STATUSES,
             service_date=today or service_date(),
         )
-        .select_related("form_version__template", "called_counter")
+        .select_related("form_version__template", "called_counter", "service")
         # Every console pays for this on each reconnect: skip the form schema
         # and the answers, which a queue row never shows.
         .defer("data", "sensitive_data", "form_version__schema")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("o/<slug:slug>/counter/<int:number>/qr.svg", views.counter_qr, {"fmt": "svg"}, name="counter_qr_svg"),
     path("o/<slug:slug>/counter/<int:number>/qr.png", views.counter_qr, {"fmt": "png"}, name="counter_qr_png"),
     path("t/<str:token>/", views.ticket, name="ticket"),
+    path("t/<str:token>/slip/", views.ticket_slip, name="ticket_slip"),
     path("t/<str:token>/alerts/", views.ticket_alerts, name="ticket_alerts"),
     path("t/<str:token>/correct/", views.correct, name="correct"),
     path("t/<str:token>/withdraw/", views.withdraw, name="withdraw"),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("k/<str:token>/reset/", kiosk_views.kiosk_reset, name="kiosk_reset"),
     path("k/<str:token>/alive/", kiosk_views.kiosk_alive, name="kiosk_alive"),
     path("k/<str:token>/ticket/", kiosk_views.kiosk_ticket, name="kiosk_ticket"),
+    path("k/<str:token>/ticket/slip/", kiosk_views.kiosk_ticket_slip, name="kiosk_ticket_slip"),
     # The 위임자's pages: the token is the 위임's own, never the submission's.
     path("d/<str:token>/", cosign_views.cosign, name="cosign"),
     path("d/<str:token>/code/", cosign_views.send_code, name="cosign_code"),

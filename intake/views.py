@@ -132,6 +132,37 @@ def ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
     return render(request, template, _ticket_context(submission, whole_page=not request.htmx))
 
 
+@require_GET
+def ticket_slip(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The ticket as an 80 mm receipt-printer slip (print CSS, the browser's print dialog).
+
+    Any submission holding a ticket has one: guide staff print it for a ticket
+    without a form, a kiosk for what it took. Its QR code opens the live ticket
+    page, so a resident with a phone can follow their turn. `back` (a path on
+    this site) is where the page's own link returns, e.g. to issue the next one.
+    """
+    submission = get_object_or_404(
+        Submission.objects.select_related("office", "form_version__template", "service"), public_token=token
+    )
+    if submission.ticket_number is None:
+        raise Http404("No ticket yet.")
+    return slip_page(request, submission, parsing.local_url(request, request.GET.get("back")))
+
+
+def slip_page(request: HtmxHttpRequest, submission: Submission, back: str | None, back_label: str = "") -> HttpResponse:
+    """The slip of a submission with a ticket; `back` is where its own link returns."""
+    ticket_url = qr.absolute_url(request, reverse("intake:ticket", args=[submission.public_token]))
+    context = {
+        "submission": submission,
+        "office": submission.office,
+        "people_ahead": services.people_ahead(submission),
+        "ticket_qr": qr.data_uri(ticket_url),
+        "back": back,
+        "back_label": back_label,
+    }
+    return render(request, "intake/ticket_slip.html", context)
+
+
 def _pre_arrival(request: HtmxHttpRequest, submission: Submission) -> HttpResponse:
     """Filled at home: no ticket yet. This phone remembers it, so a QR code at the office checks it in."""
     office = submission.office

@@ -66,7 +66,12 @@ EXPORT_HEADER = ["접수번호", "번호표", "서식 코드", "서식", "상태
 
 
 def day_submissions(office: Office, day: datetime.date, form_code: str = "") -> QuerySet[Submission]:
-    qs = Submission.objects.filter(office=office, service_date=day).select_related("form_version__template")
+    # A ticket without a form filed nothing the back office could enter.
+    qs = (
+        Submission.objects.filter(office=office, service_date=day)
+        .exclude(channel=Submission.Channel.TICKET)
+        .select_related("form_version__template")
+    )
     if form_code:
         qs = qs.filter(form_version__template__code=form_code)
     return qs.order_by("ticket_number")

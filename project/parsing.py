@@ -9,6 +9,7 @@ these functions, and answers None with a 4xx and a message.
 
 import datetime
 import re
+import uuid
 from typing import Any
 
 from django import forms
@@ -40,6 +41,14 @@ def integer(raw: Any, *, minimum: int | None = None, maximum: int | None = None)
 def object_id(raw: Any) -> int | None:
     """A database id (a positive integer) from a request, or None."""
     return integer(raw, minimum=1)
+
+
+def uuid_key(raw: Any) -> uuid.UUID | None:
+    """A page's idempotency key (a UUID) from a request, or None."""
+    try:
+        return uuid.UUID(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 def date(raw: Any) -> datetime.date | None:

@@ -234,6 +234,7 @@ def timed_submission(
     handle: float | None = None,
     status: str | None = None,
     sheets: int | None = None,
+    channel: str = "phone",
 ) -> Submission:
     """A submission with chosen timestamps (seconds waited, seconds handled) for report tests."""
     from django.utils import timezone
@@ -254,6 +255,7 @@ def timed_submission(
         completed_at=completed_at,
         status=status,
         paper_sheets_saved=(version.paper_sheets if sheets is None else sheets) if status == "completed" else None,
+        channel=channel,
     )
 
 
@@ -354,3 +356,13 @@ def routed_office(
     for number, codes in (routes or {}).items():
         o.counters.get(number=number).services.set(Service.objects.filter(code__in=codes))
     return o, forms
+
+
+def ticket_only(o: Office, code: str = "counsel", name: str = "상담", actor: Any = None) -> Submission:
+    """A ticket without a form, as guide staff issue it (intake/tickets.py)."""
+    from intake import tickets
+
+    submission, _ = tickets.issue_ticket(
+        office=o, service_id=service(code, name).pk, idempotency_key=uuid.uuid4(), actor=actor
+    )
+    return submission

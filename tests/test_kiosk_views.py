@@ -90,9 +90,16 @@ def test_a_form_sent_on_the_kiosk_is_a_kiosk_submission_and_the_resident_is_wipe
     # The ticket link of the phone never works on the kiosk: its address would outlive the resident.
     start = reverse("intake:kiosk_start", args=[kiosk.device_token(device)])
     assert client.get(reverse("intake:ticket", args=[submission.public_token])).url == start
-    # 확인 (or the time out): the start page; the ticket is not shown again.
+    # The 80 mm slip of the ticket on show prints from the device, and leads back to the ticket.
+    slip_url = reverse("intake:kiosk_ticket_slip", args=[kiosk.device_token(device)])
+    assert f'href="{slip_url}"' in ticket.text
+    slip = client.get(slip_url)
+    assert "data-slip-number" in slip.text and f">{submission.ticket_number}</p>" in slip.text
+    assert f'href="{ticket_url}"' in slip.text and "홍길동" not in slip.text
+    # 확인 (or the time out): the start page; the ticket and its slip are not shown again.
     assert client.post(reverse("intake:kiosk_reset", args=[kiosk.device_token(device)])).url == start
     assert client.get(ticket_url).url == start
+    assert client.get(slip_url).url == start
 
 
 def test_the_next_resident_gets_an_empty_form_and_no_prefill(client, office, version):

@@ -65,3 +65,34 @@ def test_page_csv_and_pdf_agree_to_the_digit(client, half_minutes):
     assert text.splitlines().count(" ".join(on_page)) >= 2
     # Its headers broke between words only ("호출 건수", never "호출 건/수").
     assert "호출 건수" in text.replace("\n", " ") and "호출 건\n수" not in text
+
+
+def _channel_rows(page: str) -> dict[str, list[str]]:
+    table = page[page.index('id="table-channels"') :].split("</table>")[0]
+    rows = re.findall(r'<tr data-channel="(\w+)"><th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)
+    return {label: re.findall(r"<td[^>]*>(.*?)</td>", cells) for _key, label, cells in rows}
+
+
+def test_the_channel_split_agrees_on_page_csv_and_pdf(client, half_minutes):
+    office, manager = half_minutes
+    ticket = factories.form_version("visit-ticket", paper_sheets=0)
+    factories.timed_submission(office, ticket, factories.at("2026-01-08", 10), wait=30, handle=40, channel="ticket")
+    factories.timed_submission(office, ticket, factories.at("2026-01-09", 10), channel="ticket")
+    client.force_login(manager)
+
+    on_page = _channel_rows(client.get(reverse("reports:report"), PERIOD).text)
+    assert on_page == {
+        "휴대전화": ["3", "3", "6"],
+        "무인 접수기": ["0", "0", "0"],
+        "직원 대신 작성": ["0", "0", "0"],
+        "번호표만": ["2", "1", "0"],
+    }
+
+    rows = list(csv.reader(io.StringIO(client.get(reverse("reports:csv"), PERIOD).content.decode("utf-8-sig"))))
+    in_csv = {r[1]: r[2:] for r in rows if r and r[0] == "접수 경로"}
+    assert in_csv == on_page
+
+    pdf = PdfReader(io.BytesIO(client.get(reverse("reports:pdf"), PERIOD).content))
+    lines = "\n".join(p.extract_text() for p in pdf.pages).splitlines()
+    for label, cells in on_page.items():
+        assert f"{label} {' '.join(cells)}" in lines

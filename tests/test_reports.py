@@ -41,6 +41,26 @@ def test_sheets_totals_and_breakdowns(known):
     ]
 
 
+def test_submissions_split_by_channel_from_the_same_one_scan(known, django_assert_num_queries):
+    a, x = known["a"], known["x"]
+    ticket = factories.form_version("visit-ticket", paper_sheets=0)
+    factories.timed_submission(a, ticket, at("2026-01-07", 10), wait=60, handle=120, channel="ticket")
+    factories.timed_submission(a, ticket, at("2026-01-07", 11), channel="ticket")
+    factories.timed_submission(a, x, at("2026-01-08", 10), wait=60, handle=60, channel="kiosk")
+    report = reports.build(known["filter"], reports.factor_set())
+    assert [(r.key, r.label, r.submissions, r.completed, r.sheets) for r in report.by_channel] == [
+        ("phone", "휴대전화", 8, 6, 19),
+        ("kiosk", "무인 접수기", 1, 1, 3),
+        ("assisted", "직원 대신 작성", 0, 0, 0),
+        ("ticket", "번호표만", 2, 1, 0),
+    ]
+    assert (report.total.submissions, report.total.sheets) == (11, 22)
+    # The split costs no query of its own: the paper figures are still one grouped scan (plus the version map).
+    with django_assert_num_queries(2) as queries:
+        reports._paper(known["filter"], known["filter"].start)
+    assert sum('"intake_submission"' in q["sql"] for q in queries.captured_queries) == 1
+
+
 def test_annual_projection_uses_the_last_90_days(known):
     report = reports.build(known["filter"], reports.factor_set())
     # 2026-01-01..2026-03-31 is 90 days holding 16 of the 19 sheets: 16 × 365 / 90 = 64.9.

@@ -2,7 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..one_time import StaffAuthenticationForm
-from . import account_views, assisted_views, backoffice_views, cases, counter_services_views, kiosk_views, views
+from . import (
+    account_views,
+    assisted_views,
+    backoffice_views,
+    cases,
+    counter_services_views,
+    kiosk_views,
+    tickets,
+    views,
+)
 
 app_name = "officer_console"
 
@@ -25,6 +34,7 @@ urlpatterns = [
     path("office/<int:office_id>/posters.pdf", views.posters, name="posters"),
     path("office/<int:office_id>/handoff/", views.handoff, name="handoff"),
     path("office/<int:office_id>/search/", views.search, name="search"),
+    path("office/<int:office_id>/tickets/", tickets.issue, name="tickets"),
     path("office/<int:office_id>/open/", cases.open_view, name="open"),
     path("office/<int:office_id>/export/", backoffice_views.day_export, name="day_export"),
     path("office/<int:office_id>/access-log/", views.access_log, name="access_log"),

@@ -33,6 +33,7 @@ def _paper_rows(report: Report) -> list[list[Any]]:
         ("기관", report.by_office),
         ("서식", report.by_form),
         ("월", report.by_month),
+        ("접수 경로", report.by_channel),
     ):
         rows += [[title, r.label, r.submissions, r.completed, r.sheets] for r in items]
     return rows

@@ -45,6 +45,14 @@ ATTACHMENT_PAGE_TYPES = ("file",)  # a seal image replaces a stamp, not a photoc
 RECENT_DAYS = 90
 WEEKDAYS = {1: "월", 2: "화", 3: "수", 4: "목", 5: "금", 6: "토", 7: "일"}
 WEEKDAYS_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
+# How residents reached the queue, in this order whether or not the period has any (the
+# report's words are Korean, like its other labels; the page, CSV and PDF print the same).
+CHANNELS = {
+    Submission.Channel.PHONE: "휴대전화",
+    Submission.Channel.KIOSK: "무인 접수기",
+    Submission.Channel.ASSISTED: "직원 대신 작성",
+    Submission.Channel.TICKET: "번호표만",
+}
 
 
 # --- sheets fixed on one submission ------------------------------------------
@@ -110,6 +118,7 @@ class Report:
     by_office: list[PaperRow]
     by_form: list[PaperRow]
     by_month: list[PaperRow]
+    by_channel: list[PaperRow]
     recent_start: datetime.date
     recent_sheets: int
     annual_projection: int
@@ -132,10 +141,10 @@ class Report:
 
 
 def _paper(f: ReportFilter, recent_start: datetime.date) -> tuple[list[dict[str, Any]], int]:
-    """One scan grouped by office × form version × month; the three breakdowns are rolled up from it."""
+    """One scan grouped by office × form version × channel × month; every breakdown is rolled up from it."""
     grouped = (
         submissions_in(f)
-        .values("office_id", "form_version_id", month=_month("service_date"))
+        .values("office_id", "form_version_id", "channel", month=_month("service_date"))
         .annotate(
             # Only columns in the covering index (COUNT(*), not of the id).
             submissions=Count("*"),
@@ -175,6 +184,11 @@ def _roll_up(rows: Iterable[dict[str, Any]], key: str, labels: dict[Any, str]) -
         row.completed += r["completed"]
         row.sheets += r["sheets"]
     return list(out.values())
+
+
+def _by_channel(rows: Iterable[dict[str, Any]]) -> list[PaperRow]:
+    rolled = {r.key: r for r in _roll_up(rows, "channel", dict(CHANNELS))}
+    return [rolled.get(key) or PaperRow(key, label) for key, label in CHANNELS.items()]
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -304,6 +318,7 @@ def _build(f: ReportFilter, factors: EquivalenceFactorSet) -> Report:
         by_office=sorted(_roll_up(rows, "office_id", office_names), key=lambda r: r.label),
         by_form=sorted(_roll_up(rows, "template_id", form_names), key=lambda r: (-r.sheets, r.label)),
         by_month=months,
+        by_channel=_by_channel(rows),
         recent_start=recent_start,
         recent_sheets=recent_sheets,
         annual_projection=annual,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from forms_catalog.models import FormTemplate
+from intake import offices
 from intake.models import Office
 
 from ..models import Membership
@@ -30,7 +30,7 @@ def checklist(office: Office) -> list[Step]:
     counters = office.counters.count()
     staff = Membership.objects.filter(office=office).count()
     offered = office.forms.filter(versions__status="published").distinct().count()
-    published = FormTemplate.objects.filter(versions__status="published").distinct().count()
+    published = len(offices.publishable_forms())
     printed = office.posters_printed_at
     return [
         Step(

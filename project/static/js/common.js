@@ -9,3 +9,11 @@
     if (control && control.form) control.form.requestSubmit();
   });
 })();
+
+// <button data-print>: open the browser's print dialog (the ticket slip's 80 mm print CSS does the rest).
+(function () {
+  "use strict";
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+})();

@@ -125,7 +125,7 @@
     tr.dataset.submitted = s.submitted_at;
     const cells = [
       ["ticket-cell", null],
-      ["", s.form],
+      ["", s.ticket_only && s.service_name ? s.service_name : s.form],
       ["", new Date(s.submitted_at).toLocaleTimeString("ko-KR", { hour: "2-digit", minute: "2-digit", hour12: false })],
       ["", waited(s.submitted_at)],
       ["status-cell", s.status_label + (s.counter ? " · " + s.counter + "번 창구" : "")],
@@ -143,6 +143,15 @@
           badge.className = "home-badge";
           badge.title = "방문 전 집에서 작성 (prepared at home)";
           badge.textContent = "집에서 작성";
+          td.appendChild(badge);
+        }
+        // As officer_console/_ticket_badge.html: a ticket without a form, its words from the page (the catalog).
+        if (s.ticket_only) {
+          const badge = document.createElement("span");
+          badge.className = "ticket-badge";
+          badge.dataset.ticketOnly = "";
+          badge.title = table.dataset.ticketOnlyTitle || "";
+          badge.textContent = table.dataset.ticketOnlyLabel || "번호표만";
           td.appendChild(badge);
         }
         // As officer_console/_language_badge.html: the resident's language where it is not Korean.
