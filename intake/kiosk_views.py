@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from project.types import HtmxHttpRequest
 
 from . import estimates, kiosk, preferences, services, views
-from .models import KioskDevice
+from .models import KioskDevice, Submission
 
 
 def _device_or_stop_page(request: HtmxHttpRequest, token: str) -> KioskDevice | HttpResponse:
@@ -86,15 +86,24 @@ def kiosk_alive(request: HtmxHttpRequest, token: str) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@require_GET
-def kiosk_ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    """The ticket just taken, large, for a while; then (or on a tap) the start page."""
+def _ticket_on_show(request: HtmxHttpRequest, token: str) -> tuple[KioskDevice, Submission] | HttpResponse:
+    """The device and the ticket it shows now, or where to go instead (the stop or the start page)."""
     device = _device_or_stop_page(request, token)
     if isinstance(device, HttpResponse):
         return device
     submission = kiosk.ticket_on_show(request)
     if submission is None or submission.office_id != device.office_id:
         return redirect("intake:kiosk_start", token=token)
+    return device, submission
+
+
+@require_GET
+def kiosk_ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The ticket just taken, large, for a while; then (or on a tap) the start page."""
+    shown = _ticket_on_show(request, token)
+    if isinstance(shown, HttpResponse):
+        return shown
+    device, submission = shown
     context = {
         "office": device.office,
         "device": device,
@@ -109,11 +118,11 @@ def kiosk_ticket(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @require_GET
 def kiosk_ticket_slip(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The ticket on show as an 80 mm slip, for a kiosk with a receipt printer; only while it is on show."""
-    device = _device_or_stop_page(request, token)
-    if isinstance(device, HttpResponse):
-        return device
-    submission = kiosk.ticket_on_show(request)
-    if submission is None or submission.office_id != device.office_id or submission.ticket_number is None:
-        return redirect("intake:kiosk_start", token=token)
+    shown = _ticket_on_show(request, token)
+    if isinstance(shown, HttpResponse):
+        return shown
+    submission = shown[1]
+    if submission.ticket_number is None:  # a 대리인's filing: no number until the 위임자 signs
+        return redirect("intake:kiosk_ticket", token=token)
     back = reverse("intake:kiosk_ticket", args=[token])
     return views.slip_page(request, submission, back, back_label=_("돌아가기"))
