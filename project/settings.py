@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from project import devsecrets
 
@@ -175,10 +177,14 @@ CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub").strip().lower()
 CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")
 # Both Redis layers, so that a test of one layer's behaviour can use it
 # whichever CHANNEL_LAYER the run picked.
+# After Redis restarts, each connection left in a pool fails its first
+# command ("Connection closed by server"): without one retry on a fresh
+# connection, the first group_send or group_add after a restart is lost.
+REDIS_LAYER_RETRY = Retry(NoBackoff(), 1)
 REDIS_CHANNEL_LAYERS = {
     "pubsub": {
         "BACKEND": "project.layers.ResyncingPubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "retry": REDIS_LAYER_RETRY}], "prefix": CHANNEL_LAYER_PREFIX},
     },
     "core": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -187,7 +193,7 @@ REDIS_CHANNEL_LAYERS = {
         # after 5 s (channels_redis#422). Wait longer than the pop, still
         # notice a dead connection.
         "CONFIG": {
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "retry": REDIS_LAYER_RETRY}],
             "prefix": CHANNEL_LAYER_PREFIX,
             "capacity": 1500,
             "expiry": 30,

@@ -165,10 +165,12 @@ def test_redis_restarted_under_load_consoles_resync_and_miss_nothing(world, tmp_
                 redis.wait()
                 down_at = timezone.now()
                 assert wait_until(lambda: len(phones.answers) >= len(before) + 10)
+                # Taken before Redis listens again: a console may reconnect (and
+                # take its snapshot) before redis_server() has seen the port open.
+                back = time.monotonic()
                 with redis_server(port, tmp_path / "logs"):
                     # Submitted with Redis down: their events went nowhere.
                     assert len(_ids_since(down_at)) >= 5
-                    back = time.monotonic()
                     assert wait_until(lambda: all(c.snapshots[-1] > back for c in consoles), timeout=30)
                     resynced_at = timezone.now()
                     after = len(phones.answers)
