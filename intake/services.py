@@ -351,6 +351,20 @@ def allocate_ticket(office: Office, day: datetime.date) -> int:
         return int(cursor.fetchone()[0])
 
 
+def file_submission(
+    submission: Submission, *, take_ticket: bool, to: str, actor: User | None, at: datetime.datetime, note: str = ""
+) -> None:
+    """The filing steps every way into the queue shares (form, ticket only, kiosk, 대신 작성),
+    inside the caller's transaction: the service day, its next ticket unless one is taken
+    later (at check-in, or once the 위임자 has signed), and the submit move, which saves the
+    row and its audit event (naming `actor` when staff filed it for the resident)."""
+    submission.submitted_at = at
+    submission.service_date = service_date(at)
+    if take_ticket:
+        submission.ticket_number = allocate_ticket(submission.office, submission.service_date)
+    lifecycle.transition(submission, "submit", actor=actor, at=at, to=to, note=note)
+
+
 def submit(
     *,
     form: FormContext,
@@ -387,7 +401,6 @@ def submit(
     cosign = form_schema.delegation_method(version.form, result.cleaned) == "cosign"
     try:
         with transaction.atomic():
-            day = service_date(now)
             submission = Submission(
                 idempotency_key=idempotency_key,
                 office=form.office,
@@ -396,9 +409,6 @@ def submit(
                 service_id=form.template.service_id,
                 data=plain,
                 sensitive_data=secret,
-                service_date=day,
-                ticket_number=None if before_visit or cosign else allocate_ticket(form.office, day),
-                submitted_at=now,
                 prepared_at=now if before_visit else None,
                 language=language,
                 channel=channel,
@@ -408,7 +418,8 @@ def submit(
                 to = Submission.Status.AWAITING_COSIGN
             else:
                 to = Submission.Status.PRE_ARRIVAL if before_visit else Submission.Status.SUBMITTED
-            lifecycle.transition(submission, "submit", actor=actor, at=now, to=to, note=note)
+            take_ticket = not (before_visit or cosign)
+            file_submission(submission, take_ticket=take_ticket, to=to, actor=actor, at=now, note=note)
             if cosign:
                 Delegation.objects.create(submission=submission, created_at=now)
             if draft is not None:

@@ -17,10 +17,9 @@ from django.utils import timezone
 from forms_catalog.models import FormTemplate, FormVersion, Service
 from project import parsing
 
-from . import lifecycle
 from .errors import TicketRefused
 from .models import Office, Submission
-from .services import allocate_ticket, service_date
+from .services import file_submission
 
 TICKET_FORM_CODE = "visit-ticket"
 TICKET_FORM_TITLE = "방문 상담 (번호표)"
@@ -96,19 +95,15 @@ def issue_ticket(
     now = timezone.now()
     try:
         with transaction.atomic():
-            day = service_date(now)
             submission = Submission(
                 idempotency_key=idempotency_key,
                 office=office,
                 form_version=version,
                 service=service,
                 channel=channel,
-                service_date=day,
-                ticket_number=allocate_ticket(office, day),
-                submitted_at=now,
             )
             # A resident's 접수, made on their behalf: the audit row names the staff member.
-            lifecycle.transition(submission, "submit", actor=actor, at=now, to=Submission.Status.SUBMITTED)
+            file_submission(submission, take_ticket=True, to=Submission.Status.SUBMITTED, actor=actor, at=now)
     except IntegrityError:
         # A concurrent tap with the same key won; its ticket is this one.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
