@@ -54,6 +54,25 @@ def test_the_officer_fills_the_residents_form_in_the_staff_shell(at_counter, off
     assert Draft.objects.count() == 1
 
 
+def test_every_step_offers_the_queue_and_a_cancel_that_wipes_the_answers(at_counter, office, officer):
+    entry = assisted.start(office, officer, office.counters.first(), "test-form")
+    intake_services.save_draft(entry.draft, {"name": "홍길동"})
+    url = reverse("officer_console:assisted", args=[entry.pk])
+    queue = reverse("officer_console:console", args=[office.pk])
+    cancel = reverse("officer_console:assisted_action", args=[entry.pk, "cancel"])
+    for step in ("", "?step=review"):
+        page = at_counter.get(url + step).text
+        assert f'href="{queue}" data-assisted-queue' in page
+        assert f'action="{cancel}" class="assisted-exit"' in page
+    # Back to the queue keeps the entry there, to come back to; the cancel wipes it.
+    assert "data-assisted-open" in at_counter.get(queue).text
+    response = at_counter.post(cancel)
+    assert response.status_code == 302 and response["Location"] == queue
+    entry.refresh_from_db()
+    assert entry.status == AssistedEntry.Status.CANCELLED
+    assert not Draft.objects.filter(pk=entry.draft_id, data__name="홍길동").exists()
+
+
 def test_the_review_page_sends_it_to_the_mirror_without_a_signature_pad(at_counter, office, officer):
     entry = assisted.start(office, officer, office.counters.first(), "test-form")
     intake_services.save_draft(entry.draft, TYPED)

@@ -40,6 +40,9 @@ def _page_context(entry: AssistedEntry) -> dict[str, Any]:
         "assisted": entry,
         "check_url": reverse("officer_console:assisted_check", args=[entry.pk, "-"]).removesuffix("-/"),
         "counter": entry.counter,
+        # Every step offers a way out: stop (the answers are wiped) or back to the queue (kept there).
+        "assisted_cancel_url": reverse("officer_console:assisted_action", args=[entry.pk, "cancel"]),
+        "queue_url": reverse("officer_console:console", args=[entry.office_id]),
     }
 
 
