@@ -259,3 +259,26 @@ def test_an_event_lost_while_the_socket_stays_up_is_healed_by_the_periodic_resyn
     assert console.locator("#queue tbody tr").get_attribute("data-id") == str(lost.pk)
     expect(console.locator("#conn")).to_have_class(re.compile("online"))
     assert _kept(console)
+
+
+def test_the_mirror_opens_in_a_window_of_its_own_without_breaking_the_content_policy(browser, stack):
+    office = factories.office(forms=[factories.form_version()], counters=2)
+    factories.officer(office, "officer.seocho")
+    counter = office.counters.get(number=2)
+    console = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    refused: list[str] = []
+    console.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    steps.log_in(console, stack, "officer.seocho")
+    console.select_option("#counter-select", str(counter.pk))
+    expect(console.locator(".counter-badge")).to_have_attribute("data-counter", "2")
+    # The officer drags this window to the monitor facing the resident.
+    with console.expect_popup() as opened:
+        console.locator("[data-open-mirror]").click()
+    mirror = opened.value
+    mirror.wait_for_load_state()
+    assert mirror.url.endswith(f"/console/counter/{counter.pk}/mirror/")
+    expect(mirror.locator("#mirror-screen")).to_have_attribute("data-state", "idle")
+    # Opened by common.js as a popup window, not by the link's target as a tab.
+    assert mirror.evaluate("window.opener !== null && !window.menubar.visible")
+    assert console.url.endswith(f"/console/office/{office.pk}/")
+    assert refused == []

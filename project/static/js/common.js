@@ -17,3 +17,14 @@
     if (event.target.closest("[data-print]")) window.print();
   });
 })();
+
+// <a data-popup="features" target="name">: open the link in a window of its own (the counter's
+// mirror goes to the second monitor); without JavaScript the target opens it in a new tab.
+(function () {
+  "use strict";
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-popup]");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (window.open(link.href, link.target || "_blank", link.dataset.popup)) event.preventDefault();
+  });
+})();
