@@ -420,8 +420,16 @@ def field_feedback(
 def address_search(request: HtmxHttpRequest) -> HttpResponse:
     """htmx: 도로명주소 검색 for an address field's boxes; a pick fills them (form.js)."""
     field = request.GET.get("field", "")
+    # The browser's key only if it has one: a client without the form's cookie gets no
+    # session written per request, and is limited by its address alone.
+    limits = ratelimit.search_limits(
+        str(request.session.get("resident_key", "")), str(request.META.get("REMOTE_ADDR", ""))
+    )
     try:
+        ratelimit.take(limits)
         found, problem = address_search_provider.search(request.GET.get("q", "")), ""
+    except ratelimit.RateLimited as exc:
+        found, problem = [], exc.message
     except address_search_provider.AddressSearchError as exc:
         found, problem = [], exc.message
     return render(request, "intake/_address_results.html", {"results": found, "problem": problem, "key": field})

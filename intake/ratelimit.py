@@ -50,6 +50,10 @@ def _message(scope: str, limit: Limit) -> str:
         return _(
             "짧은 시간에 파일을 너무 많이 올렸습니다. %(minutes)s분 뒤에 다시 올려 주세요. 입력한 내용은 저장되어 있습니다."
         ) % {"minutes": minutes}
+    if scope.startswith("search"):
+        return _(
+            "주소 검색을 짧은 시간에 너무 많이 했습니다. %(minutes)s분 뒤에 다시 검색하거나 주소를 직접 적어 주세요."
+        ) % {"minutes": minutes}
     if scope == "counter":
         return _(
             "이 창구에 신청이 너무 많이 들어왔습니다. %(minutes)s분 뒤에 다시 제출하거나 "
@@ -105,6 +109,20 @@ def record_all(limits: Sequence[tuple[str, str, Limit]]) -> None:
                 cache.set(key, 1, timeout=limit.seconds)
     except Exception:
         logger.warning("rate-limit cache unavailable; submission not counted", exc_info=True)
+
+
+def take(limits: Sequence[tuple[str, str, Limit]]) -> None:
+    """Refuse (RateLimited) or count this request against every limit: for requests that
+    cost something whatever their outcome, such as an address search."""
+    check_all(limits)
+    record_all(limits)
+
+
+def search_limits(resident_key: str, address: str) -> list[tuple[str, str, Limit]]:
+    limits = [("search-address", address, Limit.parse(settings.RATE_LIMIT_SEARCH_ADDRESS))]
+    if resident_key:
+        limits.append(("search", resident_key, Limit.parse(settings.RATE_LIMIT_SEARCH_CLIENT)))
+    return limits
 
 
 def client_limit() -> Limit:

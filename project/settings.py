@@ -319,6 +319,10 @@ RATE_LIMIT_ADDRESS = os.environ.get("RATE_LIMIT_ADDRESS", "60/600")
 # Uploaded files per window (each is decoded and re-encoded): per browser, per address.
 RATE_LIMIT_UPLOAD_CLIENT = os.environ.get("RATE_LIMIT_UPLOAD_CLIENT", "30/600")
 RATE_LIMIT_UPLOAD_ADDRESS = os.environ.get("RATE_LIMIT_UPLOAD_ADDRESS", "200/600")
+# 도로명주소 검색 per window, per browser and per address: each search asks
+# juso.go.kr, whose 승인키 has a daily quota an open endpoint could use up.
+RATE_LIMIT_SEARCH_CLIENT = os.environ.get("RATE_LIMIT_SEARCH_CLIENT", "30/60")
+RATE_LIMIT_SEARCH_ADDRESS = os.environ.get("RATE_LIMIT_SEARCH_ADDRESS", "600/60")
 # 도로명주소 검색 on the resident's form (intake/address_search.py): "" (none: the
 # address is typed), "juso" (행정안전부 검색 API; needs JUSO_API_KEY, the 승인키
 # from business.juso.go.kr) or "local" (a small bundled list, for the demo).

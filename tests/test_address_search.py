@@ -129,3 +129,31 @@ def test_the_view_lists_the_picks_or_says_what_to_do(client, settings):
     assert "data-address-problem" in client.get(url, {"q": "가", "field": "address"}).content.decode()
     settings.ADDRESS_SEARCH = ""
     assert "주소를 직접 적어 주세요" in client.get(url, {"q": "한누리대로"}).content.decode()
+
+
+def test_searches_are_limited_per_browser_and_the_resident_is_told_to_type_it(client, juso, settings, db):
+    url, requests, _ = juso
+    settings.ADDRESS_SEARCH, settings.JUSO_API_URL, settings.JUSO_API_KEY = "juso", url, "test-key"
+    settings.RATE_LIMIT_SEARCH_CLIENT = "2/60"
+    session = client.session
+    session["resident_key"] = "resident-1"
+    session.save()
+    search = reverse("intake:address_search")
+    for _ in range(2):
+        assert 'data-address-pick="address"' in client.get(search, {"q": "서초", "field": "address"}).text
+    refused = client.get(search, {"q": "서초", "field": "address"}).text
+    assert "data-address-problem" in refused and "주소를 직접 적어 주세요" in refused and "1분 뒤" in refused
+    assert len(requests) == 2  # the refused search never reached juso.go.kr
+    # Another browser behind the same address still searches.
+    other = client.__class__()
+    assert 'data-address-pick="address"' in other.get(search, {"q": "서초", "field": "address"}).text
+
+
+def test_a_client_without_the_forms_cookie_is_limited_by_its_address_and_gets_no_session(client, settings):
+    settings.ADDRESS_SEARCH = "local"
+    settings.RATE_LIMIT_SEARCH_ADDRESS = "3/60"
+    search = reverse("intake:address_search")
+    pages = [client.get(search, {"q": "한누리대로", "field": "address"}) for _ in range(4)]
+    assert ["data-address-pick" in p.text for p in pages] == [True, True, True, False]
+    assert "주소를 직접 적어 주세요" in pages[-1].text
+    assert all(settings.SESSION_COOKIE_NAME not in p.cookies for p in pages)
