@@ -19,6 +19,7 @@ class OfficerConsoleConfig(AppConfig):
         # An officer's change of a personal number keeps the old and new values encrypted.
         register_column("officer_console.FieldEdit", "before", sensitive=True)
         register_column("officer_console.FieldEdit", "after", sensitive=True)
+        register_column("officer_console.WebhookEndpoint", "secret_sealed")
         # 신분증 확인 필수: the lifecycle refuses completion until the officer's tick is recorded.
         lifecycle.add_guard("complete", services.require_id_check)
         # The archive's 신분 확인 cell says what the officer recorded, not that every completion was checked.

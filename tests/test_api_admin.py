@@ -58,6 +58,9 @@ def test_a_webhook_must_be_https(admin_client, office, settings):
     )
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.events == ["submitted"] and endpoint.secret.startswith("whsec_")
+    # Kept encrypted; the endpoint's page shows it to copy into the receiving system.
+    page = admin_client.get(reverse("admin:officer_console_webhookendpoint_change", args=[endpoint.pk])).text
+    assert endpoint.secret in page and endpoint.secret not in endpoint.secret_sealed
 
 
 def test_the_delivery_log_and_redelivery(admin_client, office, version):

@@ -107,7 +107,12 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
     list_display = ("url", "office", "active", "created_at")
     list_filter = ("office", "active")
-    readonly_fields = ("secret",)
+    readonly_fields = ("signing_secret",)
+
+    @admin.display(description="서명 비밀값 (signing secret)")
+    def signing_secret(self, endpoint: WebhookEndpoint) -> str:
+        # Stored encrypted; shown here so the admin can give it to the receiving system.
+        return endpoint.secret if endpoint.pk else "저장하면 만들어집니다. (Made on save.)"
 
 
 @admin.register(WebhookDelivery)

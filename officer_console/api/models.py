@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from intake import crypto
 from intake.models import Office, Submission
 
 
@@ -90,6 +91,12 @@ def new_webhook_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
+def new_sealed_webhook_secret() -> str:
+    """A new signing secret, encrypted at rest like personal data (intake.crypto): a copy of
+    the database alone must not let anyone forge the office's webhooks."""
+    return crypto.encrypt_json({"secret": new_webhook_secret()})
+
+
 def _all_events() -> list[str]:
     return [e.value for e in Event]
 
@@ -97,7 +104,9 @@ def _all_events() -> list[str]:
 class WebhookEndpoint(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField("받는 주소 (HTTPS URL)", max_length=500)
-    secret = models.CharField("서명 비밀값 (signing secret)", max_length=100, default=new_webhook_secret)
+    secret_sealed = models.TextField(
+        "서명 비밀값, 암호화 (signing secret, encrypted)", default=new_sealed_webhook_secret
+    )
     events = models.JSONField("이벤트 (events)", default=_all_events)
     active = models.BooleanField("사용 (active)", default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -108,6 +117,11 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.office.name})"
+
+    @property
+    def secret(self) -> str:
+        """The signing secret ("whsec_…"), for signing and for the admin to copy to the receiver."""
+        return str(crypto.decrypt_json(self.secret_sealed)["secret"])
 
 
 class WebhookDelivery(models.Model):
