@@ -60,6 +60,18 @@ def test_offices_and_forms_with_versions_and_schemas(client, office, version):
     assert api_get(client, raw, "/forms/test-form/versions/9").json()["code"] == "not_found"
 
 
+def test_a_draft_version_is_the_form_admins_work_in_progress_not_served(client, office, version):
+    _, raw = make_token(office)
+    factories.form_version(status="draft", number=2, schema={"sections": []})
+    assert [v["number"] for v in api_get(client, raw, "/forms/test-form").json()["versions"]] == [1]
+    draft = api_get(client, raw, "/forms/test-form/versions/2")
+    assert draft.status_code == 404 and draft.json()["code"] == "not_found"
+    # A retired version stays readable: submissions filed under it name it.
+    version.status = "retired"
+    version.save()
+    assert api_get(client, raw, "/forms/test-form/versions/1").json()["status"] == "retired"
+
+
 def test_submissions_page_by_cursor_and_filter(client, office, version):
     made = [factories.submitted(office, version) for _ in range(5)]
     _, raw = make_token(office)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from forms_catalog import layout
@@ -65,8 +66,14 @@ def _version_summary(v: FormVersion) -> VersionSummary:
     return VersionSummary(number=v.number, status=v.status, published_at=v.published_at, retired_at=v.retired_at)  # type: ignore[arg-type]
 
 
+def issued_versions(t: FormTemplate) -> QuerySet[FormVersion]:
+    """The versions residents could file under (published or retired): a draft is still the form
+    admin's work in progress, which may change before it is published, so no system integrates with it."""
+    return t.versions.exclude(status=FormVersion.Status.DRAFT).order_by("number")
+
+
 def form_detail(t: FormTemplate) -> FormDetail:
-    return FormDetail(**_form_fields(t), versions=[_version_summary(v) for v in t.versions.order_by("number")])  # type: ignore[arg-type]
+    return FormDetail(**_form_fields(t), versions=[_version_summary(v) for v in issued_versions(t)])  # type: ignore[arg-type]
 
 
 def version(v: FormVersion) -> VersionOut:

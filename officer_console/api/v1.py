@@ -24,7 +24,7 @@ from ninja import NinjaAPI, Path, Query
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
-from forms_catalog.models import FormTemplate, FormVersion
+from forms_catalog.models import FormTemplate
 from intake.crypto import DecryptionError
 from pdfgen import storage as archive_storage
 from pdfgen.models import ArchivedDocument
@@ -143,7 +143,7 @@ def get_form(request: HttpRequest, code: str = Path(..., pattern=FORM_CODE)) -> 
 def get_form_version(
     request: HttpRequest, code: str = Path(..., pattern=FORM_CODE), number: int = Path(..., ge=1, le=2**31 - 1)
 ) -> VersionOut:
-    version = FormVersion.objects.filter(template=_form(request, code), number=number).first()
+    version = readers.issued_versions(_form(request, code)).filter(number=number).first()
     if version is None:
         raise ApiError(404, "not_found", f"{code} 서식에 버전 {number}이(가) 없습니다.")
     return readers.version(version)
