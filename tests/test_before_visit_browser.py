@@ -79,27 +79,47 @@ def test_filled_at_home_takes_its_ticket_when_the_phone_scans_a_counter_qr(brows
 def test_the_guide_types_the_hand_off_code_and_checks_the_resident_in(browser, stack):
     version = factories.form_version()
     office = factories.office(forms=[version])
+    factories.service("counsel", "상담")
     factories.officer(office, "guide.seocho")
     waiting = factories.submitted(office, version)
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    frames: list[str] = []
+    phone.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(frame)))
     home = _fill_at_home(phone, stack, office, version)
+    steps.wait_until(phone, "window.ticketLive === true")
+    phone.evaluate("window.__stillHome = true")
 
+    # Another resident's ticket reaches this page's socket (an office event): no reload for it.
     console = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     steps.log_in(console, stack, "guide.seocho")
+    seen = len(frames)
+    console.locator("[data-tickets-link]").click()
+    console.get_by_role("button", name="상담").click()
+    expect(console.locator("[data-slip-number]")).to_have_text("2")
+    for _ in range(100):
+        if len(frames) > seen:
+            break
+        phone.wait_for_timeout(100)
+    assert len(frames) > seen
+    assert phone.evaluate("window.__stillHome === true")
+
+    console.goto(f"{stack}/console/")
     console.fill("#handoff-code", home.handoff_code.lower())
     console.locator("#handoff-code").press("Enter")
     expect(console.locator("[data-status]")).to_have_attribute("data-status", "pre_arrival")
     console.locator('[data-action="check_in"]').click()
-    expect(console.locator(".messages")).to_contain_text("번호표 2번")
+    expect(console.locator(".messages")).to_contain_text("번호표 3번")
     home.refresh_from_db()
-    assert (home.status, home.ticket_number) == (S.SUBMITTED, 2)
+    assert (home.status, home.ticket_number) == (S.SUBMITTED, 3)
     assert home.events.last().actor.username == "guide.seocho"
 
-    phone.reload()
-    expect(phone.locator("[data-ticket]")).to_have_text("2")
-    expect(phone.locator("[data-ahead]")).to_have_text("1")
-    assert services.people_ahead(home) == 1 and waiting.ticket_number == 1
+    # The resident's open page turns into the ticket by itself (its socket), no reload by hand.
+    expect(phone.locator("[data-ticket]")).to_have_text("3")
+    assert phone.evaluate("window.__stillHome === true") is False
+    ahead = services.people_ahead(home)
+    assert ahead >= 1 and waiting.ticket_number == 1
+    expect(phone.locator("[data-ahead]")).to_have_text(str(ahead))
 
 
 def test_a_form_never_brought_in_expires_and_is_purged(browser, stack):

@@ -1,4 +1,5 @@
-// Resident ticket: a WebSocket says "changed", htmx fetches the status part.
+// Resident ticket: a WebSocket says "changed", htmx fetches the status part (the page
+// filled at home, with no status part yet, reloads once its submission changes).
 // While the socket is down, window.ticketLive is false and htmx polls instead.
 // The status part carries its phase (intake/ticket_phases.py): entering a phase
 // marked data-alerts vibrates and, once the resident has allowed it, beeps; a
@@ -87,6 +88,10 @@
   if (!path || !window.WebSocket) return;
   let retry = 0;
   let pending = null;
+  // Going elsewhere (the phone just scanned a counter's QR, which checks it in): no reload then.
+  let leaving = false;
+  window.addEventListener("pagehide", () => { leaving = true; });
+  window.addEventListener("beforeunload", () => { leaving = true; });
   function refresh() {
     // Several events in a burst (a whole office's calls) make one request.
     if (pending) return;
@@ -98,7 +103,15 @@
     socket.onopen = () => { retry = 0; window.ticketLive = true; };
     socket.onmessage = (e) => {
       const msg = JSON.parse(e.data);
-      if (msg.type === "changed") refresh();
+      if (msg.type !== "changed") return;
+      // A page without a status part (filled at home, no ticket yet) becomes another page once its
+      // own submission changes (checked in): reload then, not on the office's other events.
+      const waiting = document.querySelector("[data-reload-after-revision]");
+      if (waiting) {
+        if (!leaving && msg.revision > Number(waiting.dataset.reloadAfterRevision)) location.reload();
+        return;
+      }
+      refresh();
     };
     socket.onclose = () => {
       window.ticketLive = false;
