@@ -175,12 +175,12 @@ CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub").strip().lower()
 # Redis PUBLISH channels ignore the database number, so deployments (or test
 # runs) sharing one Redis keep apart only by prefix.
 CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")
-# Both Redis layers, so that a test of one layer's behaviour can use it
-# whichever CHANNEL_LAYER the run picked.
 # After Redis restarts, each connection left in a pool fails its first
 # command ("Connection closed by server"): without one retry on a fresh
 # connection, the first group_send or group_add after a restart is lost.
 REDIS_LAYER_RETRY = Retry(NoBackoff(), 1)
+# Both Redis layers, so that a test of one layer's behaviour can use it
+# whichever CHANNEL_LAYER the run picked.
 REDIS_CHANNEL_LAYERS = {
     "pubsub": {
         "BACKEND": "project.layers.ResyncingPubSubChannelLayer",
