@@ -88,6 +88,7 @@ def test_the_guide_types_the_hand_off_code_and_checks_the_resident_in(browser, s
     phone.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(frame)))
     home = _fill_at_home(phone, stack, office, version)
     steps.wait_until(phone, "window.ticketLive === true")
+    expect(phone.locator("#arrival-title + ol")).to_contain_text("이 화면이 번호표로 바뀝니다")
     phone.evaluate("window.__stillHome = true")
 
     # Another resident's ticket reaches this page's socket (an office event): no reload for it.
